@@ -1,0 +1,79 @@
+/// The roles a person can hold. Each is held over a place or an organisation,
+/// and that holding is the scope in which its permissions apply.
+public enum Role: String, Sendable, Codable, CaseIterable {
+    case resident
+    case owner
+    /// 户代表
+    case householdRepresentative = "household_representative"
+    /// 居委会委员
+    case committeeMember = "committee_member"
+    /// 社区党委书记
+    case partySecretary = "party_secretary"
+    case streetOfficer = "street_officer"
+    case departmentOfficer = "department_officer"
+    case propertyStaff = "property_staff"
+    case ownersCommitteeMember = "owners_committee_member"
+    case volunteer
+    case platformAdmin = "platform_admin"
+
+    public var permissions: Set<Permission> {
+        switch self {
+        case .resident, .owner, .householdRepresentative:
+            [.viewHousehold]
+        case .volunteer:
+            [.viewDirectory]
+        case .committeeMember:
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents]
+        case .partySecretary:
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents]
+        case .streetOfficer:
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData]
+        case .departmentOfficer:
+            [.browsePlaces, .viewDirectory]
+        case .propertyStaff, .ownersCommitteeMember:
+            [.viewHousehold, .browsePlaces, .viewDirectory]
+        case .platformAdmin:
+            Set(Permission.allCases)
+        }
+    }
+
+    /// What a grant of this role must be held over.
+    public var holder: RoleHolder {
+        switch self {
+        case .resident, .owner, .householdRepresentative: .place([.household])
+        case .volunteer: .place([.community, .grid])
+        case .platformAdmin: .place([.district])
+        case .committeeMember: .organisation([.residentsCommittee])
+        case .partySecretary: .organisation([.partyCommittee])
+        case .streetOfficer: .organisation([.streetOffice])
+        case .departmentOfficer: .organisation([.department])
+        case .propertyStaff: .organisation([.propertyCompany])
+        case .ownersCommitteeMember: .organisation([.ownersCommittee])
+        }
+    }
+
+    /// Staff roles work at a desk on others' behalf; the rest act for themselves.
+    public var isStaff: Bool { permissions.contains(.browsePlaces) || permissions.contains(.viewDirectory) }
+}
+
+public enum RoleHolder: Sendable, Equatable {
+    case place(Set<PlaceKind>)
+    case organisation(Set<OrganisationKind>)
+}
+
+public enum Permission: String, Sendable, Codable, CaseIterable {
+    /// See a household, its area and its (masked) members.
+    case viewHousehold = "view_household"
+    /// Walk the place tree.
+    case browsePlaces = "browse_places"
+    /// List organisations and people (masked).
+    case viewDirectory = "view_directory"
+    /// Show a person's phone and ID number unmasked; every such view is audited.
+    case revealPersonalData = "reveal_personal_data"
+    /// Add people to households.
+    case registerResidents = "register_residents"
+    /// Read the audit record.
+    case viewAudit = "view_audit"
+    /// Create accounts and grant roles.
+    case manageAccounts = "manage_accounts"
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A node of the place tree: district → street (街道) → community (社区) →
+/// grid (网格) → building → unit (单元) → household (户).
+///
+/// Every record belongs to a place, and every role is held over a place or an
+/// organisation; the tree is what access is scoped by.
+public struct Place: Sendable, Hashable, Codable {
+    public var id: Int64
+    public var kind: PlaceKind
+    public var parentID: Int64?
+    public var name: String
+    /// Materialised path of ancestor ids including this one, e.g. `/1/4/17/`;
+    /// a subtree is every place whose path starts with its root's path.
+    public var path: String
+
+    public init(id: Int64, kind: PlaceKind, parentID: Int64?, name: String, path: String) {
+        self.id = id
+        self.kind = kind
+        self.parentID = parentID
+        self.name = name
+        self.path = path
+    }
+
+    /// The ids of this place and its ancestors, root first.
+    public var lineage: [Int64] {
+        path.split(separator: "/").compactMap { Int64($0) }
+    }
+
+    public func isWithin(_ ancestorPath: String) -> Bool {
+        path.hasPrefix(ancestorPath)
+    }
+
+    public static func path(parentPath: String?, id: Int64) -> String {
+        (parentPath ?? "/") + "\(id)/"
+    }
+}
+
+public enum PlaceKind: String, Sendable, Codable, CaseIterable, Comparable {
+    case district, street, community, grid, building, unit, household
+
+    /// Depth in the tree; a child is always exactly one level below its parent.
+    public var level: Int { Self.allCases.firstIndex(of: self)! }
+
+    public var childKind: PlaceKind? {
+        let all = Self.allCases
+        return level + 1 < all.count ? all[level + 1] : nil
+    }
+
+    public static func < (lhs: PlaceKind, rhs: PlaceKind) -> Bool { lhs.level < rhs.level }
+}
+
+public enum PlaceRuleError: Error, Equatable, Sendable {
+    case childKindMismatch(parent: PlaceKind, child: PlaceKind)
+    case rootMustBeDistrict(PlaceKind)
+    case emptyName
+}
+
+public enum PlaceRules {
+    /// The tree has fixed levels so scope and statistics mean the same thing everywhere.
+    public static func validateChild(_ child: PlaceKind, of parent: PlaceKind?, name: String) throws(PlaceRuleError) {
+        if name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .emptyName }
+        guard let parent else {
+            if child != .district { throw .rootMustBeDistrict(child) }
+            return
+        }
+        if parent.childKind != child { throw .childKindMismatch(parent: parent, child: child) }
+    }
+}

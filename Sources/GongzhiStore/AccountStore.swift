@@ -1,0 +1,154 @@
+import Foundation
+import GongzhiCore
+import SQLKit
+
+/// Accounts, role grants, sessions and API tokens. Everything sign-in needs
+/// to agree on across server processes (sessions, failure counts, locks)
+/// lives here, in the database, not in a process.
+public struct AccountStore: Sendable {
+    let database: Database
+    public init(database: Database) { self.database = database }
+
+    public struct Credentials: Sendable {
+        public var accountID: Int64
+        public var passwordHash: String
+        public var failedAttempts: Int
+        public var lockedUntil: Date?
+    }
+
+    public func create(personID: Int64, username: String, passwordHash: String, now: Date, in db: any SQLDatabase) async throws -> Int64 {
+        if try await db.raw("SELECT id FROM accounts WHERE username = \(bind: username)").first() != nil {
+            throw StoreError.conflict("username taken")
+        }
+        guard let row = try await db.raw("INSERT INTO accounts (person_id, username, password_hash, created_at) VALUES (\(bind: personID), \(bind: username), \(bind: passwordHash), \(bind: now.millis)) RETURNING id").first() else {
+            throw StoreError.conflict("account not inserted")
+        }
+        return try row.int64("id")
+    }
+
+    public func grant(personID: Int64, role: Role, placeID: Int64?, organisationID: Int64?, in db: any SQLDatabase) async throws {
+        try await db.raw("INSERT INTO role_grants (person_id, role, place_id, organisation_id) VALUES (\(bind: personID), \(bind: role.rawValue), \(bind: placeID), \(bind: organisationID))").run()
+    }
+
+    public func credentials(username: String) async throws -> Credentials? {
+        try await database.read { db in
+            try await db.raw("SELECT id, password_hash, failed_attempts, locked_until FROM accounts WHERE username = \(bind: username)").first().map { row in
+                Credentials(accountID: try row.int64("id"), passwordHash: try row.string("password_hash"), failedAttempts: Int(try row.int64("failed_attempts")), lockedUntil: try row.optionalDate("locked_until"))
+            }
+        }
+    }
+
+    /// Counts a failure atomically (two processes may see failures at once) and returns the new count.
+    public func recordFailure(accountID: Int64, in db: any SQLDatabase) async throws -> Int {
+        try await db.raw("UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = \(bind: accountID)").run()
+        return Int(try await db.raw("SELECT failed_attempts FROM accounts WHERE id = \(bind: accountID)").first()?.int64("failed_attempts") ?? 0)
+    }
+
+    public func lock(accountID: Int64, until: Date, in db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE accounts SET locked_until = \(bind: until.millis) WHERE id = \(bind: accountID)").run()
+    }
+
+    public func recordSuccess(accountID: Int64, in db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = \(bind: accountID)").run()
+    }
+
+    public func setPassword(accountID: Int64, passwordHash: String, in db: any SQLDatabase) async throws {
+        try await db.raw("UPDATE accounts SET password_hash = \(bind: passwordHash), failed_attempts = 0, locked_until = NULL WHERE id = \(bind: accountID)").run()
+    }
+
+    public func accountID(username: String) async throws -> Int64? {
+        try await database.read { db in try await db.raw("SELECT id FROM accounts WHERE username = \(bind: username)").first()?.int64("id") }
+    }
+
+    // MARK: Principal
+
+    /// The signed-in identity: account, person and grants resolved to subtree paths.
+    public func principal(accountID: Int64) async throws -> Principal? {
+        try await database.read { db in
+            guard let account = try await db.raw("SELECT id, person_id, username FROM accounts WHERE id = \(bind: accountID)").first() else { return nil }
+            let personID = try account.int64("person_id")
+            let rows = try await db.raw("""
+                SELECT g.role, g.place_id, g.organisation_id, gp.path AS place_path, o.kind AS org_kind, op.path AS org_path
+                FROM role_grants g
+                LEFT JOIN places gp ON gp.id = g.place_id
+                LEFT JOIN organisations o ON o.id = g.organisation_id
+                LEFT JOIN places op ON op.id = o.place_id
+                WHERE g.person_id = \(bind: personID) ORDER BY g.id
+                """).all()
+            var grants: [RoleGrant] = []
+            for row in rows {
+                guard let role = Role(rawValue: try row.string("role")) else { continue }
+                let organisationID = try row.optionalInt64("organisation_id")
+                var organisation: (kind: OrganisationKind, servedPath: String, coveredPaths: [String])?
+                if let organisationID, let kind = OrganisationKind(rawValue: try row.optionalString("org_kind") ?? ""), let served = try row.optionalString("org_path") {
+                    let covered = kind == .propertyCompany
+                        ? try await db.raw("SELECT p.path FROM organisation_coverage c JOIN places p ON p.id = c.place_id WHERE c.organisation_id = \(bind: organisationID)").all().map { try $0.string("path") }
+                        : []
+                    organisation = (kind, served, covered)
+                }
+                let paths = ScopeRules.scopePaths(placePath: try row.optionalString("place_path"), organisation: organisation)
+                grants.append(RoleGrant(role: role, placeID: try row.optionalInt64("place_id"), organisationID: organisationID, scopePaths: paths))
+            }
+            return Principal(accountID: accountID, personID: personID, username: try account.string("username"), grants: grants)
+        }
+    }
+
+    // MARK: Sessions
+
+    public func createSession(tokenHash: String, accountID: Int64, now: Date, expires: Date, in db: any SQLDatabase) async throws {
+        try await db.raw("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: accountID), \(bind: now.millis), \(bind: expires.millis))").run()
+    }
+
+    /// The account of a live session; an expired one answers nil.
+    public func sessionAccount(tokenHash: String, now: Date) async throws -> Int64? {
+        try await database.read { db in
+            try await db.raw("SELECT account_id FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now.millis)").first()?.int64("account_id")
+        }
+    }
+
+    public func deleteSession(tokenHash: String, in db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM sessions WHERE token_hash = \(bind: tokenHash)").run()
+    }
+
+    public func deleteExpiredSessions(now: Date) async throws {
+        try await database.transaction { db in try await db.raw("DELETE FROM sessions WHERE expires_at <= \(bind: now.millis)").run() }
+    }
+
+    // MARK: API tokens
+
+    public struct TokenInfo: Sendable {
+        public var id: Int64
+        public var name: String
+        public var createdAt: Date
+        public var revokedAt: Date?
+    }
+
+    public func createToken(accountID: Int64, name: String, tokenHash: String, now: Date, in db: any SQLDatabase) async throws -> Int64 {
+        guard let row = try await db.raw("INSERT INTO api_tokens (account_id, name, token_hash, created_at) VALUES (\(bind: accountID), \(bind: name), \(bind: tokenHash), \(bind: now.millis)) RETURNING id").first() else {
+            throw StoreError.conflict("token not inserted")
+        }
+        return try row.int64("id")
+    }
+
+    public func tokenAccount(tokenHash: String) async throws -> Int64? {
+        try await database.read { db in
+            try await db.raw("SELECT account_id FROM api_tokens WHERE token_hash = \(bind: tokenHash) AND revoked_at IS NULL").first()?.int64("account_id")
+        }
+    }
+
+    public func tokens(accountID: Int64) async throws -> [TokenInfo] {
+        try await database.read { db in
+            try await db.raw("SELECT id, name, created_at, revoked_at FROM api_tokens WHERE account_id = \(bind: accountID) ORDER BY id DESC").all().map { row in
+                TokenInfo(id: try row.int64("id"), name: try row.string("name"), createdAt: try row.date("created_at"), revokedAt: try row.optionalDate("revoked_at"))
+            }
+        }
+    }
+
+    /// Revokes one of the account's own tokens; another account's token is "not found".
+    public func revokeToken(id: Int64, accountID: Int64, now: Date, in db: any SQLDatabase) async throws {
+        guard try await db.raw("SELECT id FROM api_tokens WHERE id = \(bind: id) AND account_id = \(bind: accountID) AND revoked_at IS NULL").first() != nil else {
+            throw StoreError.notFound("token")
+        }
+        try await db.raw("UPDATE api_tokens SET revoked_at = \(bind: now.millis) WHERE id = \(bind: id)").run()
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import PostgresKit
+import SQLKit
+import SQLiteKit
+import Synchronization
+
+/// The one database a deployment runs on: an embedded SQLite file, or a
+/// PostgreSQL server that several `gongzhi serve` processes share.
+///
+/// Stores never open connections themselves; they ask for a reader or for a
+/// transaction, so the same SQL runs on both engines.
+public final class Database: Sendable {
+    public enum Engine: String, Sendable { case sqlite, postgres }
+
+    public let engine: Engine
+    private let backend: Backend
+    let logger: Logger
+
+    private enum Backend: Sendable {
+        case sqlite(writer: SQLiteConnection, readers: [SQLiteConnection], writeLock: AsyncLock, next: RoundRobin)
+        case postgres(PostgresClient)
+    }
+
+    /// Opens an SQLite file. One writer connection serialised by a lock (two
+    /// writers on one file meet "database is locked"), and reader connections
+    /// that WAL lets run beside it.
+    public static func sqlite(path: String, readers: Int = 2, logger: Logger) async throws -> Database {
+        func open() async throws -> SQLiteConnection {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+                _ = try await connection.query(pragma)
+            }
+            return connection
+        }
+        let writer = try await open()
+        var readerConnections: [SQLiteConnection] = []
+        for _ in 0..<max(1, readers) { readerConnections.append(try await open()) }
+        return Database(engine: .sqlite, backend: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: RoundRobin()), logger: logger)
+    }
+
+    /// Connects to PostgreSQL from a `postgres://` URL. The pool must be run
+    /// (`run()`) for connections to be handed out.
+    public static func postgres(url: String, logger: Logger) throws -> Database {
+        let config = try SQLPostgresConfiguration(url: url)
+        let core = config.coreConfiguration
+        let tls: PostgresClient.Configuration.TLS =
+            switch (core.tls.isEnforced, core.tls.isAllowed) {
+            case (true, _): .require(core.tls.sslContext!.configuration)
+            case (_, true): .prefer(core.tls.sslContext!.configuration)
+            default: .disable
+            }
+        guard let host = core.host, let port = core.port else {
+            throw DatabaseError.unsupportedURL
+        }
+        var clientConfig = PostgresClient.Configuration(
+            host: host, port: port, username: core.username, password: core.password, database: core.database, tls: tls)
+        clientConfig.options.maximumConnections = 20
+        let client = PostgresClient(configuration: clientConfig, backgroundLogger: logger)
+        return Database(engine: .postgres, backend: .postgres(client), logger: logger)
+    }
+
+    /// Opens whichever engine the URL names: `postgres://…` or a file path / `sqlite://path`.
+    public static func open(url: String, logger: Logger) async throws -> Database {
+        if url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") {
+            return try postgres(url: url, logger: logger)
+        }
+        let path = url.hasPrefix("sqlite://") ? String(url.dropFirst("sqlite://".count)) : url
+        return try await sqlite(path: path, logger: logger)
+    }
+
+    private init(engine: Engine, backend: Backend, logger: Logger) {
+        self.engine = engine
+        self.backend = backend
+        self.logger = logger
+    }
+
+    /// Runs the PostgreSQL pool until cancelled; returns at once on SQLite.
+    public func run() async {
+        if case .postgres(let client) = backend { await client.run() }
+    }
+
+    /// Reads outside a transaction.
+    public func read<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(_, let readers, _, let next):
+            return try await body(readers[next.index(count: readers.count)].sql())
+        case .postgres(let client):
+            return try await client.withConnection { try await body($0.sql()) }
+        }
+    }
+
+    /// Runs `body` in one transaction: all of its writes land, or none do.
+    public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        switch backend {
+        case .sqlite(let writer, _, let lock, _):
+            return try await lock.withLock {
+                let db = writer.sql()
+                // IMMEDIATE takes the write lock up front, so a transaction never
+                // fails half-way on a reader upgrading to a writer.
+                try await db.raw("BEGIN IMMEDIATE").run()
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        case .postgres(let client):
+            return try await client.withConnection { connection in
+                let db = connection.sql()
+                try await db.raw("BEGIN").run()
+                do {
+                    let result = try await body(db)
+                    try await db.raw("COMMIT").run()
+                    return result
+                } catch {
+                    try? await db.raw("ROLLBACK").run()
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Readiness: the database answers a trivial query.
+    public func ping() async throws {
+        _ = try await read { db in try await db.raw("SELECT 1 AS one").first() }
+    }
+
+    public func close() async {
+        if case .sqlite(let writer, let readers, _, _) = backend {
+            for connection in [writer] + readers { try? await connection.close() }
+        }
+    }
+}
+
+public enum DatabaseError: Error, CustomStringConvertible {
+    case unsupportedURL
+    public var description: String { "database URL must be postgres://user:pass@host:port/db, sqlite://path or a file path" }
+}
+
+/// A FIFO async mutex: holders run one at a time, in arrival order.
+final class AsyncLock: Sendable {
+    private let state = Mutex<(locked: Bool, waiters: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func withLock<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await acquire()
+        defer { release() }
+        return try await body()
+    }
+
+    private func acquire() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let acquired = state.withLock { s -> Bool in
+                if !s.locked { s.locked = true; return true }
+                s.waiters.append(continuation)
+                return false
+            }
+            if acquired { continuation.resume() }
+        }
+    }
+
+    private func release() {
+        let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            if s.waiters.isEmpty { s.locked = false; return nil }
+            return s.waiters.removeFirst()
+        }
+        next?.resume()
+    }
+}
+
+final class RoundRobin: Sendable {
+    private let counter = Mutex(0)
+    func index(count: Int) -> Int {
+        counter.withLock { c in c = (c + 1) % count; return c }
+    }
+}
+
+extension Date {
+    /// Times are stored as integer milliseconds: portable across both engines and sortable.
+    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import GongzhiStore
+import GongzhiCore
+import HTTPTypes
+import Hummingbird
+
+/// Decides who is asking and in which language, before any handler runs.
+/// Pages authenticate by session cookie; the API by bearer token only, so a
+/// browser's cookies can never be replayed against it from another site.
+struct AuthenticationMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    static let sessionCookie = "gz_session"
+    static let visitorCookie = "gz_visitor"
+
+    let services: AppServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.bodyLimit = services.settings.maxBodyBytes
+        let langQuery = request.uri.queryParameters.get("lang")
+        context.locale = Locale.negotiate(query: langQuery, cookie: request.cookies[Locale.cookieName]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        if let langQuery, Locale.parse(langQuery) != nil {
+            context.pendingCookies.append(cookie(Locale.cookieName, context.locale.rawValue, maxAge: 365 * 86400))
+        }
+        let isAPI = request.uri.path.hasPrefix("/api/")
+        if isAPI {
+            if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
+                let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+                if let accountID = try await services.accounts.tokenAccount(tokenHash: Secret.hash(token)) {
+                    context.principal = try await services.accounts.principal(accountID: accountID)
+                }
+            }
+        } else if let session = request.cookies[Self.sessionCookie]?.value {
+            let hash = Secret.hash(session)
+            if let accountID = try await services.accounts.sessionAccount(tokenHash: hash, now: services.now()) {
+                context.principal = try await services.accounts.principal(accountID: accountID)
+                context.sessionTokenHash = hash
+                context.csrfSubject = "session:" + hash
+            }
+        }
+        if !isAPI && context.principal == nil {
+            if let visitor = request.cookies[Self.visitorCookie]?.value, !visitor.isEmpty {
+                context.csrfSubject = "visitor:" + visitor
+            } else {
+                let visitor = Secret.generate()
+                context.csrfSubject = "visitor:" + visitor
+                context.pendingCookies.append(cookie(Self.visitorCookie, visitor, maxAge: nil))
+            }
+        }
+        let ctx = context
+        return try await RequestScope.$principal.withValue(ctx.principal) {
+            try await RequestScope.$locale.withValue(ctx.locale) {
+                try await RequestScope.$remoteAddress.withValue(ctx.remoteAddress) {
+                    try await next(request, ctx)
+                }
+            }
+        }
+    }
+
+    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: services.settings.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+}
+
+/// Rejects any form post whose `csrf` field is not the token bound to this
+/// session (or visitor): another site cannot read it, so cannot forge a post.
+struct CSRFMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let services: AppServices
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.method == .post, !request.uri.path.hasPrefix("/api/") else {
+            return try await next(request, context)
+        }
+        var context = context
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        context.form = FormBody.parse(String(buffer: buffer))
+        let expected = services.csrfToken(context)
+        guard let sent = context.form["csrf"], Secret.constantTimeEquals(sent, expected) else {
+            throw AppError.csrf
+        }
+        return try await next(request, context)
+    }
+}
+
+enum FormBody {
+    /// application/x-www-form-urlencoded: `+` is a space, then percent-decoding.
+    static func parse(_ body: String) -> [String: String] {
+        var result: [String: String] = [:]
+        for pair in body.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let key = decode(String(parts[0]))
+            let value = parts.count > 1 ? decode(String(parts[1])) : ""
+            if !key.isEmpty { result[key] = value }
+        }
+        return result
+    }
+
+    private static func decode(_ s: String) -> String {
+        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import GongzhiAPI
+import GongzhiCore
+import GongzhiStore
+import Hummingbird
+import Logging
+import OpenAPIHummingbird
+import Prometheus
+
+/// Loads templates and string tables from the bundle and wires the services.
+public func makeServices(settings: AppSettings, database: Database, now: @escaping @Sendable () -> Date = Date.init) async throws -> AppServices {
+    guard let resources = Bundle.module.resourceURL else { throw AppError(.internalServerError, "internal", detail: "resources missing") }
+    let localizer = try Localizer(directory: resources.appendingPathComponent("Localization"))
+    let renderer = try await Renderer(templates: resources.appendingPathComponent("Templates"), localizer: localizer)
+    return AppServices(settings: settings, database: database, localizer: localizer, renderer: renderer, now: now)
+}
+
+/// The whole HTTP surface: pages, the JSON API, operations endpoints.
+public func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry = .init()) throws -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: AuthenticationMiddleware(services: services))
+    router.add(middleware: ErrorMiddleware(services: services))
+    router.add(middleware: BodyLimitMiddleware())
+    router.add(middleware: CSRFMiddleware(services: services))
+    router.add(middleware: SecurityHeadersMiddleware())
+
+    let kit = PageKit(services: services)
+    OperationsRoutes(services: services, registry: registry).register(router)
+    StaticFiles.register(router)
+    SignInPages(kit: kit).register(router)
+    HomePage(kit: kit).register(router)
+    PlacePages(kit: kit).register(router)
+    DirectoryPages(kit: kit).register(router)
+    TokenPages(kit: kit).register(router)
+    AuditPage(kit: kit).register(router)
+    try DocsPage(kit: kit).register(router)
+
+    try APIHandler(services: services).registerHandlers(
+        on: router, serverURL: URL(string: "/api/v1")!,
+        middlewares: [APIErrorMiddleware(localizer: services.localizer)])
+    return router
+}
+
+/// The server. The caller owns the database: it runs the pool and closes it after the server stops.
+public func buildApplication(services: AppServices, registry: PrometheusCollectorRegistry = .init(), logger: Logger) throws -> some ApplicationProtocol {
+    let router = try buildRouter(services: services, registry: registry)
+    let app = Application(
+        router: router,
+        configuration: .init(address: .hostname(services.settings.host, port: services.settings.port), serverName: "Gongzhi"),
+        logger: logger)
+    return app
+}

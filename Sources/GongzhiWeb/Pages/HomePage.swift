@@ -1,0 +1,38 @@
+import Foundation
+import GongzhiStore
+import GongzhiCore
+import Hummingbird
+
+/// The home page: for visitors, what Gongzhi is; for a signed-in person,
+/// their roles and what each lets them do. Later capabilities add their cards here.
+struct HomePage {
+    let kit: PageKit
+    var services: AppServices { kit.services }
+
+    func register(_ router: Router<AppRequestContext>) {
+        router.get("/") { request, context in
+            guard let principal = context.principal else {
+                return kit.render("welcome", [:], request, context)
+            }
+            let locale = context.locale
+            let placeNames = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: principal.grants.compactMap(\.placeID)).map { ($0.id, $0.name) })
+            let orgNames = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
+            let grants: [[String: Any]] = principal.grants.map { g in
+                ["role": kit.label("role_", g.role.rawValue, locale),
+                 "holder": g.placeID.flatMap { placeNames[$0] } ?? g.organisationID.flatMap { orgNames[$0] } ?? ""]
+            }
+            var cards: [[String: Any]] = []
+            func card(_ key: String, _ href: String) {
+                cards.append(["title": kit.t.text("card_\(key)_title", locale), "text": kit.t.text("card_\(key)_text", locale), "href": href])
+            }
+            if principal.has(.viewHousehold) && !principal.has(.browsePlaces) { card("household", "/household") }
+            if principal.has(.browsePlaces) { card("places", "/places") }
+            if principal.has(.viewDirectory) { card("directory", "/directory") }
+            if principal.has(.viewAudit) { card("audit", "/audit") }
+            card("tokens", "/tokens")
+            card("docs", "/docs")
+            let (me, _) = try await PeopleQueries(services: services).person(principal.personID, for: principal, reveal: false)
+            return kit.render("home", ["me": kit.personDict(me, locale), "grants": grants, "cards": cards], request, context)
+        }
+    }
+}

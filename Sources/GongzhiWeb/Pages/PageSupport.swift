@@ -1,0 +1,56 @@
+import Foundation
+import GongzhiStore
+import GongzhiCore
+import HTTPTypes
+import Hummingbird
+
+/// Helpers every page controller uses: render in the shell, require sign-in,
+/// redirect, and the localized labels of the core's enums.
+struct PageKit {
+    let services: AppServices
+
+    var t: Localizer { services.localizer }
+
+    func render(_ template: String, _ data: [String: Any], _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+        services.renderer.render(template, data, context: context, csrf: services.csrfToken(context), path: request.uri.path, status: status)
+    }
+
+    /// Pages that need a person send strangers to sign in, then back.
+    func principal(_ request: Request, _ context: AppRequestContext) throws -> Principal {
+        guard let principal = context.principal else {
+            throw RedirectToSignIn(next: request.uri.path)
+        }
+        return principal
+    }
+
+    func redirect(_ location: String, _ context: AppRequestContext, cookies: [Cookie] = []) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location])
+        for cookie in context.pendingCookies + cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    func label(_ prefix: String, _ raw: String, _ locale: Locale) -> String { t.text(prefix + raw, locale) }
+
+    func placeDict(_ place: Place, _ locale: Locale) -> [String: Any] {
+        ["id": place.id, "name": place.name, "kind": label("place_kind_", place.kind.rawValue, locale),
+         "href": place.kind == .household ? "/households/\(place.id)" : "/places/\(place.id)"]
+    }
+
+    func personDict(_ view: PersonView, _ locale: Locale) -> [String: Any] {
+        ["id": view.id, "name": view.name, "phone": view.phone ?? "—", "idNumber": view.idNumber ?? "—", "masked": view.masked]
+    }
+
+    /// A positive integer path parameter; anything else is simply not found.
+    func id(_ context: AppRequestContext, _ name: String = "id") throws -> Int64 {
+        guard let raw = context.parameters.get(name), let id = Int64(raw), id > 0 else { throw AppError.notFound }
+        return id
+    }
+}
+
+/// Thrown by pages that need a signed-in user; answered with a redirect.
+struct RedirectToSignIn: Error {
+    let next: String
+    var location: String {
+        "/signin?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: "/-_"))) ?? "/")
+    }
+}

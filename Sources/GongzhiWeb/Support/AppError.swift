@@ -1,0 +1,74 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import HTTPTypes
+import Hummingbird
+
+/// An error a user can cause, with its status and the localization key of its
+/// message. API responses render it as `{ "error": { "code", "message" } }`,
+/// pages as an error page in the reader's language.
+public struct AppError: Error, Sendable, Equatable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    /// Extra words appended to the localized message (a field name, a time).
+    public var detail: String?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, detail: String? = nil) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+    }
+
+    public static let unauthorized = AppError(.unauthorized, "unauthorized")
+    public static let notFound = AppError(.notFound, "not_found")
+    public static let badCredentials = AppError(.unauthorized, "bad_credentials")
+    public static let csrf = AppError(.forbidden, "csrf_failed")
+    /// In scope but not allowed: the object is visible to the caller, the action is not theirs.
+    public static let forbidden = AppError(.forbidden, "forbidden")
+    public static let tooLarge = AppError(.contentTooLarge, "too_large")
+    public static let malformed = AppError(.badRequest, "malformed_request")
+    public static func invalid(_ code: String, detail: String? = nil) -> AppError { AppError(.unprocessableContent, code, detail: detail) }
+    public static func locked(until: Date) -> AppError {
+        AppError(.tooManyRequests, "account_locked", detail: ISO8601DateFormatter().string(from: until))
+    }
+
+    /// The message key in the localization tables.
+    public var messageKey: String { "error_" + code }
+
+    /// Maps errors from lower layers to what the user should see; anything
+    /// unrecognised is a server fault and stays a 500.
+    public static func from(_ error: any Error) -> AppError? {
+        switch error {
+        case let e as AppError: return e
+        case let e as HTTPError:
+            switch e.status {
+            case .contentTooLarge: return .tooLarge
+            case .notFound: return .notFound
+            case .unauthorized: return .unauthorized
+            case .badRequest: return .malformed
+            default: return e.status.code < 500 ? AppError(e.status, "bad_request") : nil
+            }
+        case let e as StoreError:
+            switch e {
+            case .notFound: return .notFound
+            case .conflict(let what): return AppError(.conflict, "conflict", detail: what)
+            }
+        case let e as PersonValidationError:
+            switch e {
+            case .emptyName: return .invalid("name_required")
+            case .nameTooLong: return .invalid("name_too_long")
+            case .invalidPhone: return .invalid("invalid_phone")
+            case .invalidIDNumber: return .invalid("invalid_id_number")
+            }
+        case let e as DecodingError:
+            switch e {
+            case .dataCorrupted: return .malformed
+            case .keyNotFound(let key, _): return .invalid("missing_field", detail: key.stringValue)
+            case .typeMismatch(_, let c), .valueNotFound(_, let c):
+                return .invalid("wrong_type", detail: c.codingPath.map(\.stringValue).joined(separator: "."))
+            @unknown default: return .malformed
+            }
+        default: return nil
+        }
+    }
+}

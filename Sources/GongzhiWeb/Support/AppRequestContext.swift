@@ -1,0 +1,54 @@
+import Foundation
+import GongzhiStore
+import GongzhiCore
+import Hummingbird
+import Logging
+import NIOCore
+
+/// What every request carries through the middleware to its handler.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    /// The signed-in identity, if any (session cookie or API token).
+    public var principal: Principal?
+    /// The hash of the session cookie's token, for sign-out.
+    public var sessionTokenHash: String?
+    /// What CSRF tokens are bound to: the session, or the anonymous visitor's cookie.
+    public var csrfSubject: String = ""
+    public var locale: Locale = .default
+    /// A parsed urlencoded form body, checked for its CSRF token.
+    public var form: [String: String] = [:]
+    public var remoteAddress: String
+    /// Cookies the middleware wants on the response (language, visitor id).
+    public var pendingCookies: [Cookie] = []
+    var bodyLimit: Int = 1 << 20
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = Self.describe(source.channel.remoteAddress)
+    }
+
+    /// For in-process tests, which have no channel.
+    public init(source: some RequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.remoteAddress = "test"
+    }
+
+    public var maxUploadSize: Int { bodyLimit }
+
+    static func describe(_ address: SocketAddress?) -> String {
+        guard let address else { return "unknown" }
+        return address.ipAddress ?? address.description
+    }
+
+    public func requirePrincipal() throws(AppError) -> Principal {
+        guard let principal else { throw .unauthorized }
+        return principal
+    }
+}
+
+/// Request facts the generated API handlers cannot receive as parameters.
+enum RequestScope {
+    @TaskLocal static var principal: Principal?
+    @TaskLocal static var locale: Locale = .default
+    @TaskLocal static var remoteAddress: String = "unknown"
+}

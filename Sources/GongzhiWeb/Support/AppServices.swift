@@ -1,0 +1,54 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import HummingbirdBcrypt
+import NIOPosix
+
+/// The dependencies handlers share: stores, clock, settings, text and templates.
+public struct AppServices: Sendable {
+    public let settings: AppSettings
+    public let database: Database
+    public let places: PlaceStore
+    public let people: PersonStore
+    public let organisations: OrganisationStore
+    public let accounts: AccountStore
+    public let audit: AuditStore
+    public let localizer: Localizer
+    public let renderer: Renderer
+    /// Injected so tests can move time (session expiry, lock-outs).
+    public let now: @Sendable () -> Date
+    public let throttle: SignInThrottle
+
+    public init(settings: AppSettings, database: Database, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
+        self.settings = settings
+        self.database = database
+        self.places = PlaceStore(database: database)
+        self.people = PersonStore(database: database)
+        self.organisations = OrganisationStore(database: database)
+        self.accounts = AccountStore(database: database)
+        self.audit = AuditStore(database: database)
+        self.localizer = localizer
+        self.renderer = renderer
+        self.now = now
+        self.throttle = SignInThrottle(freeAttempts: settings.signInThrottleFreeAttempts)
+    }
+
+    public func csrfToken(_ context: AppRequestContext) -> String {
+        Secret.mac("csrf:" + context.csrfSubject, key: settings.secretKey)
+    }
+}
+
+/// bcrypt, run on the thread pool: a hash takes tens of milliseconds by
+/// design and must not stall the event loop that serves other requests.
+public enum Passwords {
+    public static func hash(_ password: String, cost: UInt8) -> String {
+        Bcrypt.hash(password, cost: cost)
+    }
+
+    static func verify(_ password: String, hash: String) async -> Bool {
+        (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
+    }
+
+    /// Checked against when the username is unknown, so both failures take as long.
+    static let decoy = Bcrypt.hash("decoy-password-never-matches", cost: 11)
+}

@@ -1,0 +1,23 @@
+import Foundation
+import GongzhiStore
+import Logging
+
+/// Every setting of a running server, in one place. The CLI fills it from
+/// flags, then the environment, then these defaults (see the README's table).
+public struct AppSettings: Sendable {
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+    /// `postgres://…`, `sqlite://path` or a file path.
+    public var databaseURL: String = "gongzhi.sqlite"
+    /// Keys CSRF tokens; several processes behind one balancer must share it.
+    public var secretKey: String = ""
+    public var logLevel: Logger.Level = .info
+    /// Mark cookies Secure: set when the site is served over TLS (directly or behind a proxy).
+    public var secureCookies: Bool = false
+    public var maxBodyBytes: Int = 1 << 20
+    public var bcryptCost: UInt8 = 11
+    public var sessionLifetime: Duration = .seconds(8 * 3600)
+    public var signInThrottleFreeAttempts: Int = 5
+
+    public init() {}
+}

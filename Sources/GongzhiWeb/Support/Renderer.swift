@@ -1,0 +1,61 @@
+import Foundation
+import GongzhiStore
+import GongzhiCore
+import HTTPTypes
+import Hummingbird
+import Mustache
+
+/// Renders Mustache templates inside the shared layout, with the reader's
+/// string table as `t` and the navigation their roles allow.
+public struct Renderer: Sendable {
+    let library: MustacheLibrary
+    let localizer: Localizer
+
+    public init(templates: URL, localizer: Localizer) async throws {
+        self.library = try await MustacheLibrary(directory: templates.path)
+        self.localizer = localizer
+    }
+
+    /// The page shell's data: language, navigation, user, CSRF token.
+    func shell(_ context: AppRequestContext, csrf: String, path: String) -> [String: Any] {
+        let locale = context.locale
+        let t = localizer.table(locale)
+        var nav: [[String: Any]] = []
+        if let principal = context.principal {
+            nav.append(["href": "/", "label": t["nav_home"] ?? "", "current": path == "/"])
+            if principal.has(.viewHousehold) && !principal.has(.browsePlaces) {
+                nav.append(["href": "/household", "label": t["nav_household"] ?? "", "current": path.hasPrefix("/household")])
+            }
+            if principal.has(.browsePlaces) {
+                nav.append(["href": "/places", "label": t["nav_places"] ?? "", "current": path.hasPrefix("/places")])
+            }
+            if principal.has(.viewDirectory) {
+                nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
+            }
+            if principal.has(.viewAudit) {
+                nav.append(["href": "/audit", "label": t["nav_audit"] ?? "", "current": path.hasPrefix("/audit")])
+            }
+            nav.append(["href": "/tokens", "label": t["nav_tokens"] ?? "", "current": path.hasPrefix("/tokens")])
+        }
+        let other: Locale = locale == .zhHans ? .en : .zhHans
+        var shell: [String: Any] = [
+            "t": t,
+            "lang": locale.htmlLang,
+            "nav": nav,
+            "csrf": csrf,
+            "switchLang": ["code": other.rawValue, "label": other == .en ? "English" : "中文", "lang": other.htmlLang, "href": path.isEmpty ? "/" : path],
+        ]
+        if let principal = context.principal { shell["user"] = ["username": principal.username] }
+        return shell
+    }
+
+    func render(_ template: String, _ data: [String: Any], context: AppRequestContext, csrf: String, path: String, status: HTTPResponse.Status = .ok) -> Response {
+        var all = shell(context, csrf: csrf, path: path)
+        for (k, v) in data { all[k] = v }
+        let html = library.render(all, withTemplate: template) ?? ""
+        var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        response.headers[.cacheControl] = "no-store"
+        for cookie in context.pendingCookies { response.setCookie(cookie) }
+        return response
+    }
+}
