@@ -84,6 +84,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "GongzhiTestSupport",
+            dependencies: ["GongzhiCore", "GongzhiStore", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/GongzhiTestSupport",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GongzhiCoreTests",
             dependencies: ["GongzhiCore"],
@@ -91,14 +97,15 @@ let package = Package(
         ),
         .testTarget(
             name: "GongzhiStoreTests",
-            dependencies: ["GongzhiCore", "GongzhiStore"],
+            dependencies: ["GongzhiCore", "GongzhiStore", "GongzhiTestSupport", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GongzhiWebTests",
             dependencies: [
-                "GongzhiCore", "GongzhiStore", "GongzhiWeb",
+                "GongzhiCore", "GongzhiStore", "GongzhiWeb", "GongzhiTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SQLKit", package: "sql-kit"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -185,3 +185,10 @@ extension Date {
     var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
     init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }
+
+extension Database {
+    /// Runs one statement outside any transaction (e.g. CREATE DATABASE, which refuses to run inside one).
+    public func execute(_ sql: String) async throws {
+        try await read { db in try await db.raw(SQLQueryString(sql)).run() }
+    }
+}

@@ -15,11 +15,16 @@ public struct DemoData: Sendable {
 
     public static let password = "gongzhi-demo"
 
+    /// How many buildings each community has: ten make the ~2,000-household
+    /// demo district; tests use fewer to stay quick on PostgreSQL.
+    public var buildingsPerCommunity: Int
+
     let database: Database
     let hashPassword: @Sendable (String) -> String
 
-    public init(database: Database, hashPassword: @escaping @Sendable (String) -> String) {
+    public init(database: Database, buildingsPerCommunity: Int = 10, hashPassword: @escaping @Sendable (String) -> String) {
         self.database = database
+        self.buildingsPerCommunity = max(2, buildingsPerCommunity)
         self.hashPassword = hashPassword
     }
 
@@ -33,7 +38,7 @@ public struct DemoData: Sendable {
         // Hashing is slow by design; do it before the transaction holds the writer.
         let passwordHash = hashPassword(Self.password)
         return try await database.transaction { db in
-            var builder = Builder(db: db, database: database, now: now, passwordHash: passwordHash)
+            var builder = Builder(db: db, database: database, now: now, passwordHash: passwordHash, buildings: buildingsPerCommunity)
             return try await builder.build()
         }
     }
@@ -47,10 +52,12 @@ private struct Builder {
     let accounts: AccountStore
     let now: Date
     let passwordHash: String
+    let buildingCount: Int
     var random = SplitMix64(seed: 2023_04)
     var demoAccounts: [DemoData.Account] = []
 
-    init(db: any SQLDatabase, database: Database, now: Date, passwordHash: String) {
+    init(db: any SQLDatabase, database: Database, now: Date, passwordHash: String, buildings: Int) {
+        self.buildingCount = buildings
         self.db = db
         self.places = PlaceStore(database: database)
         self.people = PersonStore(database: database)
@@ -117,8 +124,8 @@ private struct Builder {
                 var households: [Int64] = []
                 let grids = [try await places.create(kind: .grid, name: "第一网格", parent: communityPlace, in: db),
                              try await places.create(kind: .grid, name: "第二网格", parent: communityPlace, in: db)]
-                for number in 1...10 {
-                    let building = try await places.create(kind: .building, name: "\(number)号楼", parent: grids[(number - 1) / 5], in: db)
+                for number in 1...buildingCount {
+                    let building = try await places.create(kind: .building, name: "\(number)号楼", parent: grids[(number - 1) * 2 / buildingCount], in: db)
                     buildings.append(building.id)
                     for unitNumber in 1...2 {
                         let unit = try await places.create(kind: .unit, name: "\(unitNumber)单元", parent: building, in: db)

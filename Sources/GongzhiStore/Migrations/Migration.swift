@@ -54,6 +54,8 @@ public struct Migrator: Sendable {
     public func migrate() async throws -> [String] {
         let engine = database.engine
         try await database.transaction { db in
+            // Concurrent CREATE TABLE IF NOT EXISTS can still collide on PostgreSQL; the lock orders them.
+            if engine == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7107)").run() }
             try await db.raw(SQLQueryString("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")).run()
         }
         var applied: [String] = []
