@@ -27,12 +27,6 @@ public struct AppRequestContext: RequestContext {
         self.remoteAddress = Self.describe(source.channel.remoteAddress)
     }
 
-    /// For in-process tests, which have no channel.
-    public init(source: some RequestContextSource) {
-        self.coreContext = .init(source: source)
-        self.remoteAddress = "test"
-    }
-
     public var maxUploadSize: Int { bodyLimit }
 
     static func describe(_ address: SocketAddress?) -> String {

@@ -81,7 +81,11 @@ struct APIErrorMiddleware: ServerMiddleware {
             return try await next(request, body, metadata)
         } catch let error as ServerError {
             let appError: AppError
-            if let known = AppError.from(error.underlyingError) {
+            let hasBody = request.headerFields[.contentLength].flatMap(Int.init).map { $0 > 0 } ?? (body != nil && request.method != .get)
+            if error.underlyingError is DecodingError && !hasBody {
+                // Without a body, what failed to decode was a path or query parameter.
+                appError = AppError(.badRequest, "invalid_parameter")
+            } else if let known = AppError.from(error.underlyingError) {
                 appError = known
             } else if error.httpStatus.code < 500 {
                 appError = AppError(error.httpStatus, error.httpStatus == .badRequest ? "malformed_request" : "bad_request")
