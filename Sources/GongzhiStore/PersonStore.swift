@@ -63,7 +63,7 @@ public struct PersonStore: Sendable {
             let entries = try await db.raw("""
                 SELECT pe.id, pe.name, pe.phone, pe.id_number, p.id AS household_id, p.path, h.address
                 FROM household_members m JOIN places p ON p.id = m.household_id JOIN households h ON h.place_id = p.id JOIN people pe ON pe.id = m.person_id
-                WHERE \(filter) ORDER BY p.path, pe.id LIMIT \(bind: limit) OFFSET \(bind: offset)
+                WHERE \(filter) ORDER BY p.id, pe.id LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """).all().map { row in
                 DirectoryEntry(person: try Self.person(from: row), householdID: try row.int64("household_id"), householdPath: try row.string("path"), address: try row.string("address"))
             }

@@ -43,11 +43,17 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
 }
 
 /// The server. The caller owns the database: it runs the pool and closes it after the server stops.
-public func buildApplication(services: AppServices, registry: PrometheusCollectorRegistry = .init(), logger: Logger) throws -> some ApplicationProtocol {
+/// `onListening` receives the address once the port is bound (so port 0 reports the real one).
+public func buildApplication(
+    services: AppServices, registry: PrometheusCollectorRegistry = .init(), logger: Logger,
+    onListening: @escaping @Sendable (String) -> Void = { _ in }
+) throws -> some ApplicationProtocol {
     let router = try buildRouter(services: services, registry: registry)
+    let host = services.settings.host
     let app = Application(
         router: router,
-        configuration: .init(address: .hostname(services.settings.host, port: services.settings.port), serverName: "Gongzhi"),
+        configuration: .init(address: .hostname(host, port: services.settings.port), serverName: "Gongzhi"),
+        onServerRunning: { channel in onListening("http://\(host):\(channel.localAddress?.port ?? services.settings.port)/") },
         logger: logger)
     return app
 }

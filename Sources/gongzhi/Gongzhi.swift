@@ -76,11 +76,16 @@ struct Options: ParsableArguments {
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
             defer { group.cancelAll() }
-            let applied = try await Migrator(database: database).migrate()
-            if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
-            let result = try await body(database, logger)
-            await database.close()
-            return result
+            do {
+                let applied = try await Migrator(database: database).migrate()
+                if !applied.isEmpty { logger.info("migrated", metadata: ["applied": "\(applied.joined(separator: ", "))"]) }
+                let result = try await body(database, logger)
+                await database.close()
+                return result
+            } catch {
+                await database.close()
+                throw error
+            }
         }
     }
 }
@@ -107,24 +112,31 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await database.run() }
-            try await Migrator(database: database).migrate()
-            if settings.secretKey.isEmpty {
-                settings.secretKey = try await ServerSecretStore(database: database).secret(named: "csrf") { Secret.generate() }
-            }
-            if demo {
-                let cost = settings.bcryptCost
-                if let accounts = try await DemoData(database: database, hashPassword: { Passwords.hash($0, cost: cost) }).seedIfEmpty(now: Date()) {
-                    printDemoAccounts(accounts)
-                } else {
-                    print("Database already has data; demo not seeded. Demo accounts, if seeded earlier, use password \(DemoData.password).")
+            defer { group.cancelAll() }
+            do {
+                try await Migrator(database: database).migrate()
+                if settings.secretKey.isEmpty {
+                    settings.secretKey = try await ServerSecretStore(database: database).secret(named: "csrf") { Secret.generate() }
                 }
+                if demo {
+                    let cost = settings.bcryptCost
+                    if let accounts = try await DemoData(database: database, hashPassword: { Passwords.hash($0, cost: cost) }).seedIfEmpty(now: Date()) {
+                        printDemoAccounts(accounts)
+                    } else {
+                        print("Database already has data; demo not seeded. Demo accounts, if seeded earlier, use password \(DemoData.password).")
+                    }
+                }
+                let services = try await makeServices(settings: settings, database: database)
+                let app = try buildApplication(services: services, registry: registry, logger: logger) { address in
+                    print("Gongzhi is serving at \(address)")
+                }
+                try await app.runService()
+            } catch {
+                // Close connections on every exit path: the port may be taken, the database unreachable.
+                await database.close()
+                throw error
             }
-            let services = try await makeServices(settings: settings, database: database)
-            let app = try buildApplication(services: services, registry: registry, logger: logger)
-            print("Gongzhi is serving at http://\(settings.host):\(settings.port)/")
-            try await app.runService()
             await database.close()
-            group.cancelAll()
         }
     }
 }

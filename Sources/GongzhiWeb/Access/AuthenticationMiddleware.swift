@@ -18,11 +18,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.bodyLimit = services.settings.maxBodyBytes
         let langQuery = request.uri.queryParameters.get("lang")
-        context.locale = Locale.negotiate(query: langQuery, cookie: request.cookies[Locale.cookieName]?.value, acceptLanguage: request.headers[.acceptLanguage])
+        let isAPI = request.uri.path.hasPrefix("/api/")
+        // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
+        context.locale = Locale.negotiate(query: langQuery, cookie: request.cookies[Locale.cookieName]?.value, acceptLanguage: isAPI ? request.headers[.acceptLanguage] : nil)
         if let langQuery, Locale.parse(langQuery) != nil {
             context.pendingCookies.append(cookie(Locale.cookieName, context.locale.rawValue, maxAge: 365 * 86400))
         }
-        let isAPI = request.uri.path.hasPrefix("/api/")
         if isAPI {
             if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
                 let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)

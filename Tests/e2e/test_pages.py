@@ -1,0 +1,113 @@
+"""Browser tests: Gongzhi's pages in a real headless Chromium.
+
+Run by Tests/e2e/run.sh, which starts a server on a fresh demo database and
+passes its address in GONGZHI_E2E_URL.
+"""
+import os
+import unittest
+
+from selenium import webdriver
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+
+BASE = os.environ.get("GONGZHI_E2E_URL", "http://127.0.0.1:18080")
+PASSWORD = "gongzhi-demo"
+
+
+def make_driver(width=1200, height=900):
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}", "--lang=en-US"):
+        options.add_argument(arg)
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    service = webdriver.ChromeService(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    return webdriver.Chrome(service=service, options=options)
+
+
+class PageTests(unittest.TestCase):
+    def setUp(self):
+        self.driver = make_driver()
+        self.driver.implicitly_wait(3)
+
+    def tearDown(self):
+        self.driver.quit()
+
+    def sign_in(self, username, password=PASSWORD):
+        d = self.driver
+        d.get(BASE + "/signin")
+        d.find_element(By.ID, "username").send_keys(username)
+        d.find_element(By.ID, "password").send_keys(password)
+        d.find_element(By.ID, "signin-submit").click()
+
+    def test_resident_signs_in_in_chinese_switches_to_english_sees_household(self):
+        d = self.driver
+        d.get(BASE + "/signin")
+        # Chinese by default, even though this browser asks for English.
+        self.assertEqual(d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "zh-Hans")
+        self.assertIn("用户名", d.find_element(By.CSS_SELECTOR, "label[for=username]").text)
+        self.sign_in("resident")
+        self.assertIn("我的家庭", d.find_element(By.TAG_NAME, "nav").text)
+        d.find_element(By.ID, "switch-lang").click()
+        self.assertEqual(d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
+        d.find_element(By.LINK_TEXT, "My household").click()
+        body = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("Exclusive area", body)
+        self.assertIn("青年路18号院1号楼1单元101室", body)
+        self.assertIn("Household members", body)
+        # Other members' phones are masked; the choice of English is remembered.
+        self.assertRegex(body, r"1\d\d\*\*\*\*\d{4}")
+        d.get(BASE + "/")
+        self.assertEqual(d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
+
+    def test_committee_staff_browse_places_down_to_a_household(self):
+        d = self.driver
+        self.sign_in("committee")
+        d.find_element(By.LINK_TEXT, "辖区").click()
+        for name in ("青年路社区", "第一网格", "1号楼", "1单元", "101室"):
+            d.find_element(By.LINK_TEXT, name).click()
+        main = d.find_element(By.TAG_NAME, "main").text
+        self.assertIn("家庭成员", main)
+        self.assertIn("专有部分面积", main)
+        crumbs = d.find_element(By.CSS_SELECTOR, "nav.breadcrumbs").text
+        self.assertIn("东华街道", crumbs)
+
+    def test_wrong_password_is_explained_in_chinese(self):
+        d = self.driver
+        self.sign_in("volunteer", "not-the-password")
+        self.assertIn("用户名或密码不正确", d.find_element(By.ID, "signin-error").text)
+
+    def test_directory_masks_and_reveal_is_recorded(self):
+        d = self.driver
+        self.sign_in("committee")
+        d.get(BASE + "/directory")
+        first = d.find_element(By.CSS_SELECTOR, "#people tbody tr td a")
+        first.click()
+        self.assertIn("****", d.find_element(By.ID, "person-phone").text + d.find_element(By.ID, "person-id").text)
+        d.find_element(By.ID, "reveal").click()
+        self.assertNotIn("*", d.find_element(By.ID, "person-id").text)
+        self.assertIn("审计", d.find_element(By.CSS_SELECTOR, "p.notice").text)
+
+    def test_keyboard_reaches_skip_link_first(self):
+        d = self.driver
+        d.get(BASE + "/signin")
+        d.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        self.assertEqual(d.switch_to.active_element.get_attribute("class"), "skip")
+
+
+class PhoneTests(unittest.TestCase):
+    def test_pages_fit_a_phone_screen(self):
+        d = make_driver(390, 844)
+        try:
+            d.get(BASE + "/signin")
+            d.find_element(By.ID, "username").send_keys("resident")
+            d.find_element(By.ID, "password").send_keys(PASSWORD)
+            d.find_element(By.ID, "signin-submit").click()
+            for path in ("/", "/household"):
+                d.get(BASE + path)
+                overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+                self.assertLessEqual(overflow, 0, path)
+        finally:
+            d.quit()
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
