@@ -62,22 +62,39 @@ public struct AccountStore: Sendable {
 
     // MARK: Principal
 
-    /// The signed-in identity: account, person and grants resolved to subtree paths.
+    /// The signed-in identity behind an account.
     public func principal(accountID: Int64) async throws -> Principal? {
+        try await principal(where: "a.id = \(bind: accountID)", join: "")
+    }
+
+    /// The identity behind a live API token, in one round trip: the check runs
+    /// on every API request.
+    public func principal(apiTokenHash: String) async throws -> Principal? {
+        try await principal(where: "t.token_hash = \(bind: apiTokenHash) AND t.revoked_at IS NULL", join: "JOIN api_tokens t ON t.account_id = a.id")
+    }
+
+    /// The identity behind a live session, with the session's expiry.
+    public func principal(sessionHash: String, now: Date) async throws -> Principal? {
+        try await principal(where: "s.token_hash = \(bind: sessionHash) AND s.expires_at > \(bind: now.millis)", join: "JOIN sessions s ON s.account_id = a.id")
+    }
+
+    /// Account, person and grants resolved to subtree paths (one row per grant).
+    private func principal(where condition: SQLQueryString, join: String) async throws -> Principal? {
         try await database.read { db in
-            guard let account = try await db.raw("SELECT id, person_id, username FROM accounts WHERE id = \(bind: accountID)").first() else { return nil }
-            let personID = try account.int64("person_id")
             let rows = try await db.raw("""
-                SELECT g.role, g.place_id, g.organisation_id, gp.path AS place_path, o.kind AS org_kind, op.path AS org_path
-                FROM role_grants g
+                SELECT a.id AS account_id, a.person_id, a.username,
+                       g.role, g.place_id, g.organisation_id, gp.path AS place_path, o.kind AS org_kind, op.path AS org_path
+                FROM accounts a \(unsafeRaw: join)
+                LEFT JOIN role_grants g ON g.person_id = a.person_id
                 LEFT JOIN places gp ON gp.id = g.place_id
                 LEFT JOIN organisations o ON o.id = g.organisation_id
                 LEFT JOIN places op ON op.id = o.place_id
-                WHERE g.person_id = \(bind: personID) ORDER BY g.id
+                WHERE \(condition) ORDER BY g.id
                 """).all()
+            guard let first = rows.first else { return nil }
             var grants: [RoleGrant] = []
             for row in rows {
-                guard let role = Role(rawValue: try row.string("role")) else { continue }
+                guard let role = Role(rawValue: try row.optionalString("role") ?? "") else { continue }
                 let organisationID = try row.optionalInt64("organisation_id")
                 var organisation: (kind: OrganisationKind, servedPath: String, coveredPaths: [String])?
                 if let organisationID, let kind = OrganisationKind(rawValue: try row.optionalString("org_kind") ?? ""), let served = try row.optionalString("org_path") {
@@ -89,7 +106,7 @@ public struct AccountStore: Sendable {
                 let paths = ScopeRules.scopePaths(placePath: try row.optionalString("place_path"), organisation: organisation)
                 grants.append(RoleGrant(role: role, placeID: try row.optionalInt64("place_id"), organisationID: organisationID, scopePaths: paths))
             }
-            return Principal(accountID: accountID, personID: personID, username: try account.string("username"), grants: grants)
+            return Principal(accountID: try first.int64("account_id"), personID: try first.int64("person_id"), username: try first.string("username"), grants: grants)
         }
     }
 
@@ -97,13 +114,6 @@ public struct AccountStore: Sendable {
 
     public func createSession(tokenHash: String, accountID: Int64, now: Date, expires: Date, in db: any SQLDatabase) async throws {
         try await db.raw("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES (\(bind: tokenHash), \(bind: accountID), \(bind: now.millis), \(bind: expires.millis))").run()
-    }
-
-    /// The account of a live session; an expired one answers nil.
-    public func sessionAccount(tokenHash: String, now: Date) async throws -> Int64? {
-        try await database.read { db in
-            try await db.raw("SELECT account_id FROM sessions WHERE token_hash = \(bind: tokenHash) AND expires_at > \(bind: now.millis)").first()?.int64("account_id")
-        }
     }
 
     public func deleteSession(tokenHash: String, in db: any SQLDatabase) async throws {
@@ -128,12 +138,6 @@ public struct AccountStore: Sendable {
             throw StoreError.conflict("token not inserted")
         }
         return try row.int64("id")
-    }
-
-    public func tokenAccount(tokenHash: String) async throws -> Int64? {
-        try await database.read { db in
-            try await db.raw("SELECT account_id FROM api_tokens WHERE token_hash = \(bind: tokenHash) AND revoked_at IS NULL").first()?.int64("account_id")
-        }
     }
 
     public func tokens(accountID: Int64) async throws -> [TokenInfo] {

@@ -66,21 +66,24 @@ public struct PlaceStore: Sendable {
         }
     }
 
+    /// A household with its members, in one round trip (one row per member).
     public func household(id: Int64) async throws -> (Place, Household, [HouseholdMember])? {
         try await database.read { db in
-            guard let row = try await db.raw("""
-                SELECT p.id, p.kind, p.parent_id, p.name, p.path, h.address, h.exclusive_area_cm2
-                FROM places p JOIN households h ON h.place_id = p.id WHERE p.id = \(bind: id)
-                """).first() else { return nil }
-            let place = try Self.place(from: row)
-            let household = Household(placeID: place.id, address: try row.string("address"), exclusiveArea: Area(squareCentimetres: try row.int64("exclusive_area_cm2")))
-            let members = try await db.raw("""
-                SELECT m.relation, m.is_representative, pe.id, pe.name, pe.phone, pe.id_number
-                FROM household_members m JOIN people pe ON pe.id = m.person_id
-                WHERE m.household_id = \(bind: id) ORDER BY m.is_representative DESC, pe.id
-                """).all().map { row in
-                HouseholdMember(
-                    person: try PersonStore.person(from: row),
+            let rows = try await db.raw("""
+                SELECT p.id, p.kind, p.parent_id, p.name, p.path, h.address, h.exclusive_area_cm2,
+                       m.relation, m.is_representative, pe.id AS person_id, pe.name AS person_name, pe.phone, pe.id_number
+                FROM places p JOIN households h ON h.place_id = p.id
+                LEFT JOIN household_members m ON m.household_id = p.id
+                LEFT JOIN people pe ON pe.id = m.person_id
+                WHERE p.id = \(bind: id) ORDER BY m.is_representative DESC, pe.id
+                """).all()
+            guard let first = rows.first else { return nil }
+            let place = try Self.place(from: first)
+            let household = Household(placeID: place.id, address: try first.string("address"), exclusiveArea: Area(squareCentimetres: try first.int64("exclusive_area_cm2")))
+            let members = try rows.compactMap { row -> HouseholdMember? in
+                guard let personID = try row.optionalInt64("person_id") else { return nil }
+                return HouseholdMember(
+                    person: Person(id: personID, name: try row.string("person_name"), phone: try row.optionalString("phone"), idNumber: try row.optionalString("id_number")),
                     relation: HouseholdRelation(rawValue: try row.string("relation")) ?? .member,
                     isRepresentative: try row.int64("is_representative") != 0)
             }

@@ -5,6 +5,7 @@ import GongzhiStore
 import Hummingbird
 import Logging
 import OpenAPIHummingbird
+import OpenAPIRuntime
 import Prometheus
 
 /// Loads templates and string tables from the bundle and wires the services.
@@ -38,6 +39,8 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
 
     try APIHandler(services: services).registerHandlers(
         on: router, serverURL: URL(string: "/api/v1")!,
+        // Compact JSON: pretty-printing and key sorting cost more than the rest of a small response.
+        configuration: .init(jsonEncodingOptions: []),
         middlewares: [APIErrorMiddleware(localizer: services.localizer)])
     return router
 }

@@ -16,7 +16,7 @@ struct Gongzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongzhi",
         abstract: "Gongzhi (共治): a community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Version.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Version.self, Floor.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -209,4 +209,20 @@ struct User: AsyncParsableCommand {
 struct Version: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Print the version.")
     func run() { print("gongzhi \(Gongzhi.version)") }
+}
+
+/// The benchmark floor: the smallest Hummingbird server, compiled with the
+/// same flags as the real one, so `bench/http.sh` compares like with like.
+struct Floor: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench-floor", abstract: "Serve a minimal route (benchmark baseline).", shouldDisplay: false)
+    @Option var port: Int = 8081
+
+    func run() async throws {
+        let router = Router()
+        router.get("/floor") { _, _ in "ok" }
+        var logger = Logger(label: "floor")
+        logger.logLevel = .warning
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: port)), logger: logger)
+        try await app.runService()
+    }
 }

@@ -27,14 +27,12 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if isAPI {
             if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
                 let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-                if let accountID = try await services.accounts.tokenAccount(tokenHash: Secret.hash(token)) {
-                    context.principal = try await services.accounts.principal(accountID: accountID)
-                }
+                context.principal = try await services.principals.principal(apiTokenHash: Secret.hash(token))
             }
         } else if let session = request.cookies[Self.sessionCookie]?.value {
             let hash = Secret.hash(session)
-            if let accountID = try await services.accounts.sessionAccount(tokenHash: hash, now: services.now()) {
-                context.principal = try await services.accounts.principal(accountID: accountID)
+            if let principal = try await services.principals.principal(sessionHash: hash) {
+                context.principal = principal
                 context.sessionTokenHash = hash
                 context.csrfSubject = "session:" + hash
             }

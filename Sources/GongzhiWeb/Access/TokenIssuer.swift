@@ -23,5 +23,6 @@ struct TokenIssuer {
             try await services.accounts.revokeToken(id: id, accountID: principal.accountID, now: now, in: db)
             try await services.audit.append(accountID: principal.accountID, action: .revoke, objectType: "api_token", objectID: String(id), detail: "", remoteAddress: RequestScope.remoteAddress, at: now, in: db)
         }
+        services.principals.evict(accountID: principal.accountID)
     }
 }

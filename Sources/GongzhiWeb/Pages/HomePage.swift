@@ -15,7 +15,12 @@ struct HomePage {
                 return kit.render("welcome", [:], request, context)
             }
             let locale = context.locale
-            let placeNames = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: principal.grants.compactMap(\.placeID)).map { ($0.id, $0.name) })
+            // A place is named with its enclosing areas below the street, e.g. 青年路社区 1号楼 1单元 101室.
+            let grantPlaces = try await services.places.places(ids: principal.grants.compactMap(\.placeID))
+            let lineageNames = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: Array(Set(grantPlaces.flatMap(\.lineage)))).map { ($0.id, $0) })
+            let placeNames = Dictionary(uniqueKeysWithValues: grantPlaces.map { place in
+                (place.id, place.lineage.compactMap { lineageNames[$0] }.filter { $0.kind >= .community && $0.kind != .grid || $0.id == place.id }.map(\.name).joined(separator: " "))
+            })
             let orgNames = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
             let grants: [[String: Any]] = principal.grants.map { g in
                 ["role": kit.label("role_", g.role.rawValue, locale),

@@ -20,6 +20,7 @@ struct SignInPages {
                     try await services.accounts.deleteSession(tokenHash: hash, in: db)
                     try await services.audit.append(accountID: principal.accountID, action: .signOut, objectType: "session", objectID: String(principal.accountID), detail: "", remoteAddress: context.remoteAddress, at: services.now(), in: db)
                 }
+                services.principals.evict(accountID: principal.accountID)
             }
             return kit.redirect("/signin", context, cookies: [Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: services.settings.secureCookies, httpOnly: true, sameSite: .lax)])
         }

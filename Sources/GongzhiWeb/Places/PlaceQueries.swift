@@ -30,9 +30,13 @@ struct PlaceQueries {
         return try await services.places.children(of: id).filter(principal.canSee(place:))
     }
 
-    /// Ancestors above a place, for breadcrumbs: names of the enclosing areas are not private.
+    /// Ancestors above a place, for breadcrumbs: names of the enclosing areas
+    /// are not private, and they change rarely enough to be remembered a minute.
     func ancestors(of place: Place) async throws -> [Place] {
-        try await services.places.places(ids: place.lineage.filter { $0 != place.id })
+        guard let parentID = place.parentID else { return [] }
+        return try await services.lineages.value(parentID) {
+            try await services.places.places(ids: place.lineage.filter { $0 != place.id })
+        } ?? []
     }
 
     /// A household with its members. Each member is masked except to

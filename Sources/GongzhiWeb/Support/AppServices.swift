@@ -18,6 +18,9 @@ public struct AppServices: Sendable {
     /// Injected so tests can move time (session expiry, lock-outs).
     public let now: @Sendable () -> Date
     public let throttle: SignInThrottle
+    public let principals: PrincipalCache
+    /// A place's ancestors by the place's parent id, for breadcrumbs.
+    let lineages: ExpiringCache<Int64, [Place]>
 
     public init(settings: AppSettings, database: Database, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
         self.settings = settings
@@ -31,6 +34,8 @@ public struct AppServices: Sendable {
         self.renderer = renderer
         self.now = now
         self.throttle = SignInThrottle(freeAttempts: settings.signInThrottleFreeAttempts)
+        self.principals = PrincipalCache(accounts: accounts, now: now)
+        self.lineages = ExpiringCache(lifetime: 60, capacity: 10_000, now: now)
     }
 
     public func csrfToken(_ context: AppRequestContext) -> String {
