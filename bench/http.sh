@@ -18,7 +18,7 @@ trap 'kill $floor $server 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 "$bin" bench-floor --port 18181 > "$dir/floor.log" 2>&1 &
 floor=$!
-(cd "$dir" && GONGZHI_LOG_LEVEL=warning "$bin" serve --demo --port 18182 --database-url "$dir/bench.sqlite" > "$dir/server.log" 2>&1) &
+(cd "$dir" && exec env GONGZHI_LOG_LEVEL=warning "$bin" serve --demo --port 18182 --database-url "$dir/bench.sqlite" > "$dir/server.log" 2>&1) &
 server=$!
 for _ in $(seq 1 150); do
   curl -fs http://127.0.0.1:18182/readyz >/dev/null 2>&1 && curl -fs http://127.0.0.1:18181/floor >/dev/null 2>&1 && break

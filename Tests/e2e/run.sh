@@ -8,7 +8,7 @@ python=${PYTHON:-$root/.venv/bin/python}
 port=${GONGZHI_E2E_PORT:-18080}
 dir=$(mktemp -d)
 trap 'kill $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-(cd "$dir" && GONGZHI_BCRYPT_COST=4 "$bin" serve --demo --port "$port" --database-url "$dir/e2e.sqlite" > "$dir/server.log" 2>&1) &
+(cd "$dir" && exec env GONGZHI_BCRYPT_COST=4 "$bin" serve --demo --port "$port" --database-url "$dir/e2e.sqlite" > "$dir/server.log" 2>&1) &
 server=$!
 for _ in $(seq 1 100); do
   curl -fs "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break

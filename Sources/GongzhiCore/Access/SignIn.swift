@@ -47,14 +47,31 @@ public enum SignInRules {
 /// once, and stored only as their SHA-256 so a copy of the database cannot sign in.
 public enum Secret {
     public static func generate(prefix: String = "") -> String {
-        var bytes = [UInt8](repeating: 0, count: 32)
         var rng = SystemRandomNumberGenerator()
-        for i in bytes.indices { bytes[i] = rng.next() }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(32)
+        for _ in 0..<4 {
+            let word: UInt64 = rng.next()
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
         return prefix + base64URL(Data(bytes))
     }
 
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: Data(secret.utf8)))
+    }
+
+    /// Lower-case hex. Runs on every request (the token's hash is its lookup
+    /// key), so it avoids `String(format:)`, which is slow on Linux.
+    public static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A token bound to `subject` by the server's key: CSRF tokens are this, so
@@ -72,10 +89,16 @@ public enum Secret {
         return diff == 0
     }
 
+    /// Base64url without padding (RFC 4648 §5): safe in cookies, headers and URLs.
     private static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let encoded = data.base64EncodedString().utf8.compactMap { c -> UInt8? in
+            switch c {
+            case UInt8(ascii: "+"): UInt8(ascii: "-")
+            case UInt8(ascii: "/"): UInt8(ascii: "_")
+            case UInt8(ascii: "="): nil
+            default: c
+            }
+        }
+        return String(decoding: encoded, as: UTF8.self)
     }
 }

@@ -22,7 +22,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
         context.locale = Locale.negotiate(query: langQuery, cookie: request.cookies[Locale.cookieName]?.value, acceptLanguage: isAPI ? request.headers[.acceptLanguage] : nil)
         if let langQuery, Locale.parse(langQuery) != nil {
-            context.pendingCookies.append(cookie(Locale.cookieName, context.locale.rawValue, maxAge: 365 * 86400))
+            context.pendingCookies.append(services.cookie(Locale.cookieName, context.locale.rawValue, maxAge: 365 * 86400))
         }
         if isAPI {
             if let auth = request.headers[.authorization], auth.lowercased().hasPrefix("bearer ") {
@@ -37,14 +37,10 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 context.csrfSubject = "session:" + hash
             }
         }
-        if !isAPI && context.principal == nil {
-            if let visitor = request.cookies[Self.visitorCookie]?.value, !visitor.isEmpty {
-                context.csrfSubject = "visitor:" + visitor
-            } else {
-                let visitor = Secret.generate()
-                context.csrfSubject = "visitor:" + visitor
-                context.pendingCookies.append(cookie(Self.visitorCookie, visitor, maxAge: nil))
-            }
+        // A visitor id for CSRF tokens before sign-in; a page that renders a
+        // form without one creates it (see `PageKit.render`).
+        if !isAPI && context.principal == nil, let visitor = request.cookies[Self.visitorCookie]?.value, !visitor.isEmpty {
+            context.csrfSubject = "visitor:" + visitor
         }
         let ctx = context
         return try await RequestScope.$principal.withValue(ctx.principal) {
@@ -54,10 +50,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 }
             }
         }
-    }
-
-    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: services.settings.secureCookies, httpOnly: true, sameSite: .lax)
     }
 }
 

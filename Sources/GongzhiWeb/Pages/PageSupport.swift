@@ -12,7 +12,7 @@ struct PageKit {
     var t: Localizer { services.localizer }
 
     func render(_ template: String, _ data: [String: Any], _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
-        services.renderer.render(template, data, context: context, csrf: services.csrfToken(context), path: request.uri.path, status: status)
+        services.page(template, data, context: context, path: request.uri.path, status: status)
     }
 
     /// Pages that need a person send strangers to sign in, then back.

@@ -22,7 +22,7 @@ struct SignInPages {
                 }
                 services.principals.evict(accountID: principal.accountID)
             }
-            return kit.redirect("/signin", context, cookies: [Cookie(name: AuthenticationMiddleware.sessionCookie, value: "", maxAge: 0, path: "/", secure: services.settings.secureCookies, httpOnly: true, sameSite: .lax)])
+            return kit.redirect("/signin", context, cookies: [services.cookie(AuthenticationMiddleware.sessionCookie, "", maxAge: 0)])
         }
     }
 
@@ -45,7 +45,7 @@ struct SignInPages {
             try await services.database.transaction { db in
                 try await services.accounts.createSession(tokenHash: Secret.hash(token), accountID: accountID, now: now, expires: now.addingTimeInterval(Double(lifetime.components.seconds)), in: db)
             }
-            let cookie = Cookie(name: AuthenticationMiddleware.sessionCookie, value: token, maxAge: Int(lifetime.components.seconds), path: "/", secure: services.settings.secureCookies, httpOnly: true, sameSite: .lax)
+            let cookie = services.cookie(AuthenticationMiddleware.sessionCookie, token, maxAge: Int(lifetime.components.seconds))
             return kit.redirect(next, context, cookies: [cookie])
         } catch let error as AppError {
             return kit.render("signin", [

@@ -2,6 +2,8 @@ import Foundation
 import GongzhiCore
 import GongzhiStore
 import HummingbirdBcrypt
+import HTTPTypes
+import Hummingbird
 import NIOPosix
 
 /// The dependencies handlers share: stores, clock, settings, text and templates.
@@ -40,6 +42,23 @@ public struct AppServices: Sendable {
 
     public func csrfToken(_ context: AppRequestContext) -> String {
         Secret.mac("csrf:" + context.csrfSubject, key: settings.secretKey)
+    }
+
+    /// Every cookie the site sets: HttpOnly, SameSite=Lax, Secure when served over TLS.
+    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Renders a page in the shell. Its forms need a CSRF token bound to
+    /// someone: a first-time visitor gets an id cookie here, only when a page needs it.
+    func page(_ template: String, _ data: [String: Any], context: AppRequestContext, path: String, status: HTTPResponse.Status = .ok) -> Response {
+        var context = context
+        if context.csrfSubject.isEmpty {
+            let visitor = Secret.generate()
+            context.csrfSubject = "visitor:" + visitor
+            context.pendingCookies.append(cookie(AuthenticationMiddleware.visitorCookie, visitor, maxAge: nil))
+        }
+        return renderer.render(template, data, context: context, csrf: csrfToken(context), path: path, status: status)
     }
 }
 

@@ -43,11 +43,11 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 return ErrorEnvelope.response(appError, localizer: services.localizer, locale: context.locale)
             }
-            return services.renderer.render("error", [
+            return services.page("error", [
                 "status": appError.status.code,
                 "message": services.localizer.message(for: appError, context.locale),
                 "signIn": appError == .unauthorized,
-            ], context: context, csrf: services.csrfToken(context), path: request.uri.path, status: appError.status)
+            ], context: context, path: request.uri.path, status: appError.status)
         }
     }
 }
