@@ -93,6 +93,7 @@ let package = Package(
         .testTarget(
             name: "GongzhiCoreTests",
             dependencies: ["GongzhiCore"],
+            resources: [.copy("Resources")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
