@@ -3,7 +3,7 @@
 # Usage: Tests/e2e/run.sh [path-to-gongzhi-binary]   (needs chromium, chromedriver, selenium)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-bin=${1:-$root/.build/debug/gongzhi}
+bin=$(realpath "${1:-$root/.build/debug/gongzhi}")
 python=${PYTHON:-$root/.venv/bin/python}
 port=${GONGZHI_E2E_PORT:-18080}
 dir=$(mktemp -d)

@@ -26,7 +26,7 @@ def make_driver(width=1200, height=900):
 class PageTests(unittest.TestCase):
     def setUp(self):
         self.driver = make_driver()
-        self.driver.implicitly_wait(3)
+        self.driver.implicitly_wait(10)
 
     def tearDown(self):
         self.driver.quit()

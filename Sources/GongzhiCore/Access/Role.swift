@@ -23,15 +23,17 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .volunteer:
             [.viewDirectory]
         case .committeeMember:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures]
         case .partySecretary:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures]
         case .streetOfficer:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures]
         case .departmentOfficer:
             [.browsePlaces, .viewDirectory]
-        case .propertyStaff, .ownersCommitteeMember:
+        case .propertyStaff:
             [.viewHousehold, .browsePlaces, .viewDirectory]
+        case .ownersCommitteeMember:
+            [.viewHousehold, .browsePlaces, .viewDirectory, .publishDisclosures]
         case .platformAdmin:
             Set(Permission.allCases)
         }
@@ -74,6 +76,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case registerResidents = "register_residents"
     /// Read the audit record.
     case viewAudit = "view_audit"
+    /// Publish, correct and withdraw disclosures for one's own organisation.
+    case publishDisclosures = "publish_disclosures"
     /// Create accounts and grant roles.
     case manageAccounts = "manage_accounts"
 }

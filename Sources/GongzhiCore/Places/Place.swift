@@ -31,6 +31,17 @@ public struct Place: Sendable, Hashable, Codable {
         path.hasPrefix(ancestorPath)
     }
 
+    /// The paths of a path's ancestors and itself, root first: `/1/2/` → `/1/`, `/1/2/`.
+    public static func ancestorPaths(of path: String) -> [String] {
+        var paths: [String] = []
+        var current = "/"
+        for id in path.split(separator: "/") {
+            current += id + "/"
+            paths.append(current)
+        }
+        return paths
+    }
+
     public static func path(parentPath: String?, id: Int64) -> String {
         (parentPath ?? "/") + "\(id)/"
     }

@@ -120,6 +120,12 @@ public struct MerkleTree: Sendable {
         }
     }
 
+    /// Drops leaves back to `size`: undoes appends whose transaction did not commit.
+    public mutating func truncate(to size: Int) {
+        guard size < self.size else { return }
+        for k in levels.indices { levels[k].removeLast(levels[k].count - (size >> k)) }
+    }
+
     public mutating func append(data: some DataProtocol) -> Hash {
         let hash = Merkle.leafHash(data)
         append(leafHash: hash)

@@ -45,10 +45,13 @@ enum DDL {
 public struct Migrator: Sendable {
     let database: Database
     static let all: [Migration] = [
-        .places, .parties, .people, .accounts, .audit, .serverSecrets,
+        .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency,
     ]
 
     public init(database: Database) { self.database = database }
+
+    /// Every migration's version, in order.
+    public static var versions: [Int] { all.map(\.version) }
 
     @discardableResult
     public func migrate() async throws -> [String] {

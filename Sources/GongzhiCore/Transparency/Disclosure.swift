@@ -1,0 +1,199 @@
+import Foundation
+
+/// 信息公开: something a community publishes. A disclosure is never edited or
+/// deleted; a correction or a withdrawal is a new disclosure naming the one
+/// it replaces, and every disclosure is a leaf of the transparency log.
+public struct Disclosure: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var kind: DisclosureKind
+    public var action: DisclosureAction
+    /// The disclosure this one corrects or withdraws.
+    public var replaces: Int64?
+    public var organisationID: Int64
+    public var placeID: Int64
+    public var title: Bilingual
+    public var body: Bilingual
+    public var finance: FinanceStatement?
+    public var publishedAt: Date
+    /// Personal data left unmasked on purpose, with who confirmed it and why (PIPL art. 25).
+    public var unmaskedConsent: String?
+
+    public init(id: Int64, kind: DisclosureKind, action: DisclosureAction, replaces: Int64?, organisationID: Int64, placeID: Int64,
+                title: Bilingual, body: Bilingual, finance: FinanceStatement?, publishedAt: Date, unmaskedConsent: String?) {
+        self.id = id
+        self.kind = kind
+        self.action = action
+        self.replaces = replaces
+        self.organisationID = organisationID
+        self.placeID = placeID
+        self.title = title
+        self.body = body
+        self.finance = finance
+        self.publishedAt = publishedAt
+        self.unmaskedConsent = unmaskedConsent
+    }
+
+    /// The bytes that become the log leaf: sorted-key JSON of everything
+    /// published, so anyone can recompute the leaf from what the page shows.
+    public var canonicalBytes: Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        // Encoding plain values cannot fail; a failure here would be a programming error.
+        return try! encoder.encode(self)
+    }
+
+    public static func decode(canonical: Data) throws -> Disclosure {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return try decoder.decode(Disclosure.self, from: canonical)
+    }
+}
+
+public struct Bilingual: Sendable, Equatable, Codable {
+    public var zh: String
+    public var en: String
+    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+}
+
+public enum DisclosureKind: String, Sendable, Codable, CaseIterable {
+    /// 通知公告
+    case notice
+    /// 居务公开
+    case communityAffairs = "community_affairs"
+    /// 财务公开
+    case finance
+    /// 决策记录
+    case decision
+}
+
+public enum DisclosureAction: String, Sendable, Codable, CaseIterable {
+    case publish, correct, withdraw
+}
+
+/// 财务公开: a period's income and expense lines. Totals are computed from the
+/// lines, never typed, so the statement cannot disagree with itself.
+public struct FinanceStatement: Sendable, Equatable, Codable {
+    public var period: String
+    public var lines: [FinanceLine]
+
+    public init(period: String, lines: [FinanceLine]) {
+        self.period = period
+        self.lines = lines
+    }
+
+    public var totalIncome: Int64 { lines.filter { $0.direction == .income }.reduce(0) { $0 + $1.amountFen } }
+    public var totalExpense: Int64 { lines.filter { $0.direction == .expense }.reduce(0) { $0 + $1.amountFen } }
+    public var balance: Int64 { totalIncome - totalExpense }
+
+    /// Sums by category and direction, largest first, for the chart.
+    public func byCategory(_ direction: FinanceLine.Direction) -> [(category: String, amountFen: Int64)] {
+        var sums: [String: Int64] = [:]
+        for line in lines where line.direction == direction { sums[line.category, default: 0] += line.amountFen }
+        return sums.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+public struct FinanceLine: Sendable, Equatable, Codable {
+    public enum Direction: String, Sendable, Codable, CaseIterable { case income, expense }
+    public var direction: Direction
+    public var category: String
+    /// Money is integer fen (分).
+    public var amountFen: Int64
+    public var counterparty: String
+    public var voucher: String
+
+    public init(direction: Direction, category: String, amountFen: Int64, counterparty: String, voucher: String) {
+        self.direction = direction
+        self.category = category
+        self.amountFen = amountFen
+        self.counterparty = counterparty
+        self.voucher = voucher
+    }
+}
+
+/// Formats fen as yuan with two decimals and thousands separators: 1234567 → "12,345.67".
+public enum Money {
+    public static func yuan(_ fen: Int64) -> String {
+        let negative = fen < 0
+        let magnitude = fen.magnitude
+        let whole = String(magnitude / 100)
+        var grouped = ""
+        for (i, c) in whole.reversed().enumerated() {
+            if i > 0 && i % 3 == 0 { grouped.append(",") }
+            grouped.append(c)
+        }
+        let cents = magnitude % 100
+        return (negative ? "-" : "") + String(grouped.reversed()) + "." + (cents < 10 ? "0" : "") + String(cents)
+    }
+
+    /// Parses "1234.5", "1,234.56" or "88" yuan into fen; nil for anything else.
+    public static func fen(fromYuan text: String) -> Int64? {
+        let cleaned = text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)
+        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let whole = Int64(parts[0]), whole >= 0, parts[0].allSatisfy(\.isASCII) else { return nil }
+        var cents: Int64 = 0
+        if parts.count == 2 {
+            guard (1...2).contains(parts[1].count), parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let c = Int64(parts[1]) else { return nil }
+            cents = parts[1].count == 1 ? c * 10 : c
+        }
+        let (scaled, overflow) = whole.multipliedReportingOverflow(by: 100)
+        guard !overflow else { return nil }
+        return scaled + cents
+    }
+}
+
+public enum DisclosureRuleError: Error, Equatable, Sendable {
+    case titleRequired
+    case financeNeedsLines
+    case financeOnlyForFinanceKind
+    case amountNotPositive(line: Int)
+    case replacesRequired
+    case cannotReplaceWithdrawn
+    case replacedMustBeSameScope
+    case unmaskedNeedsReason
+}
+
+/// What may be published, and how personal data in it is treated.
+public enum DisclosureRules {
+    public static func validate(kind: DisclosureKind, action: DisclosureAction, title: Bilingual, finance: FinanceStatement?, replaces: Disclosure?) throws(DisclosureRuleError) {
+        if title.zh.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .titleRequired }
+        if kind == .finance && action != .withdraw && (finance?.lines.isEmpty ?? true) { throw .financeNeedsLines }
+        if kind != .finance && finance != nil { throw .financeOnlyForFinanceKind }
+        for (i, line) in (finance?.lines ?? []).enumerated() where line.amountFen <= 0 { throw .amountNotPositive(line: i + 1) }
+        switch action {
+        case .publish:
+            break
+        case .correct, .withdraw:
+            guard let replaces else { throw .replacesRequired }
+            if replaces.action == .withdraw { throw .cannotReplaceWithdrawn }
+        }
+    }
+
+    /// Phone numbers and ID numbers found in text: published masked unless
+    /// the publisher confirms, with a reason, that the person consented (PIPL art. 25).
+    public static func personalData(in text: String) -> [String] {
+        var found: [String] = []
+        let chars = Array(text)
+        var i = 0
+        while i < chars.count {
+            guard chars[i].isASCII, chars[i].isNumber else { i += 1; continue }
+            var j = i
+            while j < chars.count, chars[j].isASCII, chars[j].isNumber || (j - i == 17 && (chars[j] == "X" || chars[j] == "x")) { j += 1 }
+            let run = String(chars[i..<j])
+            if PersonRules.isMobilePhone(run) || PersonRules.isResidentIDNumber(run) { found.append(run) }
+            i = j
+        }
+        return found
+    }
+
+    /// The text with every phone and ID number masked as the personal data views mask them.
+    public static func masked(_ text: String) -> String {
+        var result = text
+        for item in Set(personalData(in: text)) {
+            let mask = item.count == 11 ? PersonalDataMask.phone(item) : PersonalDataMask.idNumber(item)
+            result = result.replacingOccurrences(of: item, with: mask)
+        }
+        return result
+    }
+}

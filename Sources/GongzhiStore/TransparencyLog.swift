@@ -1,0 +1,114 @@
+import Foundation
+import GongzhiCore
+import SQLKit
+import Synchronization
+
+/// The transparency log: every disclosure is appended as a leaf and a new
+/// signed checkpoint, in the same transaction as the disclosure itself, so a
+/// crash leaves either all three or none. Appends are serialised by the
+/// database (the single SQLite writer, a PostgreSQL advisory lock), so several
+/// server processes on one PostgreSQL extend one log with no gap and no fork.
+///
+/// Each process keeps the tree's hashes in memory to answer proofs quickly;
+/// the database is the source of truth and the tree catches up from it.
+public final class TransparencyLog: Sendable {
+    public let store: TransparencyStore
+    public let verifier: NoteVerifier
+    let database: Database
+    let signer: NoteSigner
+    private let tree = Mutex(MerkleTree())
+
+    public init(database: Database, signer: NoteSigner) {
+        self.database = database
+        self.store = TransparencyStore(database: database)
+        self.signer = signer
+        self.verifier = signer.verifier
+    }
+
+    /// Loads (or creates on first start) the signing key every process shares.
+    public static func open(database: Database, origin: String) async throws -> TransparencyLog {
+        let secret = try await ServerSecretStore(database: database).secret(named: "log_signing_key") {
+            NoteSigner.generateKey().base64EncodedString()
+        }
+        guard let key = Data(base64Encoded: secret) else { throw StoreError.notFound("log signing key") }
+        return TransparencyLog(database: database, signer: try NoteSigner(name: origin, privateKey: key))
+    }
+
+    public var origin: String { signer.name }
+
+    /// Appends a disclosure; `alongside` runs in the same transaction (the audit record).
+    public func publish(
+        _ draft: Disclosure, placePath: String, accountID: Int64?, now: Date,
+        alongside: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
+    ) async throws -> (disclosure: Disclosure, leafIndex: Int) {
+        let engine = database.engine
+        let store = store
+        do {
+            return try await database.transaction { db in
+                if engine == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7108)").run() }
+                let size = try await store.leafCount(in: db)
+                try await self.catchUp(to: size, in: db)
+                let disclosure = try await store.insert(draft, placePath: placePath, accountID: accountID, in: db)
+                let canonical = disclosure.canonicalBytes
+                let leafHash = Merkle.leafHash(canonical)
+                try await store.attach(disclosureID: disclosure.id, canonical: String(decoding: canonical, as: UTF8.self), leafIndex: size, leafHash: leafHash, in: db)
+                let root = self.tree.withLock { tree -> Hash in
+                    tree.append(leafHash: leafHash)
+                    return tree.root
+                }
+                let note = try self.signer.sign(Checkpoint(origin: self.signer.name, size: size + 1, root: root))
+                try await store.saveCheckpoint(size: size + 1, note: note, at: now, in: db)
+                try await alongside(db)
+                return (disclosure, size)
+            }
+        } catch {
+            // The leaf never committed: forget it here too, back to what the database holds.
+            if let committed = try? await database.read({ try await store.leafCount(in: $0) }) {
+                tree.withLock { $0.truncate(to: committed) }
+            }
+            throw error
+        }
+    }
+
+    /// Brings the in-memory tree up to `size` committed leaves.
+    private func catchUp(to size: Int, in db: any SQLDatabase) async throws {
+        let have = tree.withLock { $0.size }
+        if have > size { tree.withLock { $0.truncate(to: size) } }
+        guard have < size else { return }
+        let missing = try await store.leafHashes(from: have, in: db)
+        tree.withLock { tree in
+            guard tree.size == have else { return }
+            for hash in missing.prefix(size - have) { tree.append(leafHash: hash) }
+        }
+    }
+
+    /// The latest signed checkpoint, with the tree brought up to it.
+    public func latest() async throws -> (checkpoint: Checkpoint, note: String)? {
+        guard let (size, note) = try await store.latestCheckpoint() else { return nil }
+        try await ensure(size: size)
+        return (try verifier.verify(note), note)
+    }
+
+    func ensure(size: Int) async throws {
+        if tree.withLock({ $0.size }) >= size { return }
+        try await database.read { db in try await self.catchUp(to: size, in: db) }
+    }
+
+    public func inclusionProof(index: Int, size: Int) async throws -> (leaf: Hash, proof: [Hash], root: Hash) {
+        try await ensure(size: size)
+        return try tree.withLock { tree throws(ProofError) in
+            let proof = try tree.inclusionProof(index: index, size: size)
+            return (tree.leafHash(at: index)!, proof, try tree.root(size: size))
+        }
+    }
+
+    public func consistencyProof(first: Int, second: Int) async throws -> [Hash] {
+        try await ensure(size: second)
+        return try tree.withLock { tree throws(ProofError) in try tree.consistencyProof(first: first, second: second) }
+    }
+
+    public func root(size: Int) async throws -> Hash {
+        try await ensure(size: size)
+        return try tree.withLock { tree throws(ProofError) in try tree.root(size: size) }
+    }
+}
