@@ -13,7 +13,8 @@ public func makeServices(settings: AppSettings, database: Database, now: @escapi
     guard let resources = Bundle.module.resourceURL else { throw AppError(.internalServerError, "internal", detail: "resources missing") }
     let localizer = try Localizer(directory: resources.appendingPathComponent("Localization"))
     let renderer = try await Renderer(templates: resources.appendingPathComponent("Templates"), localizer: localizer)
-    return AppServices(settings: settings, database: database, localizer: localizer, renderer: renderer, now: now)
+    let log = try await TransparencyLog.open(database: database, origin: settings.logOrigin)
+    return AppServices(settings: settings, database: database, log: log, localizer: localizer, renderer: renderer, now: now)
 }
 
 /// The whole HTTP surface: pages, the JSON API, operations endpoints.

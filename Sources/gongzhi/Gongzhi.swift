@@ -16,7 +16,7 @@ struct Gongzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongzhi",
         abstract: "Gongzhi (共治): a community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Version.self, Floor.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Log.self, Version.self, Floor.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -60,6 +60,7 @@ struct Options: ParsableArguments {
         s.maxBodyBytes = config.int(forKey: "gongzhi.max.body.bytes", default: s.maxBodyBytes)
         s.bcryptCost = UInt8(clamping: config.int(forKey: "gongzhi.bcrypt.cost", default: Int(s.bcryptCost)))
         s.sessionLifetime = .seconds(3600 * config.int(forKey: "gongzhi.session.hours", default: 8))
+        s.logOrigin = config.string(forKey: "gongzhi.log.origin", default: s.logOrigin)
         return s
     }
 

@@ -150,7 +150,6 @@ public enum DisclosureRuleError: Error, Equatable, Sendable {
     case amountNotPositive(line: Int)
     case replacesRequired
     case cannotReplaceWithdrawn
-    case replacedMustBeSameScope
     case unmaskedNeedsReason
 }
 

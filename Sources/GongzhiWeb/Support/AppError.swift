@@ -60,6 +60,18 @@ public struct AppError: Error, Sendable, Equatable {
             case .invalidPhone: return .invalid("invalid_phone")
             case .invalidIDNumber: return .invalid("invalid_id_number")
             }
+        case let e as DisclosureRuleError:
+            switch e {
+            case .titleRequired: return .invalid("disclosure_title_required")
+            case .financeNeedsLines: return .invalid("disclosure_finance_needs_lines")
+            case .financeOnlyForFinanceKind: return .invalid("disclosure_finance_only_for_finance")
+            case .amountNotPositive(let line): return .invalid("disclosure_amount_not_positive", detail: String(line))
+            case .replacesRequired: return .invalid("disclosure_replaces_required")
+            case .cannotReplaceWithdrawn: return AppError(.conflict, "disclosure_withdrawn")
+            case .unmaskedNeedsReason: return .invalid("disclosure_unmasked_needs_reason")
+            }
+        case let e as ProofError:
+            return .invalid("invalid_proof_request", detail: e.description)
         case let e as DecodingError:
             switch e {
             case .dataCorrupted: return .malformed

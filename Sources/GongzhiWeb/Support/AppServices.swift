@@ -21,10 +21,12 @@ public struct AppServices: Sendable {
     public let now: @Sendable () -> Date
     public let throttle: SignInThrottle
     public let principals: PrincipalCache
+    public let log: TransparencyLog
     /// A place's ancestors by the place's parent id, for breadcrumbs.
     let lineages: ExpiringCache<Int64, [Place]>
 
-    public init(settings: AppSettings, database: Database, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(settings: AppSettings, database: Database, log: TransparencyLog, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
+        self.log = log
         self.settings = settings
         self.database = database
         self.places = PlaceStore(database: database)

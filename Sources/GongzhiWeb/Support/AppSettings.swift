@@ -18,6 +18,8 @@ public struct AppSettings: Sendable {
     public var bcryptCost: UInt8 = 11
     public var sessionLifetime: Duration = .seconds(8 * 3600)
     public var signInThrottleFreeAttempts: Int = 5
+    /// The transparency log's name, the first line of every checkpoint; a deployment sets its own domain.
+    public var logOrigin: String = "gongzhi.local/log"
 
     public init() {}
 }

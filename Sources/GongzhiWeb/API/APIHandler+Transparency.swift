@@ -1,0 +1,110 @@
+import Foundation
+import GongzhiAPI
+import GongzhiCore
+import GongzhiStore
+import OpenAPIRuntime
+
+/// The transparency operations: disclosures and the log's proofs. All reads are public.
+extension APIHandler {
+    var transparency: TransparencyQueries { TransparencyQueries(services: services) }
+
+    func listDisclosures(_ input: Operations.ListDisclosures.Input) async throws -> Operations.ListDisclosures.Output {
+        let limit = input.query.limit ?? 50
+        guard (1...200).contains(limit) else { throw AppError.invalid("invalid_paging") }
+        let entries = try await transparency.list(placeID: input.query.place, kind: input.query.kind.flatMap { DisclosureKind(rawValue: $0.rawValue) }, limit: limit)
+        return .ok(.init(body: .json(.init(items: entries.map(Components.Schemas.Disclosure.init)))))
+    }
+
+    func publishDisclosure(_ input: Operations.PublishDisclosure.Input) async throws -> Operations.PublishDisclosure.Output {
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let finance = body.finance.map { f in
+            FinanceStatement(period: f.period, lines: f.lines.map {
+                FinanceLine(direction: $0.direction == .income ? .income : .expense, category: $0.category, amountFen: $0.amountFen, counterparty: $0.counterparty, voucher: $0.voucher)
+            })
+        }
+        let draft = TransparencyQueries.Draft(
+            kind: DisclosureKind(rawValue: body.kind.rawValue)!, action: DisclosureAction(rawValue: body.action?.rawValue ?? "publish")!,
+            replaces: body.replaces, organisationID: body.organisationId,
+            title: Bilingual(zh: body.title.zh, en: body.title.en), body: Bilingual(zh: body.body.zh, en: body.body.en),
+            finance: finance, keepPersonalData: body.keepPersonalData ?? false, consentReason: body.consentReason)
+        let (disclosure, index) = try await transparency.publish(draft, by: principal)
+        return .created(.init(body: .json(.init(disclosure, leafIndex: index))))
+    }
+
+    func getDisclosure(_ input: Operations.GetDisclosure.Input) async throws -> Operations.GetDisclosure.Output {
+        let (entry, chain) = try await transparency.disclosure(input.path.disclosureId)
+        return .ok(.init(body: .json(.init(disclosure: .init(entry), canonical: entry.canonical, chain: chain.map(Components.Schemas.Disclosure.init)))))
+    }
+
+    func getCheckpoint(_ input: Operations.GetCheckpoint.Input) async throws -> Operations.GetCheckpoint.Output {
+        guard let (_, note) = try await services.log.latest() else { throw AppError.notFound }
+        return .ok(.init(body: .plainText(HTTPBody(note))))
+    }
+
+    func getLogKey(_ input: Operations.GetLogKey.Input) async throws -> Operations.GetLogKey.Output {
+        let v = services.log.verifier
+        return .ok(.init(body: .json(.init(origin: v.name, publicKey: v.publicKey.base64EncodedString(), verifierKey: v.verifierKey))))
+    }
+
+    func listLeaves(_ input: Operations.ListLeaves.Input) async throws -> Operations.ListLeaves.Output {
+        let (start, end) = (input.query.start, input.query.end)
+        guard start >= 0, end > start, end - start <= 1000 else { throw AppError.invalid("invalid_range") }
+        let leaves = try await services.log.store.leaves(from: start, to: end)
+        return .ok(.init(body: .json(.init(items: leaves.map(Components.Schemas.Leaf.init)))))
+    }
+
+    func getLeaf(_ input: Operations.GetLeaf.Input) async throws -> Operations.GetLeaf.Output {
+        guard input.path.index >= 0, let leaf = try await services.log.store.leaves(from: input.path.index, to: input.path.index + 1).first else { throw AppError.notFound }
+        return .ok(.init(body: .json(.init(leaf))))
+    }
+
+    func getInclusionProof(_ input: Operations.GetInclusionProof.Input) async throws -> Operations.GetInclusionProof.Output {
+        guard let (latest, _) = try await services.log.latest() else { throw AppError.notFound }
+        let size = input.query.size ?? latest.size
+        guard size >= 1, size <= latest.size else { throw AppError.invalid("invalid_proof_request", detail: ProofError.sizeOutOfRange(size: size, treeSize: latest.size).description) }
+        let index: Int
+        if let i = input.query.index {
+            index = i
+        } else if let hex = input.query.leafHash {
+            guard let hash = Hash(hex: hex) else { throw AppError.invalid("invalid_proof_request", detail: "leaf hash must be 64 hex digits") }
+            guard let i = try await services.log.store.leafIndex(hash: hash) else { throw AppError.notFound }
+            index = i
+        } else {
+            throw AppError.invalid("invalid_proof_request", detail: "give index or leafHash")
+        }
+        guard index < size else { throw AppError.invalid("invalid_proof_request", detail: ProofError.indexOutOfRange(index: index, size: size).description) }
+        let (leaf, proof, root) = try await services.log.inclusionProof(index: index, size: size)
+        guard let checkpoint = try await services.log.store.checkpoint(size: size) else { throw AppError.notFound }
+        return .ok(.init(body: .json(.init(index: index, size: size, leafHash: leaf.hex, proof: proof.map(\.hex), root: root.hex, checkpoint: checkpoint))))
+    }
+
+    func getConsistencyProof(_ input: Operations.GetConsistencyProof.Input) async throws -> Operations.GetConsistencyProof.Output {
+        guard let (latest, _) = try await services.log.latest() else { throw AppError.notFound }
+        let (first, second) = (input.query.first, input.query.second)
+        guard second <= latest.size else { throw AppError.invalid("invalid_proof_request", detail: ProofError.sizeOutOfRange(size: second, treeSize: latest.size).description) }
+        let proof = try await services.log.consistencyProof(first: first, second: second)
+        return .ok(.init(body: .json(.init(first: first, second: second, proof: proof.map(\.hex)))))
+    }
+}
+
+extension Components.Schemas.Disclosure {
+    init(_ entry: TransparencyStore.Entry) { self.init(entry.disclosure, leafIndex: entry.leafIndex) }
+
+    init(_ d: Disclosure, leafIndex: Int?) {
+        self.init(
+            id: d.id, kind: .init(rawValue: d.kind.rawValue)!, action: .init(rawValue: d.action.rawValue)!, replaces: d.replaces,
+            organisationId: d.organisationID, placeId: d.placeID, title: .init(zh: d.title.zh, en: d.title.en), body: .init(zh: d.body.zh, en: d.body.en),
+            finance: d.finance.map { f in
+                .init(period: f.period, lines: f.lines.map { .init(direction: .init(rawValue: $0.direction.rawValue)!, category: $0.category, amountFen: $0.amountFen, counterparty: $0.counterparty, voucher: $0.voucher) },
+                      totalIncomeFen: f.totalIncome, totalExpenseFen: f.totalExpense, balanceFen: f.balance)
+            },
+            publishedAt: d.publishedAt, leafIndex: leafIndex)
+    }
+}
+
+extension Components.Schemas.Leaf {
+    init(_ leaf: TransparencyStore.Leaf) {
+        self.init(index: leaf.index, leafHash: leaf.hash.hex, disclosureId: leaf.disclosureID, canonical: leaf.canonical)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+
+/// Publishing and reading disclosures. Reading is public: disclosure is the point.
+struct TransparencyQueries {
+    let services: AppServices
+
+    struct Draft {
+        var kind: DisclosureKind
+        var action: DisclosureAction
+        var replaces: Int64?
+        var organisationID: Int64
+        var title: Bilingual
+        var body: Bilingual
+        var finance: FinanceStatement?
+        var keepPersonalData: Bool
+        var consentReason: String?
+    }
+
+    /// Personal data the draft would publish, for the form's warning.
+    static func personalData(in draft: Draft) -> [String] {
+        let texts = [draft.title.zh, draft.title.en, draft.body.zh, draft.body.en] + (draft.finance?.lines.map(\.counterparty) ?? [])
+        return texts.flatMap(DisclosureRules.personalData(in:))
+    }
+
+    /// The organisations the caller may publish for: those they hold a
+    /// publishing role in, or any for a platform administrator.
+    func publishers(_ principal: Principal) async throws -> [OrganisationStore.Entry] {
+        let own = Set(principal.grants.filter { $0.role.permissions.contains(.publishDisclosures) }.compactMap(\.organisationID))
+        let isAdmin = principal.has(.manageAccounts)
+        return try await services.organisations.all().filter { isAdmin || own.contains($0.organisation.id) }
+    }
+
+    func publish(_ draft: Draft, by principal: Principal) async throws -> (Disclosure, Int) {
+        guard let publisher = try await publishers(principal).first(where: { $0.organisation.id == draft.organisationID }) else { throw AppError.notFound }
+        var replaced: Disclosure?
+        if let id = draft.replaces {
+            // Only the organisation that published a disclosure may correct or withdraw it.
+            guard let entry = try await services.log.store.disclosure(id: id), entry.disclosure.organisationID == publisher.organisation.id else { throw AppError.notFound }
+            replaced = entry.disclosure
+        }
+        try DisclosureRules.validate(kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced)
+        var consent: String?
+        var title = draft.title, body = draft.body, finance = draft.finance
+        if draft.keepPersonalData && !Self.personalData(in: draft).isEmpty {
+            let reason = (draft.consentReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else { throw DisclosureRuleError.unmaskedNeedsReason }
+            consent = "\(principal.username): \(reason)"
+        } else {
+            // PIPL art. 25: personal data is published only with separate consent, so by default it is masked.
+            title = Bilingual(zh: DisclosureRules.masked(title.zh), en: DisclosureRules.masked(title.en))
+            body = Bilingual(zh: DisclosureRules.masked(body.zh), en: DisclosureRules.masked(body.en))
+            finance = finance.map { f in FinanceStatement(period: f.period, lines: f.lines.map { var l = $0; l.counterparty = DisclosureRules.masked(l.counterparty); return l }) }
+        }
+        let now = services.now()
+        let disclosure = Disclosure(
+            id: 0, kind: draft.kind, action: draft.action, replaces: draft.replaces, organisationID: publisher.organisation.id,
+            placeID: publisher.organisation.placeID, title: title, body: body, finance: finance, publishedAt: now, unmaskedConsent: consent)
+        let audit = services.audit
+        let remote = RequestScope.remoteAddress
+        let consentNote = consent
+        return try await services.log.publish(disclosure, placePath: publisher.servedPath, accountID: principal.accountID, now: now) { db in
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: "",
+                                   detail: "\(draft.action.rawValue) \(draft.kind.rawValue)" + (consentNote.map { " unmasked: \($0)" } ?? ""),
+                                   remoteAddress: remote, at: now, in: db)
+        }
+    }
+
+    /// Disclosures for a place: those published for it and below, and those of the areas above it.
+    func list(placeID: Int64?, kind: DisclosureKind?, limit: Int) async throws -> [TransparencyStore.Entry] {
+        if let placeID {
+            guard let place = try await services.places.place(id: placeID), place.kind <= .community else { throw AppError.notFound }
+            return try await services.log.store.disclosures(under: [place.path], ancestorsOf: place.path, kind: kind, since: nil, limit: limit)
+        }
+        return try await services.log.store.disclosures(under: ["/"], ancestorsOf: nil, kind: kind, since: nil, limit: limit)
+    }
+
+    func disclosure(_ id: Int64) async throws -> (entry: TransparencyStore.Entry, chain: [TransparencyStore.Entry]) {
+        guard let entry = try await services.log.store.disclosure(id: id) else { throw AppError.notFound }
+        return (entry, try await services.log.store.chain(of: id))
+    }
+}
