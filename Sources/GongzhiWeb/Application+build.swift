@@ -36,6 +36,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     DirectoryPages(kit: kit).register(router)
     TokenPages(kit: kit).register(router)
     AuditPage(kit: kit).register(router)
+    DisclosurePages(kit: kit).register(router)
     try DocsPage(kit: kit).register(router)
 
     try APIHandler(services: services).registerHandlers(

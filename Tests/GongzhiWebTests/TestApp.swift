@@ -54,7 +54,7 @@ struct TestApp {
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
         return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            let object = response.body.readableBytes == 0 ? [:] : (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:]
+            let object = response.body.readableBytes == 0 ? [:] : (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? ["raw": String(buffer: response.body)]
             return (response.status, object)
         }
     }

@@ -33,6 +33,7 @@ struct HomePage {
             if principal.has(.viewHousehold) && !principal.has(.browsePlaces) { card("household", "/household") }
             if principal.has(.browsePlaces) { card("places", "/places") }
             if principal.has(.viewDirectory) { card("directory", "/directory") }
+            if principal.has(.publishDisclosures) { card("disclosures", "/disclosures") }
             if principal.has(.viewAudit) { card("audit", "/audit") }
             card("tokens", "/tokens")
             card("docs", "/docs")

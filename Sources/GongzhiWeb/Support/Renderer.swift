@@ -21,6 +21,9 @@ public struct Renderer: Sendable {
         let locale = context.locale
         let t = localizer.table(locale)
         var nav: [[String: Any]] = []
+        // Disclosures are public: the first link for everyone.
+        let disclosures: [String: Any] = ["href": "/disclosures", "label": t["nav_disclosures"] ?? "", "current": path.hasPrefix("/disclosures") || path == "/log"]
+        if context.principal == nil { nav.append(disclosures) }
         if let principal = context.principal {
             nav.append(["href": "/", "label": t["nav_home"] ?? "", "current": path == "/"])
             if principal.has(.viewHousehold) && !principal.has(.browsePlaces) {
@@ -29,6 +32,7 @@ public struct Renderer: Sendable {
             if principal.has(.browsePlaces) {
                 nav.append(["href": "/places", "label": t["nav_places"] ?? "", "current": path.hasPrefix("/places")])
             }
+            nav.append(disclosures)
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
             }
@@ -49,9 +53,20 @@ public struct Renderer: Sendable {
         return shell
     }
 
+    /// Mustache treats an empty string as true, so `{{#error}}` would show an
+    /// empty box; a missing key renders as nothing, so empty strings are dropped.
+    static func prune(_ value: Any) -> Any {
+        switch value {
+        case let dict as [String: Any]: dict.filter { !(($0.value as? String)?.isEmpty ?? false) }.mapValues(prune)
+        case let dict as [String: String]: dict.filter { !$0.value.isEmpty }
+        case let array as [[String: Any]]: array.map { prune($0) }
+        default: value
+        }
+    }
+
     func render(_ template: String, _ data: [String: Any], context: AppRequestContext, csrf: String, path: String, status: HTTPResponse.Status = .ok) -> Response {
         var all = shell(context, csrf: csrf, path: path)
-        for (k, v) in data { all[k] = v }
+        for (k, v) in data where !((v as? String)?.isEmpty ?? false) { all[k] = Self.prune(v) }
         let html = library.render(all, withTemplate: template) ?? ""
         var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
         response.headers[.cacheControl] = "no-store"

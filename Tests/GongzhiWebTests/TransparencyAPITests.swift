@@ -1,0 +1,115 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import GongzhiTestSupport
+import GongzhiWeb
+import HTTPTypes
+import Testing
+
+@Suite("API: disclosures and the transparency log")
+struct TransparencyAPITests {
+    func code(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
+
+    func committeeOrg(_ app: TestApp, token: String, kind: String = "residents_committee") async throws -> Int {
+        let (_, orgs) = try await app.api("/api/v1/organisations", token: token)
+        return try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == kind }?["id"] as? Int)
+    }
+
+    func notice(_ org: Int, title: String = "停水通知", body: String = "明日停水。", extra: String = "") -> String {
+        #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"\#(title)","en":"Water cut"},"body":{"zh":"\#(body)","en":"Tomorrow."}\#(extra)}"#
+    }
+
+    @Test("publishing appends to the log; proofs verify; personal data is masked by default", arguments: TestEngine.available)
+    func publish(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let token = try await app.token("committee")
+            let org = try await committeeOrg(app, token: token)
+            let (status, created) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "联系人电话13812345678，身份证11010519491231002X"))
+            #expect(status == .created)
+            #expect(created["leafIndex"] as? Int == 0)
+            let body = try #require((created["body"] as? [String: Any])?["zh"] as? String)
+            #expect(body.contains("138****5678") && body.contains("110105********002X") && !body.contains("13812345678"))
+            let id = try #require(created["id"] as? Int)
+            // Public: no token needed to read it back, its canonical bytes, and a proof.
+            let (_, detail) = try await app.api("/api/v1/disclosures/\(id)", token: nil)
+            let canonical = try #require(detail["canonical"] as? String)
+            let (_, proof) = try await app.api("/api/v1/log/proofs/inclusion?index=0", token: nil)
+            #expect(proof["leafHash"] as? String == Merkle.leafHash(Array(canonical.utf8)).hex)
+            let root = try #require(Hash(hex: proof["root"] as? String ?? ""))
+            let checkpoint = try app.services.log.verifier.verify(try #require(proof["checkpoint"] as? String))
+            #expect(checkpoint.root == root && checkpoint.size == 1)
+            _ = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "第二条"))
+            let (_, consistency) = try await app.api("/api/v1/log/proofs/consistency?first=1&second=2", token: nil)
+            #expect((consistency["proof"] as? [String])?.count == 1)
+            let (_, leaves) = try await app.api("/api/v1/log/leaves?start=0&end=2", token: nil)
+            #expect((leaves["items"] as? [[String: Any]])?.count == 2)
+            let audit = try await app.services.audit.recent(limit: 5).filter { $0.objectType == "disclosure" }
+            #expect(audit.count == 2)
+        }
+    }
+
+    @Test("keeping personal data needs a reason, which is recorded", arguments: TestEngine.available)
+    func consent(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let token = try await app.token("committee")
+            let org = try await committeeOrg(app, token: token)
+            let withoutReason = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "电话13812345678", extra: #","keepPersonalData":true"#))
+            #expect(withoutReason.0 == .unprocessableContent && code(withoutReason.1) == "disclosure_unmasked_needs_reason")
+            let (status, created) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "电话13812345678", extra: ##","keepPersonalData":true,"consentReason":"本人书面同意""##))
+            #expect(status == .created)
+            #expect(((created["body"] as? [String: Any])?["zh"] as? String)?.contains("13812345678") == true)
+            let entry = try #require(try await app.services.log.store.disclosure(id: Int64(created["id"] as! Int)))
+            #expect(entry.disclosure.unmaskedConsent == "committee: 本人书面同意")
+        }
+    }
+
+    @Test("bad input and other organisations' disclosures: clear errors, nothing appended", arguments: TestEngine.available)
+    func badInput(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let token = try await app.token("committee")
+            let org = try await committeeOrg(app, token: token)
+            let (_, first) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org))
+            let firstID = try #require(first["id"] as? Int)
+            // Another community's committee is not ours to publish for.
+            let (_, all) = try await app.api("/api/v1/organisations", token: try await app.token("admin"))
+            let foreign = try #require((all["items"] as? [[String: Any]])?.filter { $0["kind"] as? String == "residents_committee" }.compactMap { $0["id"] as? Int }.first { $0 != org })
+            #expect(try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(foreign)).0 == .notFound)
+            // The property company cannot publish, nor correct the committee's notice.
+            let property = try await app.token("property")
+            #expect(try await app.api("/api/v1/disclosures", method: .post, token: property, json: notice(org)).0 == .notFound)
+            // Validation.
+            let blank = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: " "))
+            #expect(blank.0 == .unprocessableContent && code(blank.1) == "disclosure_title_required")
+            let financeWithoutLines = try await app.api("/api/v1/disclosures", method: .post, token: token,
+                json: #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[]}}"#)
+            #expect(financeWithoutLines.0 == .unprocessableContent && code(financeWithoutLines.1) == "disclosure_finance_needs_lines")
+            let negative = try await app.api("/api/v1/disclosures", method: .post, token: token,
+                json: #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[{"direction":"income","category":"x","amountFen":-5,"counterparty":"y","voucher":"z"}]}}"#)
+            #expect(negative.0 == .unprocessableContent)
+            let noReplaces = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, extra: #","action":"correct""#))
+            #expect(noReplaces.0 == .unprocessableContent && code(noReplaces.1) == "disclosure_replaces_required")
+            #expect(try await app.api("/api/v1/disclosures", method: .post, token: nil, json: notice(org)).0 == .unauthorized)
+            #expect(try await app.api("/api/v1/disclosures", method: .post, token: token, json: "{not json").0 == .badRequest)
+            // Proof requests out of range.
+            #expect(try await app.api("/api/v1/log/proofs/inclusion?index=5", token: nil).0 == .unprocessableContent)
+            #expect(try await app.api("/api/v1/log/proofs/inclusion?index=0&size=9", token: nil).0 == .unprocessableContent)
+            #expect(try await app.api("/api/v1/log/proofs/inclusion?leafHash=abc", token: nil).0 == .unprocessableContent)
+            #expect(try await app.api("/api/v1/log/proofs/inclusion?leafHash=\(String(repeating: "0", count: 64))", token: nil).0 == .notFound)
+            #expect(try await app.api("/api/v1/log/proofs/consistency?first=0&second=1", token: nil).0 == .unprocessableContent)
+            #expect(try await app.api("/api/v1/log/proofs/consistency?first=2&second=1", token: nil).0 == .unprocessableContent)
+            #expect(try await app.api("/api/v1/log/leaves/7", token: nil).0 == .notFound)
+            #expect(try await app.api("/api/v1/disclosures/999", token: nil).0 == .notFound)
+            // Nothing but the first notice reached the log.
+            #expect(try await app.services.log.latest()?.checkpoint.size == 1)
+            // Correct, then withdraw; a withdrawn disclosure cannot be amended again.
+            let (_, corrected) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "更正：停水通知", extra: #","action":"correct","replaces":\#(firstID)"#))
+            let correctedID = try #require(corrected["id"] as? Int)
+            let (_, withdrawn) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "撤回", extra: #","action":"withdraw","replaces":\#(correctedID)"#))
+            let withdrawnID = try #require(withdrawn["id"] as? Int)
+            let again = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, extra: #","action":"correct","replaces":\#(withdrawnID)"#))
+            #expect(again.0 == .conflict)
+            let (_, detail) = try await app.api("/api/v1/disclosures/\(firstID)", token: nil)
+            #expect((detail["chain"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [firstID, correctedID, withdrawnID])
+        }
+    }
+}
