@@ -112,3 +112,83 @@ struct TransparencyStoreTests {
         }
     }
 }
+
+@Suite("Transparency log tampering is found and named")
+struct TamperTests {
+    /// Five notices, and what an auditor saw after them.
+    static func seeded(_ database: Database) async throws -> (log: TransparencyLog, seen: [Hash]) {
+        let (org, place) = try await TransparencyStoreTests.publisher(database)
+        let log = try await TransparencyLog.open(database: database, origin: "test/log")
+        for i in 0..<5 { _ = try await log.publish(TransparencyStoreTests.notice("通知\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) }
+        return (log, try await log.store.allLeafHashes())
+    }
+
+    static func audit(_ log: TransparencyLog, seen: [Hash]) async throws -> [LogFinding] {
+        let leaves = try await log.store.leaves(from: 0, to: Int.max).map { LogAudit.Leaf(index: $0.index, storedHash: $0.hash, canonical: Array($0.canonical.utf8), disclosureID: $0.disclosureID) }
+        guard let (checkpoint, _) = try await log.latest() else { return [.badCheckpoint("none")] }
+        return LogAudit.audit(leaves: leaves, checkpoint: checkpoint, previous: seen).findings
+    }
+
+    /// An attacker with database access drops the append-only guard first.
+    static func dropGuards(_ database: Database) async throws {
+        try await database.transaction { db in
+            if database.engine == .postgres {
+                try await db.raw("DROP TRIGGER log_leaves_append_only ON log_leaves").run()
+            } else {
+                try await db.raw("DROP TRIGGER log_leaves_no_update").run()
+                try await db.raw("DROP TRIGGER log_leaves_no_delete").run()
+            }
+        }
+    }
+
+    @Test("an untouched log passes", arguments: TestEngine.available)
+    func untouched(engine: TestEngine) async throws {
+        try await TestDatabase.withDatabase(engine) { database in
+            let (log, seen) = try await Self.seeded(database)
+            #expect(try await Self.audit(log, seen: seen).isEmpty)
+        }
+    }
+
+    @Test("a stored disclosure changed in place is named", arguments: TestEngine.available)
+    func changed(engine: TestEngine) async throws {
+        try await TestDatabase.withDatabase(engine) { database in
+            let (log, seen) = try await Self.seeded(database)
+            try await database.transaction { db in
+                try await db.raw("UPDATE disclosures SET canonical = REPLACE(canonical, '通知2', '通知X') WHERE id = 3").run()
+            }
+            let findings = try await Self.audit(log, seen: seen)
+            #expect(findings.contains(.changed(index: 2, disclosureID: 3)))
+        }
+    }
+
+    @Test("a deleted entry is named", arguments: TestEngine.available)
+    func deleted(engine: TestEngine) async throws {
+        try await TestDatabase.withDatabase(engine) { database in
+            let (log, seen) = try await Self.seeded(database)
+            try await Self.dropGuards(database)
+            try await database.transaction { db in
+                // Remove entry 1 and close the gap, as a careful forger would.
+                try await db.raw("DELETE FROM log_leaves WHERE leaf_index = 1").run()
+                try await db.raw("UPDATE log_leaves SET leaf_index = leaf_index - 1 WHERE leaf_index > 1").run()
+            }
+            let findings = try await Self.audit(log, seen: seen)
+            #expect(findings.contains(.removed(index: 1)))
+        }
+    }
+
+    @Test("two swapped entries are named", arguments: TestEngine.available)
+    func swapped(engine: TestEngine) async throws {
+        try await TestDatabase.withDatabase(engine) { database in
+            let (log, seen) = try await Self.seeded(database)
+            try await Self.dropGuards(database)
+            try await database.transaction { db in
+                try await db.raw("UPDATE log_leaves SET leaf_index = 100 WHERE leaf_index = 3").run()
+                try await db.raw("UPDATE log_leaves SET leaf_index = 3 WHERE leaf_index = 4").run()
+                try await db.raw("UPDATE log_leaves SET leaf_index = 4 WHERE leaf_index = 100").run()
+            }
+            let findings = try await Self.audit(log, seen: seen)
+            #expect(findings.contains(.reordered(from: 3, to: 4)) && findings.contains(.reordered(from: 4, to: 3)))
+            #expect(findings.contains(.rootMismatch(size: 5)))
+        }
+    }
+}

@@ -17,6 +17,10 @@ done
 curl -fs "http://127.0.0.1:$port/readyz" > /dev/null || { cat "$dir/server.log"; exit 1; }
 status=0
 GONGZHI_E2E_URL="http://127.0.0.1:$port" "$python" "$root/Tests/e2e/test_pages.py" || status=$?
+# The auditor's command-line check against the log the browser tests just wrote.
+if [ "$status" = 0 ]; then
+  (cd "$dir" && "$bin" log verify --server "http://127.0.0.1:$port") || status=$?
+fi
 # A server that died during the run fails the suite even if every page test passed.
 kill -0 "$server" 2>/dev/null || { echo "server exited during the browser tests"; status=1; }
 if [ "$status" != 0 ]; then echo "--- server log"; tail -80 "$dir/server.log"; fi

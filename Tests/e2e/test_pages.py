@@ -4,6 +4,7 @@ Run by Tests/e2e/run.sh, which starts a server on a fresh demo database and
 passes its address in GONGZHI_E2E_URL.
 """
 import os
+import time
 import unittest
 
 from selenium import webdriver
@@ -85,6 +86,42 @@ class PageTests(unittest.TestCase):
         d.find_element(By.ID, "reveal").click()
         self.assertNotIn("*", d.find_element(By.ID, "person-id").text)
         self.assertIn("审计", d.find_element(By.CSS_SELECTOR, "p.notice").text)
+
+    def test_publish_notice_then_resident_verifies_it(self):
+        d = self.driver
+        self.sign_in("committee")
+        d.get(BASE + "/disclosures/new")
+        d.find_element(By.ID, "d-title-zh").send_keys("关于12月3日停水的通知")
+        d.find_element(By.ID, "d-title-en").send_keys("Water cut on 3 December")
+        d.find_element(By.ID, "d-body-zh").send_keys("因管道检修，12月3日9时至17时停水。")
+        d.find_element(By.ID, "d-submit").click()
+        self.assertEqual(d.find_element(By.ID, "disclosure-title").text, "关于12月3日停水的通知")
+        url = d.current_url
+        d.find_element(By.ID, "signout").click()
+        self.sign_in("resident")
+        d.get(url)
+        d.find_element(By.ID, "verify").click()
+        result = d.find_element(By.ID, "verify-result")
+        for _ in range(50):
+            if result.text and result.text != "正在验证…":
+                break
+            time.sleep(0.1)
+        self.assertIn("已验证", result.text)
+        self.assertIn("Ed25519", result.text)
+
+    def test_personal_data_is_flagged_before_publishing(self):
+        d = self.driver
+        self.sign_in("committee")
+        d.get(BASE + "/disclosures/new")
+        d.find_element(By.ID, "d-title-zh").send_keys("志愿者招募")
+        d.find_element(By.ID, "d-body-zh").send_keys("报名请联系13812345678")
+        d.find_element(By.ID, "d-submit").click()
+        warning = d.find_element(By.ID, "pii-warning").text
+        self.assertIn("138****5678", warning)
+        d.find_element(By.ID, "d-submit").click()
+        body = d.find_element(By.TAG_NAME, "article").text
+        self.assertIn("138****5678", body)
+        self.assertNotIn("13812345678", body)
 
     def test_keyboard_reaches_skip_link_first(self):
         d = self.driver
