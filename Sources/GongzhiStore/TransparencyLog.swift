@@ -41,6 +41,15 @@ public final class TransparencyLog: Sendable {
         _ draft: Disclosure, placePath: String, accountID: Int64?, now: Date,
         alongside: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
     ) async throws -> (disclosure: Disclosure, leafIndex: Int) {
+        try await publish(batch: [(draft, placePath)], accountID: accountID, now: now, alongside: alongside)[0]
+    }
+
+    /// Appends disclosures in one transaction with one new checkpoint.
+    public func publish(
+        batch drafts: [(disclosure: Disclosure, placePath: String)], accountID: Int64?, now: Date,
+        alongside: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
+    ) async throws -> [(disclosure: Disclosure, leafIndex: Int)] {
+        guard !drafts.isEmpty else { return [] }
         let engine = database.engine
         let store = store
         do {
@@ -48,21 +57,27 @@ public final class TransparencyLog: Sendable {
                 if engine == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7108)").run() }
                 let size = try await store.leafCount(in: db)
                 try await self.catchUp(to: size, in: db)
-                let disclosure = try await store.insert(draft, placePath: placePath, accountID: accountID, in: db)
-                let canonical = disclosure.canonicalBytes
-                let leafHash = Merkle.leafHash(canonical)
-                try await store.attach(disclosureID: disclosure.id, canonical: String(decoding: canonical, as: UTF8.self), leafIndex: size, leafHash: leafHash, in: db)
+                let firstID = try await store.nextDisclosureID(in: db)
+                let rows = drafts.enumerated().map { i, draft -> TransparencyStore.Row in
+                    var disclosure = draft.disclosure
+                    disclosure.id = firstID + Int64(i)
+                    let canonical = disclosure.canonicalBytes
+                    return .init(disclosure: disclosure, placePath: draft.placePath, canonical: String(decoding: canonical, as: UTF8.self),
+                                 leafIndex: size + i, leafHash: Merkle.leafHash(canonical))
+                }
+                try await store.insert(rows, accountID: accountID, in: db)
                 let root = self.tree.withLock { tree -> Hash in
-                    tree.append(leafHash: leafHash)
+                    for row in rows { tree.append(leafHash: row.leafHash) }
                     return tree.root
                 }
-                let note = try self.signer.sign(Checkpoint(origin: self.signer.name, size: size + 1, root: root))
-                try await store.saveCheckpoint(size: size + 1, note: note, at: now, in: db)
+                let newSize = size + rows.count
+                let note = try self.signer.sign(Checkpoint(origin: self.signer.name, size: newSize, root: root))
+                try await store.saveCheckpoint(size: newSize, note: note, at: now, in: db)
                 try await alongside(db)
-                return (disclosure, size)
+                return rows.map { ($0.disclosure, $0.leafIndex) }
             }
         } catch {
-            // The leaf never committed: forget it here too, back to what the database holds.
+            // The leaves never committed: forget them here too, back to what the database holds.
             if let committed = try? await database.read({ try await store.leafCount(in: $0) }) {
                 tree.withLock { $0.truncate(to: committed) }
             }

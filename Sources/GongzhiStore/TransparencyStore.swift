@@ -14,23 +14,40 @@ public struct TransparencyStore: Sendable {
         public var canonical: String
     }
 
-    /// Inserts a disclosure and returns it with its id; the canonical bytes
-    /// include the id, so they are written in a second step.
-    func insert(_ draft: Disclosure, placePath: String, accountID: Int64?, in db: any SQLDatabase) async throws -> Disclosure {
-        guard let row = try await db.raw("""
-            INSERT INTO disclosures (kind, action, replaces_id, organisation_id, place_id, place_path, account_id, published_at, canonical)
-            VALUES (\(bind: draft.kind.rawValue), \(bind: draft.action.rawValue), \(bind: draft.replaces), \(bind: draft.organisationID), \(bind: draft.placeID),
-                    \(bind: placePath), \(bind: accountID), \(bind: draft.publishedAt.millis), '')
-            RETURNING id
-            """).first() else { throw StoreError.conflict("disclosure not inserted") }
-        var disclosure = draft
-        disclosure.id = try row.int64("id")
-        return disclosure
+    /// A disclosure ready to append: its id and leaf index assigned, its canonical bytes hashed.
+    struct Row {
+        var disclosure: Disclosure
+        var placePath: String
+        var canonical: String
+        var leafIndex: Int
+        var leafHash: Hash
     }
 
-    func attach(disclosureID: Int64, canonical: String, leafIndex: Int, leafHash: Hash, in db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE disclosures SET canonical = \(bind: canonical), leaf_index = \(bind: leafIndex) WHERE id = \(bind: disclosureID)").run()
-        try await db.raw("INSERT INTO log_leaves (leaf_index, leaf_hash, disclosure_id) VALUES (\(bind: leafIndex), \(bind: leafHash.hex), \(bind: disclosureID))").run()
+    /// The next free disclosure id. Only appends allocate ids, and appends hold
+    /// the log's lock, so the id is free until the transaction ends.
+    func nextDisclosureID(in db: any SQLDatabase) async throws -> Int64 {
+        try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM disclosures").first()?.int64("next") ?? 1
+    }
+
+    /// Writes disclosures and their leaves with multi-row statements: batches
+    /// of appends cost a few statements, not a few per leaf.
+    func insert(_ rows: [Row], accountID: Int64?, in db: any SQLDatabase) async throws {
+        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
+            var disclosures = SQLQueryString("INSERT INTO disclosures (id, kind, action, replaces_id, organisation_id, place_id, place_path, account_id, published_at, canonical, leaf_index) VALUES ")
+            var leaves = SQLQueryString("INSERT INTO log_leaves (leaf_index, leaf_hash, disclosure_id) VALUES ")
+            for (i, row) in chunk.enumerated() {
+                let d = row.disclosure
+                if i > 0 { disclosures.appendLiteral(", "); leaves.appendLiteral(", ") }
+                disclosures.appendInterpolation("(\(bind: d.id), \(bind: d.kind.rawValue), \(bind: d.action.rawValue), \(bind: d.replaces), \(bind: d.organisationID), \(bind: d.placeID), \(bind: row.placePath), \(bind: accountID), \(bind: d.publishedAt.millis), \(bind: row.canonical), \(bind: row.leafIndex))" as SQLQueryString)
+                leaves.appendInterpolation("(\(bind: row.leafIndex), \(bind: row.leafHash.hex), \(bind: d.id))" as SQLQueryString)
+            }
+            try await db.raw(disclosures).run()
+            try await db.raw(leaves).run()
+        }
+        if database.engine == .postgres {
+            // Ids were given explicitly; keep the identity sequence past them.
+            try await db.raw("SELECT setval(pg_get_serial_sequence('disclosures', 'id'), (SELECT MAX(id) FROM disclosures))").run()
+        }
     }
 
     func leafCount(in db: any SQLDatabase) async throws -> Int {

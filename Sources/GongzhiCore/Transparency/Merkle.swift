@@ -1,13 +1,18 @@
 import Crypto
 import Foundation
 
-/// A SHA-256 hash: a leaf, a node or a tree root.
-public struct Hash: Sendable, Hashable, Codable, CustomStringConvertible {
-    public let bytes: [UInt8]
+/// A SHA-256 hash: a leaf, a node or a tree root. Held inline as 32 bytes
+/// (no heap allocation), because a million-leaf tree holds two million of them.
+public struct Hash: Sendable, Hashable, CustomStringConvertible {
+    private var storage: SIMD4<UInt64>
 
-    public init?(bytes: [UInt8]) {
+    public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        self.bytes = bytes
+        var storage = SIMD4<UInt64>()
+        withUnsafeMutableBytes(of: &storage) { raw in
+            for (i, b) in bytes.enumerated() { raw[i] = b }
+        }
+        self.storage = storage
     }
 
     public init?(hex: String) {
@@ -19,10 +24,22 @@ public struct Hash: Sendable, Hashable, Codable, CustomStringConvertible {
             guard let hi = Self.nibble(chars[i]), let lo = Self.nibble(chars[i + 1]) else { return nil }
             bytes.append(hi << 4 | lo)
         }
-        self.bytes = bytes
+        self.init(bytes: bytes)
     }
 
-    init(digest: SHA256.Digest) { bytes = Array(digest) }
+    init(digest: SHA256.Digest) {
+        var storage = SIMD4<UInt64>()
+        withUnsafeMutableBytes(of: &storage) { target in
+            digest.withUnsafeBytes { source in target.copyMemory(from: source) }
+        }
+        self.storage = storage
+    }
+
+    public var bytes: [UInt8] { withUnsafeBytes(of: storage) { Array($0) } }
+
+    func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withUnsafeBytes(of: storage, body)
+    }
 
     public var hex: String { Secret.hex(bytes) }
     public var base64: String { Data(bytes).base64EncodedString() }
@@ -47,7 +64,7 @@ public enum Merkle {
     /// MTH({d}) = SHA-256(0x00 || d).
     public static func leafHash(_ data: some DataProtocol) -> Hash {
         var hasher = SHA256()
-        hasher.update(data: [0x00])
+        withUnsafeBytes(of: UInt8(0x00)) { hasher.update(bufferPointer: $0) }
         hasher.update(data: data)
         return Hash(digest: hasher.finalize())
     }
@@ -55,9 +72,9 @@ public enum Merkle {
     /// SHA-256(0x01 || left || right).
     public static func nodeHash(_ left: Hash, _ right: Hash) -> Hash {
         var hasher = SHA256()
-        hasher.update(data: [0x01])
-        hasher.update(data: left.bytes)
-        hasher.update(data: right.bytes)
+        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
+        left.withBytes { hasher.update(bufferPointer: $0) }
+        right.withBytes { hasher.update(bufferPointer: $0) }
         return Hash(digest: hasher.finalize())
     }
 

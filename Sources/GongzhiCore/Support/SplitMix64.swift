@@ -1,0 +1,14 @@
+/// A small, fast, seedable random generator (SplitMix64): the demo district
+/// and the benchmarks must come out the same on every machine.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    public mutating func int(_ upperBound: Int) -> Int { Int(next() % UInt64(upperBound)) }
+}
