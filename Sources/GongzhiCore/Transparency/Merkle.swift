@@ -3,16 +3,25 @@ import Foundation
 
 /// A SHA-256 hash: a leaf, a node or a tree root. Held inline as 32 bytes
 /// (no heap allocation), because a million-leaf tree holds two million of them.
+/// Four words, not a SIMD vector: an over-aligned value breaks the async task
+/// allocator's stack discipline when it lives across a suspension point.
 public struct Hash: Sendable, Hashable, CustomStringConvertible {
-    private var storage: SIMD4<UInt64>
+    private var storage: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    public static func == (a: Hash, b: Hash) -> Bool { a.storage == b.storage }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(storage.0)
+        hasher.combine(storage.1)
+        hasher.combine(storage.2)
+        hasher.combine(storage.3)
+    }
 
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }
-        var storage = SIMD4<UInt64>()
         withUnsafeMutableBytes(of: &storage) { raw in
             for (i, b) in bytes.enumerated() { raw[i] = b }
         }
-        self.storage = storage
     }
 
     public init?(hex: String) {
@@ -28,11 +37,9 @@ public struct Hash: Sendable, Hashable, CustomStringConvertible {
     }
 
     init(digest: SHA256.Digest) {
-        var storage = SIMD4<UInt64>()
         withUnsafeMutableBytes(of: &storage) { target in
             digest.withUnsafeBytes { source in target.copyMemory(from: source) }
         }
-        self.storage = storage
     }
 
     public var bytes: [UInt8] { withUnsafeBytes(of: storage) { Array($0) } }
