@@ -1,4 +1,5 @@
 import Foundation
+import GongzhiCore
 import Logging
 import NIOCore
 import NIOPosix
@@ -178,12 +179,6 @@ final class RoundRobin: Sendable {
     func index(count: Int) -> Int {
         counter.withLock { c in c = (c + 1) % count; return c }
     }
-}
-
-extension Date {
-    /// Times are stored as integer milliseconds: portable across both engines and sortable.
-    var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
-    init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }
 
 extension Database {

@@ -10,6 +10,8 @@ import unittest
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("GONGZHI_E2E_URL", "http://127.0.0.1:18080")
 PASSWORD = "gongzhi-demo"
@@ -32,12 +34,14 @@ class PageTests(unittest.TestCase):
     def tearDown(self):
         self.driver.quit()
 
-    def sign_in(self, username, password=PASSWORD):
+    def sign_in(self, username, password=PASSWORD, succeeds=True):
         d = self.driver
         d.get(BASE + "/signin")
         d.find_element(By.ID, "username").send_keys(username)
         d.find_element(By.ID, "password").send_keys(password)
         d.find_element(By.ID, "signin-submit").click()
+        # Wait for the response page itself, not the sign-in page still on screen.
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signout" if succeeds else "signin-error")))
 
     def test_resident_signs_in_in_chinese_switches_to_english_sees_household(self):
         d = self.driver
@@ -48,6 +52,7 @@ class PageTests(unittest.TestCase):
         self.sign_in("resident")
         self.assertIn("我的家庭", d.find_element(By.TAG_NAME, "nav").text)
         d.find_element(By.ID, "switch-lang").click()
+        WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en")
         self.assertEqual(d.find_element(By.TAG_NAME, "html").get_attribute("lang"), "en")
         d.find_element(By.LINK_TEXT, "My household").click()
         body = d.find_element(By.TAG_NAME, "main").text
@@ -73,7 +78,7 @@ class PageTests(unittest.TestCase):
 
     def test_wrong_password_is_explained_in_chinese(self):
         d = self.driver
-        self.sign_in("volunteer", "not-the-password")
+        self.sign_in("volunteer", "not-the-password", succeeds=False)
         self.assertIn("用户名或密码不正确", d.find_element(By.ID, "signin-error").text)
 
     def test_directory_masks_and_reveal_is_recorded(self):
@@ -84,6 +89,7 @@ class PageTests(unittest.TestCase):
         first.click()
         self.assertIn("****", d.find_element(By.ID, "person-phone").text + d.find_element(By.ID, "person-id").text)
         d.find_element(By.ID, "reveal").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.notice")))
         self.assertNotIn("*", d.find_element(By.ID, "person-id").text)
         self.assertIn("审计", d.find_element(By.CSS_SELECTOR, "p.notice").text)
 
@@ -95,9 +101,11 @@ class PageTests(unittest.TestCase):
         d.find_element(By.ID, "d-title-en").send_keys("Water cut on 3 December")
         d.find_element(By.ID, "d-body-zh").send_keys("因管道检修，12月3日9时至17时停水。")
         d.find_element(By.ID, "d-submit").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "verify")))
         self.assertEqual(d.find_element(By.ID, "disclosure-title").text, "关于12月3日停水的通知")
         url = d.current_url
         d.find_element(By.ID, "signout").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))
         self.sign_in("resident")
         d.get(url)
         d.find_element(By.ID, "verify").click()
@@ -116,9 +124,11 @@ class PageTests(unittest.TestCase):
         d.find_element(By.ID, "d-title-zh").send_keys("志愿者招募")
         d.find_element(By.ID, "d-body-zh").send_keys("报名请联系13812345678")
         d.find_element(By.ID, "d-submit").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "pii-warning")))
         warning = d.find_element(By.ID, "pii-warning").text
         self.assertIn("138****5678", warning)
         d.find_element(By.ID, "d-submit").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "verify")))
         body = d.find_element(By.TAG_NAME, "article").text
         self.assertIn("138****5678", body)
         self.assertNotIn("13812345678", body)
@@ -138,6 +148,7 @@ class PhoneTests(unittest.TestCase):
             d.find_element(By.ID, "username").send_keys("resident")
             d.find_element(By.ID, "password").send_keys(PASSWORD)
             d.find_element(By.ID, "signin-submit").click()
+            WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signout")))
             for path in ("/", "/household"):
                 d.get(BASE + path)
                 overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")

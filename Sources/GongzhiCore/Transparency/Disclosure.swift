@@ -3,7 +3,7 @@ import Foundation
 /// 信息公开: something a community publishes. A disclosure is never edited or
 /// deleted; a correction or a withdrawal is a new disclosure naming the one
 /// it replaces, and every disclosure is a leaf of the transparency log.
-public struct Disclosure: Sendable, Equatable, Codable {
+public struct Disclosure: Sendable, Equatable, Decodable {
     public var id: Int64
     public var kind: DisclosureKind
     public var action: DisclosureAction
@@ -33,15 +33,9 @@ public struct Disclosure: Sendable, Equatable, Codable {
         self.unmaskedConsent = unmaskedConsent
     }
 
-    /// The bytes that become the log leaf: sorted-key JSON of everything
-    /// published, so anyone can recompute the leaf from what the page shows.
-    public var canonicalBytes: Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        // Encoding plain values cannot fail; a failure here would be a programming error.
-        return try! encoder.encode(self)
-    }
+    /// The bytes that become the log leaf: canonical JSON of everything
+    /// published (see `CanonicalJSON`), so anyone can recompute the leaf.
+    public var canonicalBytes: Data { Data(canonicalJSON.bytes) }
 
     public static func decode(canonical: Data) throws -> Disclosure {
         let decoder = JSONDecoder()
@@ -50,7 +44,7 @@ public struct Disclosure: Sendable, Equatable, Codable {
     }
 }
 
-public struct Bilingual: Sendable, Equatable, Codable {
+public struct Bilingual: Sendable, Equatable, Decodable {
     public var zh: String
     public var en: String
     public init(zh: String, en: String) { self.zh = zh; self.en = en }
@@ -73,7 +67,7 @@ public enum DisclosureAction: String, Sendable, Codable, CaseIterable {
 
 /// 财务公开: a period's income and expense lines. Totals are computed from the
 /// lines, never typed, so the statement cannot disagree with itself.
-public struct FinanceStatement: Sendable, Equatable, Codable {
+public struct FinanceStatement: Sendable, Equatable, Decodable {
     public var period: String
     public var lines: [FinanceLine]
 
@@ -94,8 +88,8 @@ public struct FinanceStatement: Sendable, Equatable, Codable {
     }
 }
 
-public struct FinanceLine: Sendable, Equatable, Codable {
-    public enum Direction: String, Sendable, Codable, CaseIterable { case income, expense }
+public struct FinanceLine: Sendable, Equatable, Decodable {
+    public enum Direction: String, Sendable, Decodable, CaseIterable { case income, expense }
     public var direction: Direction
     public var category: String
     /// Money is integer fen (分).

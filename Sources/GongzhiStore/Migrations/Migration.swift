@@ -1,4 +1,5 @@
 import Foundation
+import GongzhiCore
 import SQLKit
 
 /// A numbered, additive schema change. Its statements are written per engine
