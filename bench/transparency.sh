@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 leaves=${1:-1000000}
 proofs=${2:-10000}
 durable=${3:-200000}
-batch=${4:-5000}
+batch=${4:-10000}
 cd "$root"
 swift build -c release --product gongzhi >/dev/null
 venv="$root/.build-bench-venv"

@@ -31,7 +31,10 @@ public final class Database: Sendable {
     public static func sqlite(path: String, readers: Int = 2, logger: Logger) async throws -> Database {
         func open() async throws -> SQLiteConnection {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON"] {
+            // A 64 MB page cache and in-memory statement journals: large
+            // transactions (a batch of log appends) otherwise spill pages to disk mid-way.
+            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+                           "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
                 _ = try await connection.query(pragma)
             }
             return connection
