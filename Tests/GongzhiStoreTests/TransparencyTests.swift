@@ -51,12 +51,12 @@ struct TransparencyStoreTests {
         }
     }
 
-    @Test("two log instances (two processes) appending at once make one log, no gap, no fork", arguments: TestEngine.available)
+    @Test("two processes appending at once make one log, no gap, no fork", arguments: TestEngine.available)
     func concurrentAppends(engine: TestEngine) async throws {
-        try await TestDatabase.withDatabase(engine) { database in
+        try await TestDatabase.withDatabases(engine) { database, other in
             let (org, place) = try await Self.publisher(database)
             let a = try await TransparencyLog.open(database: database, origin: "test/log")
-            let b = try await TransparencyLog.open(database: database, origin: "test/log")
+            let b = try await TransparencyLog.open(database: other, origin: "test/log")
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (n, log) in [a, b].enumerated() {
                     group.addTask {

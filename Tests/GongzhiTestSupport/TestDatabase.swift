@@ -23,6 +23,13 @@ public enum TestDatabase {
     }()
 
     public static func withDatabase<T: Sendable>(_ engine: TestEngine, migrate: Bool = true, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+        try await withDatabases(engine, migrate: migrate) { first, _ in try await body(first) }
+    }
+
+    /// Two handles on one fresh database, as two server processes would hold:
+    /// on PostgreSQL two separate connection pools; on SQLite, where one
+    /// process owns the file, the same handle twice.
+    public static func withDatabases<T: Sendable>(_ engine: TestEngine, migrate: Bool = true, _ body: @Sendable (Database, Database) async throws -> T) async throws -> T {
         switch engine {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("gongzhi-test-\(UUID().uuidString).sqlite").path
@@ -30,7 +37,7 @@ public enum TestDatabase {
             defer {
                 for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
             }
-            return try await run(database, migrate: migrate, body)
+            return try await run(database, migrate: migrate) { try await body($0, $0) }
         case .postgres:
             let baseURL = ProcessInfo.processInfo.environment["GONGZHI_TEST_DATABASE_URL"]!
             let name = "gz_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
@@ -41,12 +48,14 @@ public enum TestDatabase {
                 try await admin.execute("CREATE DATABASE \(name)")
                 let url = replacingDatabase(in: baseURL, with: String(name))
                 let database = try Database.postgres(url: url, logger: logger)
+                let second = try Database.postgres(url: url, logger: logger)
                 let result: Result<T, any Error>
                 do {
                     result = .success(try await withThrowingTaskGroup(of: Void.self) { inner in
                         inner.addTask { await database.run() }
+                        inner.addTask { await second.run() }
                         defer { inner.cancelAll() }
-                        return try await run(database, migrate: migrate, body)
+                        return try await run(database, migrate: migrate) { try await body($0, second) }
                     })
                 } catch {
                     result = .failure(error)
