@@ -43,6 +43,12 @@ struct TransparencyAPITests {
             #expect((consistency["proof"] as? [String])?.count == 1)
             let (_, leaves) = try await app.api("/api/v1/log/leaves?start=0&end=2", token: nil)
             #expect((leaves["items"] as? [[String: Any]])?.count == 2)
+            let (_, recent) = try await app.api("/api/v1/disclosures?since=2020-01-01T00:00:00Z&kind=notice", token: nil)
+            #expect((recent["items"] as? [[String: Any]])?.count == 2)
+            let (_, future) = try await app.api("/api/v1/disclosures?since=2099-01-01T00:00:00Z", token: nil)
+            #expect((future["items"] as? [[String: Any]])?.isEmpty == true)
+            let (_, community) = try await app.api("/api/v1/disclosures?place=\(try #require(created["placeId"] as? Int))", token: nil)
+            #expect((community["items"] as? [[String: Any]])?.count == 2)
             let audit = try await app.services.audit.recent(limit: 5).filter { $0.objectType == "disclosure" }
             #expect(audit.count == 2)
         }

@@ -11,7 +11,7 @@ extension APIHandler {
     func listDisclosures(_ input: Operations.ListDisclosures.Input) async throws -> Operations.ListDisclosures.Output {
         let limit = input.query.limit ?? 50
         guard (1...200).contains(limit) else { throw AppError.invalid("invalid_paging") }
-        let entries = try await transparency.list(placeID: input.query.place, kind: input.query.kind.flatMap { DisclosureKind(rawValue: $0.rawValue) }, limit: limit)
+        let entries = try await transparency.list(placeID: input.query.place, kind: input.query.kind.flatMap { DisclosureKind(rawValue: $0.rawValue) }, since: input.query.since, limit: limit)
         return .ok(.init(body: .json(.init(items: entries.map(Components.Schemas.Disclosure.init)))))
     }
 

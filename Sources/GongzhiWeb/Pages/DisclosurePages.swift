@@ -38,7 +38,9 @@ struct DisclosurePages {
         let locale = context.locale
         let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
         let kind = request.uri.queryParameters.get("kind").flatMap(DisclosureKind.init(rawValue:))
-        let entries = try await queries.list(placeID: placeID, kind: kind, limit: 100)
+        let days = request.uri.queryParameters.get("days").flatMap(Int.init).flatMap { [7, 30, 90, 365].contains($0) ? $0 : nil }
+        let since = days.map { services.now().addingTimeInterval(-Double($0) * 86400) }
+        let entries = try await queries.list(placeID: placeID, kind: kind, since: since, limit: 100)
         let orgs = try await services.organisations.all()
         let orgNames = Dictionary(uniqueKeysWithValues: orgs.map { ($0.organisation.id, $0.organisation.name) })
         let communities = try await services.places.places(ids: Array(Set(orgs.filter { $0.organisation.kind == .residentsCommittee }.map(\.organisation.placeID))))
@@ -46,6 +48,7 @@ struct DisclosurePages {
             "items": entries.map { summary($0, locale, orgNames: orgNames) },
             "communities": communities.map { ["id": $0.id, "name": $0.name, "selected": $0.id == placeID] },
             "kinds": DisclosureKind.allCases.map { ["value": $0.rawValue, "label": kit.label("disclosure_kind_", $0.rawValue, locale), "selected": $0 == kind] },
+            "periods": [7, 30, 90, 365].map { ["value": $0, "label": kit.t.text("period_days_\($0)", locale), "selected": $0 == days] },
             "canPublish": context.principal?.has(.publishDisclosures) ?? false,
         ], request, context)
     }

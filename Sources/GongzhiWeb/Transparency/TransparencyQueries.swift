@@ -67,13 +67,14 @@ struct TransparencyQueries {
         }
     }
 
-    /// Disclosures for a place: those published for it and below, and those of the areas above it.
-    func list(placeID: Int64?, kind: DisclosureKind?, limit: Int) async throws -> [TransparencyStore.Entry] {
+    /// Disclosures for a place: those published for it and below, and those
+    /// of the areas above it; `since` limits them to a recent period.
+    func list(placeID: Int64?, kind: DisclosureKind?, since: Date?, limit: Int) async throws -> [TransparencyStore.Entry] {
         if let placeID {
             guard let place = try await services.places.place(id: placeID), place.kind <= .community else { throw AppError.notFound }
-            return try await services.log.store.disclosures(under: [place.path], ancestorsOf: place.path, kind: kind, since: nil, limit: limit)
+            return try await services.log.store.disclosures(under: [place.path], ancestorsOf: place.path, kind: kind, since: since, limit: limit)
         }
-        return try await services.log.store.disclosures(under: ["/"], ancestorsOf: nil, kind: kind, since: nil, limit: limit)
+        return try await services.log.store.disclosures(under: ["/"], ancestorsOf: nil, kind: kind, since: since, limit: limit)
     }
 
     func disclosure(_ id: Int64) async throws -> (entry: TransparencyStore.Entry, chain: [TransparencyStore.Entry]) {
