@@ -58,3 +58,30 @@ struct DisclosureTests {
         #expect(DisclosureRules.masked(text) == "联系人王先生，电话138****5678，身份证110105********002X，门牌号1201，订单12345678901234")
     }
 }
+
+@Suite("Attachments")
+struct AttachmentTests {
+    @Test("type comes from the extension; empty, oversize and executable files are refused")
+    func rules() throws {
+        let pdf = try AttachmentRules.describe(name: "../../etc/会议纪要.PDF", bytes: Array("%PDF-1.4".utf8))
+        #expect(pdf.name == "会议纪要.PDF" && pdf.contentType == "application/pdf" && pdf.size == 8)
+        #expect(pdf.sha256 == "e16fa5d9b51928755db85b917f0297babaf22c7a47e97d9212adab56e61ba04e")
+        #expect(throws: AttachmentError.empty) { try AttachmentRules.describe(name: "a.pdf", bytes: [UInt8]()) }
+        #expect(throws: AttachmentError.unsupportedType("exe")) { try AttachmentRules.describe(name: "a.exe", bytes: [1]) }
+        #expect(throws: AttachmentError.tooLarge(limit: AttachmentRules.maxBytes)) {
+            try AttachmentRules.describe(name: "a.pdf", bytes: [UInt8](repeating: 0, count: AttachmentRules.maxBytes + 1))
+        }
+    }
+
+    @Test("attachments enter the canonical bytes by hash")
+    func canonical() throws {
+        let a = Attachment(name: "a.pdf", contentType: "application/pdf", sha256: String(repeating: "ab", count: 32), size: 3)
+        let d = Disclosure(id: 1, kind: .notice, action: .publish, replaces: nil, organisationID: 1, placeID: 1, title: Bilingual(zh: "t", en: ""),
+                           body: Bilingual(zh: "", en: ""), finance: nil, attachments: [a], publishedAt: Date(millis: 0), unmaskedConsent: nil)
+        #expect(String(decoding: d.canonicalBytes, as: UTF8.self).contains(#""attachments":[{"contentType":"application/pdf","name":"a.pdf","sha256":"abab"#))
+        #expect(try Disclosure.decode(canonical: d.canonicalBytes) == d)
+        let none = Disclosure(id: 1, kind: .notice, action: .publish, replaces: nil, organisationID: 1, placeID: 1, title: Bilingual(zh: "t", en: ""),
+                              body: Bilingual(zh: "", en: ""), finance: nil, attachments: [], publishedAt: Date(millis: 0), unmaskedConsent: nil)
+        #expect(!String(decoding: none.canonicalBytes, as: UTF8.self).contains("attachments"))
+    }
+}

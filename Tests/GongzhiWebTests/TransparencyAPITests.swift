@@ -4,6 +4,8 @@ import GongzhiStore
 import GongzhiTestSupport
 import GongzhiWeb
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("API: disclosures and the transparency log")
@@ -116,6 +118,71 @@ struct TransparencyAPITests {
             #expect(again.0 == .conflict)
             let (_, detail) = try await app.api("/api/v1/disclosures/\(firstID)", token: nil)
             #expect((detail["chain"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [firstID, correctedID, withdrawnID])
+        }
+    }
+}
+
+@Suite("Attachments: upload, publish, serve")
+struct AttachmentAPITests {
+    @Test("a file uploaded by hash is published with a disclosure and served unchanged", arguments: TestEngine.available)
+    func roundTrip(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let token = try await app.token("committee")
+            let (_, orgs) = try await app.api("/api/v1/organisations", token: token)
+            let org = try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "residents_committee" }?["id"] as? Int)
+            let content = "序号,事项\n1,加装电梯\n"
+            let uploaded = try await app.client.execute(
+                uri: "/api/v1/attachments?name=%E4%BA%8B%E9%A1%B9.csv", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream"], body: ByteBuffer(string: content))
+            #expect(uploaded.status == .created)
+            let attachment = try #require(try JSONSerialization.jsonObject(with: Data(uploaded.body.readableBytesView)) as? [String: Any])
+            let sha = try #require(attachment["sha256"] as? String)
+            #expect(attachment["name"] as? String == "事项.csv" && attachment["contentType"] as? String == "text/csv; charset=utf-8")
+            let (status, created) = try await app.api("/api/v1/disclosures", method: .post, token: token,
+                json: #"{"kind":"decision","organisationId":\#(org),"title":{"zh":"议事会决定","en":"Council decision"},"body":{"zh":"见附件","en":"See attached"},"attachments":[{"sha256":"\#(sha)","name":"事项.csv"}]}"#)
+            #expect(status == .created)
+            #expect((created["attachments"] as? [[String: Any]])?.first?["sha256"] as? String == sha)
+            let (_, detail) = try await app.api("/api/v1/disclosures/\(try #require(created["id"] as? Int))", token: nil)
+            #expect((detail["canonical"] as? String)?.contains(sha) == true)
+            let served = try await app.client.execute(uri: "/attachments/\(sha)", method: .get, headers: [:], body: nil)
+            #expect(served.status == .ok && String(buffer: served.body) == content)
+            #expect(served.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
+            // Unknown hashes, other people, other types.
+            let unknown = try await app.api("/api/v1/disclosures", method: .post, token: token,
+                json: #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"x","en":""},"body":{"zh":"","en":""},"attachments":[{"sha256":"\#(String(repeating: "0", count: 64))","name":"a.pdf"}]}"#)
+            #expect(unknown.0 == .unprocessableContent)
+            let property = try await app.token("property")
+            let forbidden = try await app.client.execute(uri: "/api/v1/attachments?name=a.pdf", method: .post,
+                headers: [.authorization: "Bearer \(property)", .contentType: "application/octet-stream"], body: ByteBuffer(string: "%PDF"))
+            #expect(forbidden.status == .forbidden)
+            let exe = try await app.client.execute(uri: "/api/v1/attachments?name=a.exe", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream"], body: ByteBuffer(string: "MZ"))
+            #expect(exe.status == .unprocessableContent)
+            #expect(try await app.client.execute(uri: "/attachments/\(String(repeating: "1", count: 64))", method: .get, headers: [:], body: nil).status == .notFound)
+        }
+    }
+
+    @Test("the publish form takes files as multipart/form-data")
+    func multipartForm() async throws {
+        try await TestApp.run(.sqlite) { app in
+            var browser = try await app.signIn("committee")
+            let (_, page, _) = try await app.page(&browser, "/disclosures/new")
+            let org = try #require(page.firstMatch(of: /<option value="(\d+)"/)?.1)
+            let boundary = "----gongzhi-test-boundary"
+            var body = ""
+            for (name, value) in [("csrf", browser.csrf), ("action", "publish"), ("organisation", String(org)), ("kind", "notice"), ("titleZh", "带附件的通知"), ("bodyZh", "请查看附件")] {
+                body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
+            }
+            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"名单.txt\"\r\nContent-Type: text/plain\r\n\r\n张*\r\n李*\r\n--\(boundary)--\r\n"
+            let response = try await app.client.execute(uri: "/disclosures/new", method: .post,
+                headers: [.cookie: browser.cookieHeader, .contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body))
+            #expect(response.status == .seeOther)
+            let location = try #require(response.headers[.location])
+            let (_, published, _) = try await app.page(&browser, location)
+            #expect(published.contains("带附件的通知") && published.contains("名单.txt"))
+            let sha = try #require(published.firstMatch(of: /data-sha256="([0-9a-f]{64})"/)?.1)
+            let served = try await app.client.execute(uri: "/attachments/\(sha)", method: .get, headers: [:], body: nil)
+            #expect(String(buffer: served.body) == "张*\r\n李*")
         }
     }
 }

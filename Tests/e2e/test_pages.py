@@ -4,6 +4,7 @@ Run by Tests/e2e/run.sh, which starts a server on a fresh demo database and
 passes its address in GONGZHI_E2E_URL.
 """
 import os
+import tempfile
 import time
 import unittest
 
@@ -100,6 +101,9 @@ class PageTests(unittest.TestCase):
         d.find_element(By.ID, "d-title-zh").send_keys("关于12月3日停水的通知")
         d.find_element(By.ID, "d-title-en").send_keys("Water cut on 3 December")
         d.find_element(By.ID, "d-body-zh").send_keys("因管道检修，12月3日9时至17时停水。")
+        with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+            f.write("停水范围：1号楼至5号楼\n")
+        d.find_element(By.ID, "d-files").send_keys(f.name)
         d.find_element(By.ID, "d-submit").click()
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "verify")))
         self.assertEqual(d.find_element(By.ID, "disclosure-title").text, "关于12月3日停水的通知")
@@ -116,6 +120,7 @@ class PageTests(unittest.TestCase):
             time.sleep(0.1)
         self.assertIn("已验证", result.text)
         self.assertIn("Ed25519", result.text)
+        self.assertIn("1 个附件", result.text)
 
     def test_personal_data_is_flagged_before_publishing(self):
         d = self.driver

@@ -75,6 +75,11 @@ extension Disclosure {
         ]
         if let replaces { members["replaces"] = .int(replaces) }
         if let unmaskedConsent { members["unmaskedConsent"] = .string(unmaskedConsent) }
+        if let attachments, !attachments.isEmpty {
+            members["attachments"] = .array(attachments.map {
+                .object(["name": .string($0.name), "contentType": .string($0.contentType), "sha256": .string($0.sha256), "size": .int($0.size)])
+            })
+        }
         if let finance {
             members["finance"] = .object([
                 "period": .string(finance.period),

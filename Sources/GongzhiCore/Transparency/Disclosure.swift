@@ -14,12 +14,15 @@ public struct Disclosure: Sendable, Equatable, Decodable {
     public var title: Bilingual
     public var body: Bilingual
     public var finance: FinanceStatement?
+    /// Files published with it, by content hash; nil when there are none.
+    public var attachments: [Attachment]?
     public var publishedAt: Date
     /// Personal data left unmasked on purpose, with who confirmed it and why (PIPL art. 25).
     public var unmaskedConsent: String?
 
     public init(id: Int64, kind: DisclosureKind, action: DisclosureAction, replaces: Int64?, organisationID: Int64, placeID: Int64,
-                title: Bilingual, body: Bilingual, finance: FinanceStatement?, publishedAt: Date, unmaskedConsent: String?) {
+                title: Bilingual, body: Bilingual, finance: FinanceStatement?, attachments: [Attachment]? = nil, publishedAt: Date, unmaskedConsent: String?) {
+        self.attachments = attachments?.isEmpty == true ? nil : attachments
         self.id = id
         self.kind = kind
         self.action = action

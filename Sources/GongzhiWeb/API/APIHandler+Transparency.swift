@@ -27,9 +27,18 @@ extension APIHandler {
             kind: DisclosureKind(rawValue: body.kind.rawValue)!, action: DisclosureAction(rawValue: body.action?.rawValue ?? "publish")!,
             replaces: body.replaces, organisationID: body.organisationId,
             title: Bilingual(zh: body.title.zh, en: body.title.en), body: Bilingual(zh: body.body.zh, en: body.body.en),
-            finance: finance, keepPersonalData: body.keepPersonalData ?? false, consentReason: body.consentReason)
+            finance: finance, attachments: (body.attachments ?? []).map { ($0.sha256, $0.name) },
+            keepPersonalData: body.keepPersonalData ?? false, consentReason: body.consentReason)
         let (disclosure, index) = try await transparency.publish(draft, by: principal)
         return .created(.init(body: .json(.init(disclosure, leafIndex: index))))
+    }
+
+    func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        guard case .binary(let body) = input.body else { throw AppError.malformed }
+        let bytes = try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)
+        let attachment = try await transparency.upload(name: input.query.name, bytes: bytes, by: principal)
+        return .created(.init(body: .json(.init(attachment))))
     }
 
     func getDisclosure(_ input: Operations.GetDisclosure.Input) async throws -> Operations.GetDisclosure.Output {
@@ -99,8 +108,13 @@ extension Components.Schemas.Disclosure {
                 .init(period: f.period, lines: f.lines.map { .init(direction: .init(rawValue: $0.direction.rawValue)!, category: $0.category, amountFen: $0.amountFen, counterparty: $0.counterparty, voucher: $0.voucher) },
                       totalIncomeFen: f.totalIncome, totalExpenseFen: f.totalExpense, balanceFen: f.balance)
             },
+            attachments: d.attachments?.map(Components.Schemas.Attachment.init),
             publishedAt: d.publishedAt, leafIndex: leafIndex)
     }
+}
+
+extension Components.Schemas.Attachment {
+    init(_ a: Attachment) { self.init(name: a.name, contentType: a.contentType, sha256: a.sha256, size: a.size) }
 }
 
 extension Components.Schemas.Leaf {

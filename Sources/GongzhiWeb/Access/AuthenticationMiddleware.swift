@@ -16,7 +16,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        context.bodyLimit = services.settings.maxBodyBytes
+        // Only the routes that take files accept more than the ordinary limit.
+        let takesFiles = request.uri.path == "/api/v1/attachments" || request.uri.path == "/disclosures/new"
+        context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
         let langQuery = request.uri.queryParameters.get("lang")
         let isAPI = request.uri.path.hasPrefix("/api/")
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
@@ -66,7 +68,18 @@ struct CSRFMiddleware: RouterMiddleware {
         var context = context
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
-        context.form = FormBody.parse(String(buffer: buffer))
+        if let boundary = FormBody.multipartBoundary(request.headers[.contentType]) {
+            let parts = FormBody.multipart(Array(buffer.readableBytesView), boundary: boundary)
+            for part in parts {
+                if let filename = part.filename {
+                    if !part.content.isEmpty { context.files.append((name: part.name, filename: filename, content: Data(part.content))) }
+                } else {
+                    context.form[part.name] = String(decoding: part.content, as: UTF8.self)
+                }
+            }
+        } else {
+            context.form = FormBody.parse(String(buffer: buffer))
+        }
         let expected = services.csrfToken(context)
         guard let sent = context.form["csrf"], Secret.constantTimeEquals(sent, expected) else {
             throw AppError.csrf
@@ -76,6 +89,55 @@ struct CSRFMiddleware: RouterMiddleware {
 }
 
 enum FormBody {
+    struct Part {
+        var name: String
+        var filename: String?
+        var content: [UInt8]
+    }
+
+    static func multipartBoundary(_ contentType: String?) -> String? {
+        guard let contentType, contentType.lowercased().hasPrefix("multipart/form-data") else { return nil }
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == "boundary" { return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\"")) }
+        }
+        return nil
+    }
+
+    /// multipart/form-data (RFC 7578) as browsers send it: parts separated by
+    /// `--boundary`, each with headers, a blank line, and its content.
+    static func multipart(_ body: [UInt8], boundary: String) -> [Part] {
+        let delimiter = Array("--\(boundary)".utf8)
+        var parts: [Part] = []
+        var positions: [Int] = []
+        var i = 0
+        while i + delimiter.count <= body.count {
+            if body[i] == delimiter[0] && Array(body[i..<(i + delimiter.count)]) == delimiter {
+                positions.append(i)
+                i += delimiter.count
+            } else {
+                i += 1
+            }
+        }
+        for (start, end) in zip(positions, positions.dropFirst()) {
+            var chunk = Array(body[(start + delimiter.count)..<end])
+            // Strip the CRLF after the delimiter and the one before the next.
+            if chunk.starts(with: [13, 10]) { chunk.removeFirst(2) }
+            if chunk.count >= 2 && chunk[chunk.count - 2] == 13 && chunk[chunk.count - 1] == 10 { chunk.removeLast(2) }
+            guard let split = (0..<max(0, chunk.count - 3)).first(where: { chunk[$0] == 13 && chunk[$0 + 1] == 10 && chunk[$0 + 2] == 13 && chunk[$0 + 3] == 10 }) else { continue }
+            let headers = String(decoding: chunk[..<split], as: UTF8.self)
+            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition") }) else { continue }
+            func parameter(_ key: String) -> String? {
+                guard let range = disposition.range(of: "\(key)=\"") else { return nil }
+                let rest = disposition[range.upperBound...]
+                return rest.firstIndex(of: "\"").map { String(rest[..<$0]) }
+            }
+            guard let name = parameter(" name") ?? parameter(";name") else { continue }
+            parts.append(Part(name: name, filename: parameter("filename"), content: Array(chunk[(split + 4)...])))
+        }
+        return parts
+    }
+
     /// application/x-www-form-urlencoded: `+` is a space, then percent-decoding.
     static func parse(_ body: String) -> [String: String] {
         var result: [String: String] = [:]

@@ -16,6 +16,7 @@ struct DisclosurePages {
         router.post("/disclosures/new") { request, context in try await publish(request, context) }
         router.get("/disclosures/:id") { request, context in try await detail(request, context) }
         router.get("/log") { request, context in try await logStatus(request, context) }
+        router.get("/attachments/:sha256") { request, context in try await attachment(request, context) }
     }
 
     func date(_ d: Date) -> String {
@@ -72,6 +73,10 @@ struct DisclosurePages {
         data["withdrawn"] = chain.last?.disclosure.action == .withdraw
         data["consent"] = d.unmaskedConsent ?? ""
         if let f = d.finance { data["finance"] = financeDict(f, locale) }
+        data["attachments"] = (d.attachments ?? []).map { a -> [String: Any] in
+            ["name": a.name, "sha256": a.sha256, "size": ByteCountFormatter.string(fromByteCount: a.size, countStyle: .file),
+             "href": "/attachments/\(a.sha256)?name=\(a.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"]
+        }
         if let principal = context.principal, latest, d.action != .withdraw,
            try await queries.publishers(principal).contains(where: { $0.organisation.id == d.organisationID }) {
             data["canAmend"] = true
@@ -96,6 +101,18 @@ struct DisclosurePages {
             "incomeBars": income, "expenseBars": expense,
             "incomeHeight": max(28, income.count * 28), "expenseHeight": max(28, expense.count * 28),
         ]
+    }
+
+    /// A published file, served as a download so a browser never renders it as part of the site.
+    func attachment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        guard let hash = context.parameters.get("sha256")?.lowercased(), hash.count == 64, hash.allSatisfy(\.isHexDigit),
+              let (type, data) = try await services.attachments.content(sha256: hash) else { throw AppError.notFound }
+        let name = request.uri.queryParameters.get("name").map { AttachmentRules.describeName(String($0)) } ?? hash
+        let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? hash
+        return Response(status: .ok, headers: [
+            .contentType: type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)",
+            .cacheControl: "public, max-age=31536000, immutable",
+        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     func logStatus(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -163,21 +180,33 @@ struct DisclosurePages {
                   let org = f["organisation"].flatMap(Int64.init) else { throw AppError.invalid("bad_request") }
             let lines = try Self.parseLines(f["lines"] ?? "")
             let finance = kind == .finance ? FinanceStatement(period: (f["period"] ?? "").trimmingCharacters(in: .whitespaces), lines: lines) : nil
+            // Files are stored on the first submission; a confirmation round carries their hashes.
+            var attachments: [(sha256: String, name: String)] = (f["attachments"] ?? "").split(separator: "\n").compactMap { line in
+                let pair = line.split(separator: " ", maxSplits: 1)
+                return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
+            }
+            for file in context.files where file.name == "files" {
+                let stored = try await queries.upload(name: file.filename, bytes: file.content, by: principal)
+                attachments.append((stored.sha256, stored.name))
+            }
             let draft = TransparencyQueries.Draft(
                 kind: kind, action: action, replaces: f["replaces"].flatMap(Int64.init), organisationID: org,
                 title: Bilingual(zh: f["titleZh"] ?? "", en: f["titleEn"] ?? ""), body: Bilingual(zh: f["bodyZh"] ?? "", en: f["bodyEn"] ?? ""),
-                finance: finance, keepPersonalData: f["keep"] == "on", consentReason: f["reason"])
+                finance: finance, attachments: attachments, keepPersonalData: f["keep"] == "on", consentReason: f["reason"])
             let found = TransparencyQueries.personalData(in: draft)
             // Personal data is shown back once, masked, before anything is published.
             if !found.isEmpty && f["confirmed"] != "1" {
                 var values = f
                 values["confirmed"] = "1"
+                values["attachments"] = attachments.map { "\($0.sha256) \($0.name)" }.joined(separator: "\n")
                 return try await form(request, context, draft: values, error: nil, found: found)
             }
             let (disclosure, _) = try await queries.publish(draft, by: principal)
             return kit.redirect("/disclosures/\(disclosure.id)", context)
         } catch let error as AppError where error.status.code < 500 && error.status != .notFound {
             return try await form(request, context, draft: f, error: services.localizer.message(for: error, context.locale), found: [])
+        } catch let error as AttachmentError {
+            return try await form(request, context, draft: f, error: services.localizer.message(for: AppError.from(error)!, context.locale), found: [])
         } catch let error as DisclosureRuleError {
             return try await form(request, context, draft: f, error: services.localizer.message(for: AppError.from(error)!, context.locale), found: [])
         }

@@ -67,9 +67,15 @@
       if (origin !== key.origin || Number(size) !== proof.size || hex(unbase64(rootB64)) !== hex(root)) throw new Error("the proof does not reach the signed root");
       const signed = await checkSignature(proof.checkpoint, key);
       if (signed === false) throw new Error("the checkpoint's signature is not valid");
+      // Each attached file must hash to what the log recorded for it.
+      for (const file of content.attachments || []) {
+        const bytes = new Uint8Array(await (await get("/attachments/" + file.sha256)).arrayBuffer());
+        if (hex(await sha256(bytes)) !== file.sha256) throw new Error("attachment " + file.name + " differs from the log");
+      }
       out.className = "notice";
       out.textContent = (signed === null ? button.dataset.nosig : button.dataset.ok)
-        .replace("{index}", index).replace("{size}", proof.size).replace("{root}", hex(root).slice(0, 16) + "…");
+        .replace("{index}", index).replace("{size}", proof.size).replace("{root}", hex(root).slice(0, 16) + "…")
+        + ((content.attachments || []).length ? " " + button.dataset.files.replace("{count}", content.attachments.length) : "");
     } catch (e) {
       out.className = "error";
       out.textContent = button.dataset.fail + " " + e.message;

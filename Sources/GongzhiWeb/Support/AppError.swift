@@ -70,6 +70,12 @@ public struct AppError: Error, Sendable, Equatable {
             case .cannotReplaceWithdrawn: return AppError(.conflict, "disclosure_withdrawn")
             case .unmaskedNeedsReason: return .invalid("disclosure_unmasked_needs_reason")
             }
+        case let e as AttachmentError:
+            switch e {
+            case .empty: return .invalid("attachment_empty")
+            case .tooLarge(let limit): return AppError(.contentTooLarge, "too_large", detail: "\(limit / (1 << 20)) MB")
+            case .unsupportedType(let ext): return .invalid("attachment_type", detail: ext)
+            }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)
         case let e as DecodingError:

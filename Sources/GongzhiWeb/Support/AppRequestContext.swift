@@ -17,6 +17,8 @@ public struct AppRequestContext: RequestContext {
     public var locale: Locale = .default
     /// A parsed urlencoded form body, checked for its CSRF token.
     public var form: [String: String] = [:]
+    /// Files of a multipart form.
+    public var files: [(name: String, filename: String, content: Data)] = []
     public var remoteAddress: String
     /// Cookies the middleware wants on the response (language, visitor id).
     public var pendingCookies: [Cookie] = []

@@ -15,6 +15,7 @@ public struct AppServices: Sendable {
     public let organisations: OrganisationStore
     public let accounts: AccountStore
     public let audit: AuditStore
+    public let attachments: AttachmentStore
     public let localizer: Localizer
     public let renderer: Renderer
     /// Injected so tests can move time (session expiry, lock-outs).
@@ -34,6 +35,7 @@ public struct AppServices: Sendable {
         self.organisations = OrganisationStore(database: database)
         self.accounts = AccountStore(database: database)
         self.audit = AuditStore(database: database)
+        self.attachments = AttachmentStore(database: database)
         self.localizer = localizer
         self.renderer = renderer
         self.now = now

@@ -15,6 +15,8 @@ public struct AppSettings: Sendable {
     /// Mark cookies Secure: set when the site is served over TLS (directly or behind a proxy).
     public var secureCookies: Bool = false
     public var maxBodyBytes: Int = 1 << 20
+    /// The larger limit of the routes that take files (attachments).
+    public var maxUploadBytes: Int = 12 << 20
     public var bcryptCost: UInt8 = 11
     public var sessionLifetime: Duration = .seconds(8 * 3600)
     public var signInThrottleFreeAttempts: Int = 5

@@ -14,8 +14,19 @@ struct TransparencyQueries {
         var title: Bilingual
         var body: Bilingual
         var finance: FinanceStatement?
+        var attachments: [(sha256: String, name: String)] = []
         var keepPersonalData: Bool
         var consentReason: String?
+    }
+
+    /// Stores a file for a disclosure to come; only people who may publish may upload.
+    func upload(name: String, bytes: Data, by principal: Principal) async throws -> Attachment {
+        guard principal.has(.publishDisclosures) else { throw AppError.forbidden }
+        let attachment = try AttachmentRules.describe(name: name, bytes: bytes)
+        try await services.attachments.save(attachment, content: bytes, now: services.now())
+        try await services.audit.append(accountID: principal.accountID, action: .create, objectType: "attachment", objectID: attachment.sha256,
+                                        detail: attachment.name, remoteAddress: RequestScope.remoteAddress, at: services.now())
+        return attachment
     }
 
     /// Personal data the draft would publish, for the form's warning.
@@ -53,10 +64,15 @@ struct TransparencyQueries {
             body = Bilingual(zh: DisclosureRules.masked(body.zh), en: DisclosureRules.masked(body.en))
             finance = finance.map { f in FinanceStatement(period: f.period, lines: f.lines.map { var l = $0; l.counterparty = DisclosureRules.masked(l.counterparty); return l }) }
         }
+        var attachments: [Attachment] = []
+        for ref in draft.attachments {
+            guard let stored = try await services.attachments.exists(sha256: ref.sha256.lowercased()) else { throw AppError.invalid("attachment_unknown", detail: ref.sha256) }
+            attachments.append(Attachment(name: AttachmentRules.describeName(ref.name), contentType: stored.contentType, sha256: ref.sha256.lowercased(), size: stored.size))
+        }
         let now = services.now()
         let disclosure = Disclosure(
             id: 0, kind: draft.kind, action: draft.action, replaces: draft.replaces, organisationID: publisher.organisation.id,
-            placeID: publisher.organisation.placeID, title: title, body: body, finance: finance, publishedAt: now, unmaskedConsent: consent)
+            placeID: publisher.organisation.placeID, title: title, body: body, finance: finance, attachments: attachments, publishedAt: now, unmaskedConsent: consent)
         let audit = services.audit
         let remote = RequestScope.remoteAddress
         let consentNote = consent

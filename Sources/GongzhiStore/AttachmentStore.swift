@@ -1,0 +1,32 @@
+import Foundation
+import GongzhiCore
+import SQLKit
+
+/// Files stored by content hash: the same file uploaded twice is stored once,
+/// and a stored file can never differ from the hash a disclosure names.
+public struct AttachmentStore: Sendable {
+    let database: Database
+    public init(database: Database) { self.database = database }
+
+    public func save(_ attachment: Attachment, content: Data, now: Date) async throws {
+        try await database.transaction { db in
+            try await db.raw("""
+                INSERT INTO attachments (sha256, content_type, size, content, created_at)
+                VALUES (\(bind: attachment.sha256), \(bind: attachment.contentType), \(bind: attachment.size), \(bind: content), \(bind: now.millis))
+                ON CONFLICT (sha256) DO NOTHING
+                """).run()
+        }
+    }
+
+    public func exists(sha256: String) async throws -> (contentType: String, size: Int64)? {
+        try await database.read { db in
+            try await db.raw("SELECT content_type, size FROM attachments WHERE sha256 = \(bind: sha256)").first().map { (try $0.string("content_type"), try $0.int64("size")) }
+        }
+    }
+
+    public func content(sha256: String) async throws -> (contentType: String, data: Data)? {
+        try await database.read { db in
+            try await db.raw("SELECT content_type, content FROM attachments WHERE sha256 = \(bind: sha256)").first().map { (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self)) }
+        }
+    }
+}
