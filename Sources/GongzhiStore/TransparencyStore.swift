@@ -32,7 +32,8 @@ public struct TransparencyStore: Sendable {
     /// Writes disclosures and their leaves with multi-row statements: batches
     /// of appends cost a few statements, not a few per leaf.
     func insert(_ rows: [Row], accountID: Int64?, in db: any SQLDatabase) async throws {
-        for chunk in stride(from: 0, to: rows.count, by: 500).map({ rows[$0..<min($0 + 500, rows.count)] }) {
+        // 2,000 rows × 11 binds stays under SQLite's 32,766 bound parameters.
+        for chunk in stride(from: 0, to: rows.count, by: 2000).map({ rows[$0..<min($0 + 2000, rows.count)] }) {
             var disclosures = SQLQueryString("INSERT INTO disclosures (id, kind, action, replaces_id, organisation_id, place_id, place_path, account_id, published_at, canonical, leaf_index) VALUES ")
             var leaves = SQLQueryString("INSERT INTO log_leaves (leaf_index, leaf_hash, disclosure_id) VALUES ")
             for (i, row) in chunk.enumerated() {
