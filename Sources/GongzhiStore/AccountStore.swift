@@ -52,14 +52,6 @@ public struct AccountStore: Sendable {
         try await db.raw("UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = \(bind: accountID)").run()
     }
 
-    public func setPassword(accountID: Int64, passwordHash: String, in db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE accounts SET password_hash = \(bind: passwordHash), failed_attempts = 0, locked_until = NULL WHERE id = \(bind: accountID)").run()
-    }
-
-    public func accountID(username: String) async throws -> Int64? {
-        try await database.read { db in try await db.raw("SELECT id FROM accounts WHERE username = \(bind: username)").first()?.int64("id") }
-    }
-
     // MARK: Principal
 
     /// The signed-in identity behind an account.

@@ -122,8 +122,4 @@ public final class TransparencyLog: Sendable {
         return try tree.withLock { tree throws(ProofError) in try tree.consistencyProof(first: first, second: second) }
     }
 
-    public func root(size: Int) async throws -> Hash {
-        try await ensure(size: size)
-        return try tree.withLock { tree throws(ProofError) in try tree.root(size: size) }
-    }
 }

@@ -106,49 +106,59 @@ private struct Builder {
         return PersonRules.idNumberWithCheck(body)
     }
 
+    /// Every demo place and organisation passes the same rules an administrator's would.
+    func place(_ kind: PlaceKind, _ name: String, in parent: Place?) async throws -> Place {
+        try PlaceRules.validateChild(kind, of: parent?.kind, name: name)
+        return try await places.create(kind: kind, name: name, parent: parent, in: db)
+    }
+
+    func organisation(_ kind: OrganisationKind, _ name: String, domain: DepartmentDomain? = nil, at place: Place, coverage: [Int64] = []) async throws -> Int64 {
+        try OrganisationRules.validate(kind: kind, domain: domain, placeKind: place.kind, coverage: coverage)
+        return try await organisations.create(kind: kind, name: name, domain: domain, placeID: place.id, coverage: coverage, in: db).id
+    }
+
     mutating func build() async throws -> [DemoData.Account] {
-        let district = try await places.create(kind: .district, name: "和平区", parent: nil, in: db)
+        let district = try await place(.district, "和平区", in: nil)
         var departmentIDs: [Int64] = []
         for (name, domain) in Self.departments {
-            departmentIDs.append(try await organisations.create(kind: .department, name: name, domain: domain, placeID: district.id, coverage: [], in: db).id)
+            departmentIDs.append(try await organisation(.department, name, domain: domain, at: district))
         }
         var firstCommunity: (place: Place, households: [Int64], orgs: [OrganisationKind: Int64])?
         var firstStreetOffice: Int64?
         for street in Self.streets {
-            let streetPlace = try await places.create(kind: .street, name: street.name, parent: district, in: db)
-            let office = try await organisations.create(kind: .streetOffice, name: street.name + "办事处", domain: nil, placeID: streetPlace.id, coverage: [], in: db)
-            firstStreetOffice = firstStreetOffice ?? office.id
+            let streetPlace = try await place(.street, street.name, in: district)
+            let office = try await organisation(.streetOffice, street.name + "办事处", at: streetPlace)
+            firstStreetOffice = firstStreetOffice ?? office
             for community in street.communities {
-                let communityPlace = try await places.create(kind: .community, name: community.name, parent: streetPlace, in: db)
+                let communityPlace = try await place(.community, community.name, in: streetPlace)
                 var buildings: [Int64] = []
                 var households: [Int64] = []
-                let grids = [try await places.create(kind: .grid, name: "第一网格", parent: communityPlace, in: db),
-                             try await places.create(kind: .grid, name: "第二网格", parent: communityPlace, in: db)]
+                let grids = [try await place(.grid, "第一网格", in: communityPlace), try await place(.grid, "第二网格", in: communityPlace)]
                 for number in 1...buildingCount {
-                    let building = try await places.create(kind: .building, name: "\(number)号楼", parent: grids[(number - 1) * 2 / buildingCount], in: db)
+                    let building = try await place(.building, "\(number)号楼", in: grids[(number - 1) * 2 / buildingCount])
                     buildings.append(building.id)
                     for unitNumber in 1...2 {
-                        let unit = try await places.create(kind: .unit, name: "\(unitNumber)单元", parent: building, in: db)
+                        let unit = try await place(.unit, "\(unitNumber)单元", in: building)
                         for floor in 1...6 {
                             for door in 1...4 {
                                 let room = "\(floor)0\(door)"
-                                let place = try await places.create(kind: .household, name: "\(room)室", parent: unit, in: db)
+                                let home = try await place(.household, "\(room)室", in: unit)
                                 // Layouts from a 55 m² one-bedroom to a 145 m² three-bedroom, in hundredths of a square metre.
                                 let hundredths = Int64([5_512, 7_236, 8_945, 10_318, 12_075, 14_460][(door + floor + number) % 6] + random.int(300))
-                                let household = Household(placeID: place.id, address: "\(community.road)\(number)号楼\(unitNumber)单元\(room)室", exclusiveArea: Area(squareCentimetres: hundredths * 100))
+                                let household = Household(placeID: home.id, address: "\(community.road)\(number)号楼\(unitNumber)单元\(room)室", exclusiveArea: Area(squareCentimetres: hundredths * 100))
                                 try await places.createHousehold(household, in: db)
-                                households.append(place.id)
-                                try await seedResidents(householdID: place.id)
+                                households.append(home.id)
+                                try await seedResidents(householdID: home.id)
                             }
                         }
                     }
                 }
                 var orgs: [OrganisationKind: Int64] = [:]
-                orgs[.residentsCommittee] = try await organisations.create(kind: .residentsCommittee, name: community.name + "居民委员会", domain: nil, placeID: communityPlace.id, coverage: [], in: db).id
-                orgs[.partyCommittee] = try await organisations.create(kind: .partyCommittee, name: community.name + "党委", domain: nil, placeID: communityPlace.id, coverage: [], in: db).id
-                orgs[.ownersCommittee] = try await organisations.create(kind: .ownersCommittee, name: community.road + "业主委员会", domain: nil, placeID: communityPlace.id, coverage: [], in: db).id
-                orgs[.propertyCompany] = try await organisations.create(kind: .propertyCompany, name: community.property, domain: nil, placeID: communityPlace.id, coverage: buildings, in: db).id
-                orgs[.socialOrganisation] = try await organisations.create(kind: .socialOrganisation, name: community.name + "邻里互助服务社", domain: nil, placeID: communityPlace.id, coverage: [], in: db).id
+                orgs[.residentsCommittee] = try await organisation(.residentsCommittee, community.name + "居民委员会", at: communityPlace)
+                orgs[.partyCommittee] = try await organisation(.partyCommittee, community.name + "党委", at: communityPlace)
+                orgs[.ownersCommittee] = try await organisation(.ownersCommittee, community.road + "业主委员会", at: communityPlace)
+                orgs[.propertyCompany] = try await organisation(.propertyCompany, community.property, at: communityPlace, coverage: buildings)
+                orgs[.socialOrganisation] = try await organisation(.socialOrganisation, community.name + "邻里互助服务社", at: communityPlace)
                 if firstCommunity == nil { firstCommunity = (communityPlace, households, orgs) }
             }
         }

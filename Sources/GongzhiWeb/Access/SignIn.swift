@@ -32,6 +32,8 @@ struct SignIn {
             if let lockedUntil { throw AppError.locked(until: lockedUntil) }
             throw AppError.badCredentials
         }
+        // Sessions end by expiry; sign-ins sweep the expired ones so the table does not grow forever.
+        try await services.accounts.deleteExpiredSessions(now: now)
         try await services.database.transaction { db in
             try await services.accounts.recordSuccess(accountID: credentials.accountID, in: db)
             try await services.audit.append(accountID: credentials.accountID, action: .signIn, objectType: "account", objectID: String(credentials.accountID), detail: "", remoteAddress: remoteAddress, at: now, in: db)
