@@ -8,14 +8,12 @@ public struct AttachmentStore: Sendable {
     let database: Database
     public init(database: Database) { self.database = database }
 
-    public func save(_ attachment: Attachment, content: Data, now: Date) async throws {
-        try await database.transaction { db in
-            try await db.raw("""
-                INSERT INTO attachments (sha256, content_type, size, content, created_at)
-                VALUES (\(bind: attachment.sha256), \(bind: attachment.contentType), \(bind: attachment.size), \(bind: content), \(bind: now.millis))
-                ON CONFLICT (sha256) DO NOTHING
-                """).run()
-        }
+    public func save(_ attachment: Attachment, content: Data, now: Date, in db: any SQLDatabase) async throws {
+        try await db.raw("""
+            INSERT INTO attachments (sha256, content_type, size, content, created_at)
+            VALUES (\(bind: attachment.sha256), \(bind: attachment.contentType), \(bind: attachment.size), \(bind: content), \(bind: now.millis))
+            ON CONFLICT (sha256) DO NOTHING
+            """).run()
     }
 
     public func exists(sha256: String) async throws -> (contentType: String, size: Int64)? {

@@ -36,10 +36,11 @@ public final class TransparencyLog: Sendable {
 
     public var origin: String { signer.name }
 
-    /// Appends a disclosure; `alongside` runs in the same transaction (the audit record).
+    /// Appends a disclosure; `alongside` runs in the same transaction with
+    /// what was published, ids assigned (the audit record).
     public func publish(
         _ draft: Disclosure, placePath: String, accountID: Int64?, now: Date,
-        alongside: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
+        alongside: @escaping @Sendable (any SQLDatabase, [Disclosure]) async throws -> Void = { _, _ in }
     ) async throws -> (disclosure: Disclosure, leafIndex: Int) {
         try await publish(batch: [(draft, placePath)], accountID: accountID, now: now, alongside: alongside)[0]
     }
@@ -47,7 +48,7 @@ public final class TransparencyLog: Sendable {
     /// Appends disclosures in one transaction with one new checkpoint.
     public func publish(
         batch drafts: [(disclosure: Disclosure, placePath: String)], accountID: Int64?, now: Date,
-        alongside: @escaping @Sendable (any SQLDatabase) async throws -> Void = { _ in }
+        alongside: @escaping @Sendable (any SQLDatabase, [Disclosure]) async throws -> Void = { _, _ in }
     ) async throws -> [(disclosure: Disclosure, leafIndex: Int)] {
         guard !drafts.isEmpty else { return [] }
         let engine = database.engine
@@ -73,7 +74,7 @@ public final class TransparencyLog: Sendable {
                 let newSize = size + rows.count
                 let note = try self.signer.sign(Checkpoint(origin: self.signer.name, size: newSize, root: root))
                 try await store.saveCheckpoint(size: newSize, note: note, at: now, in: db)
-                try await alongside(db)
+                try await alongside(db, rows.map(\.disclosure))
                 return rows.map { ($0.disclosure, $0.leafIndex) }
             }
         } catch {

@@ -51,6 +51,21 @@ struct DisclosureTests {
         #expect(throws: DisclosureRuleError.cannotReplaceWithdrawn) { try DisclosureRules.validate(kind: .notice, action: .correct, title: title, finance: nil, replaces: withdrawn) }
     }
 
+    @Test("publication masks personal data unless kept with a recorded reason (PIPL art. 25)")
+    func publication() throws {
+        let title = Bilingual(zh: "招募", en: "")
+        let body = Bilingual(zh: "联系13812345678", en: "Call 13812345678")
+        let finance = FinanceStatement(period: "p", lines: [FinanceLine(direction: .expense, category: "c", amountFen: 1, counterparty: "王 13912345678", voucher: "v")])
+        #expect(DisclosureRules.personalData(title: title, body: body, finance: finance) == ["13812345678", "13812345678", "13912345678"])
+        let masked = try DisclosureRules.prepareForPublication(title: title, body: body, finance: finance, keepPersonalData: false, consentReason: "x", confirmedBy: "u")
+        #expect(masked.body.zh == "联系138****5678" && masked.finance?.lines[0].counterparty == "王 139****5678" && masked.consent == nil)
+        #expect(throws: DisclosureRuleError.unmaskedNeedsReason) {
+            try DisclosureRules.prepareForPublication(title: title, body: body, finance: finance, keepPersonalData: true, consentReason: "  ", confirmedBy: "u")
+        }
+        let kept = try DisclosureRules.prepareForPublication(title: title, body: body, finance: finance, keepPersonalData: true, consentReason: "书面同意", confirmedBy: "committee")
+        #expect(kept.body == body && kept.consent == "committee: 书面同意")
+    }
+
     @Test("phone and ID numbers in text are found and masked")
     func personalData() {
         let text = "联系人王先生，电话13812345678，身份证11010519491231002X，门牌号1201，订单12345678901234"

@@ -88,7 +88,7 @@ struct TransparencyStoreTests {
             _ = try await log.publish(Self.notice("一", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
-                _ = try await log.publish(Self.notice("二", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) { _ in throw Boom() }
+                _ = try await log.publish(Self.notice("二", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) { _, _ in throw Boom() }
             }
             #expect(try await log.latest()?.checkpoint.size == 1)
             #expect(try await log.store.leaves(from: 0, to: 10).count == 1)

@@ -53,6 +53,7 @@ struct TransparencyAPITests {
             #expect((community["items"] as? [[String: Any]])?.count == 2)
             let audit = try await app.services.audit.recent(limit: 5).filter { $0.objectType == "disclosure" }
             #expect(audit.count == 2)
+            #expect(audit.map(\.objectID).contains(String(id)))
         }
     }
 

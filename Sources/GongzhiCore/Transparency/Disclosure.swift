@@ -183,6 +183,28 @@ public enum DisclosureRules {
         return found
     }
 
+    /// Every phone and ID number in what would be published: titles, bodies, finance counterparties.
+    public static func personalData(title: Bilingual, body: Bilingual, finance: FinanceStatement?) -> [String] {
+        ([title.zh, title.en, body.zh, body.en] + (finance?.lines.map(\.counterparty) ?? [])).flatMap(personalData(in:))
+    }
+
+    /// The content as it will be published. PIPL art. 25: personal data is
+    /// published only with separate consent, so it is masked unless the
+    /// publisher keeps it and records why the people concerned consented.
+    public static func prepareForPublication(
+        title: Bilingual, body: Bilingual, finance: FinanceStatement?, keepPersonalData: Bool, consentReason: String?, confirmedBy: String
+    ) throws(DisclosureRuleError) -> (title: Bilingual, body: Bilingual, finance: FinanceStatement?, consent: String?) {
+        if keepPersonalData && !personalData(title: title, body: body, finance: finance).isEmpty {
+            let reason = (consentReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else { throw .unmaskedNeedsReason }
+            return (title, body, finance, "\(confirmedBy): \(reason)")
+        }
+        let maskedFinance = finance.map { f in
+            FinanceStatement(period: f.period, lines: f.lines.map { var line = $0; line.counterparty = masked(line.counterparty); return line })
+        }
+        return (Bilingual(zh: masked(title.zh), en: masked(title.en)), Bilingual(zh: masked(body.zh), en: masked(body.en)), maskedFinance, nil)
+    }
+
     /// The text with every phone and ID number masked as the personal data views mask them.
     public static func masked(_ text: String) -> String {
         var result = text

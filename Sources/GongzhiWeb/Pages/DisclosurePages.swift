@@ -203,12 +203,10 @@ struct DisclosurePages {
             }
             let (disclosure, _) = try await queries.publish(draft, by: principal)
             return kit.redirect("/disclosures/\(disclosure.id)", context)
-        } catch let error as AppError where error.status.code < 500 && error.status != .notFound {
-            return try await form(request, context, draft: f, error: services.localizer.message(for: error, context.locale), found: [])
-        } catch let error as AttachmentError {
-            return try await form(request, context, draft: f, error: services.localizer.message(for: AppError.from(error)!, context.locale), found: [])
-        } catch let error as DisclosureRuleError {
-            return try await form(request, context, draft: f, error: services.localizer.message(for: AppError.from(error)!, context.locale), found: [])
+        } catch {
+            // What the publisher can fix is shown on the form; not-found and faults go to the error page.
+            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+            return try await form(request, context, draft: f, error: services.localizer.message(for: shown, context.locale), found: [])
         }
     }
 }

@@ -19,20 +19,24 @@ struct TransparencyQueries {
         var consentReason: String?
     }
 
-    /// Stores a file for a disclosure to come; only people who may publish may upload.
+    /// Stores a file for a disclosure to come, with its audit record in the
+    /// same transaction; only people who may publish may upload.
     func upload(name: String, bytes: Data, by principal: Principal) async throws -> Attachment {
         guard principal.has(.publishDisclosures) else { throw AppError.forbidden }
         let attachment = try AttachmentRules.describe(name: name, bytes: bytes)
-        try await services.attachments.save(attachment, content: bytes, now: services.now())
-        try await services.audit.append(accountID: principal.accountID, action: .create, objectType: "attachment", objectID: attachment.sha256,
-                                        detail: attachment.name, remoteAddress: RequestScope.remoteAddress, at: services.now())
+        let now = services.now()
+        let (store, audit, remote) = (services.attachments, services.audit, RequestScope.remoteAddress)
+        try await services.database.transaction { db in
+            try await store.save(attachment, content: bytes, now: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "attachment", objectID: attachment.sha256,
+                                   detail: attachment.name, remoteAddress: remote, at: now, in: db)
+        }
         return attachment
     }
 
     /// Personal data the draft would publish, for the form's warning.
     static func personalData(in draft: Draft) -> [String] {
-        let texts = [draft.title.zh, draft.title.en, draft.body.zh, draft.body.en] + (draft.finance?.lines.map(\.counterparty) ?? [])
-        return texts.flatMap(DisclosureRules.personalData(in:))
+        DisclosureRules.personalData(title: draft.title, body: draft.body, finance: draft.finance)
     }
 
     /// The organisations the caller may publish for: those they hold a
@@ -52,18 +56,9 @@ struct TransparencyQueries {
             replaced = entry.disclosure
         }
         try DisclosureRules.validate(kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced)
-        var consent: String?
-        var title = draft.title, body = draft.body, finance = draft.finance
-        if draft.keepPersonalData && !Self.personalData(in: draft).isEmpty {
-            let reason = (draft.consentReason ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !reason.isEmpty else { throw DisclosureRuleError.unmaskedNeedsReason }
-            consent = "\(principal.username): \(reason)"
-        } else {
-            // PIPL art. 25: personal data is published only with separate consent, so by default it is masked.
-            title = Bilingual(zh: DisclosureRules.masked(title.zh), en: DisclosureRules.masked(title.en))
-            body = Bilingual(zh: DisclosureRules.masked(body.zh), en: DisclosureRules.masked(body.en))
-            finance = finance.map { f in FinanceStatement(period: f.period, lines: f.lines.map { var l = $0; l.counterparty = DisclosureRules.masked(l.counterparty); return l }) }
-        }
+        let (title, body, finance, consent) = try DisclosureRules.prepareForPublication(
+            title: draft.title, body: draft.body, finance: draft.finance, keepPersonalData: draft.keepPersonalData,
+            consentReason: draft.consentReason, confirmedBy: principal.username)
         var attachments: [Attachment] = []
         for ref in draft.attachments {
             guard let stored = try await services.attachments.exists(sha256: ref.sha256.lowercased()) else { throw AppError.invalid("attachment_unknown", detail: ref.sha256) }
@@ -75,11 +70,12 @@ struct TransparencyQueries {
             placeID: publisher.organisation.placeID, title: title, body: body, finance: finance, attachments: attachments, publishedAt: now, unmaskedConsent: consent)
         let audit = services.audit
         let remote = RequestScope.remoteAddress
-        let consentNote = consent
-        return try await services.log.publish(disclosure, placePath: publisher.servedPath, accountID: principal.accountID, now: now) { db in
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: "",
-                                   detail: "\(draft.action.rawValue) \(draft.kind.rawValue)" + (consentNote.map { " unmasked: \($0)" } ?? ""),
-                                   remoteAddress: remote, at: now, in: db)
+        return try await services.log.publish(disclosure, placePath: publisher.servedPath, accountID: principal.accountID, now: now) { db, published in
+            for d in published {
+                try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(d.id),
+                                       detail: "\(d.action.rawValue) \(d.kind.rawValue)" + (d.unmaskedConsent.map { " unmasked: \($0)" } ?? ""),
+                                       remoteAddress: remote, at: now, in: db)
+            }
         }
     }
 
