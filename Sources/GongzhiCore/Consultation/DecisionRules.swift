@@ -47,7 +47,7 @@ public enum Owner: Sendable, Hashable {
 }
 
 /// An owner's vote. An owner votes once for all their units.
-public enum OwnerVote: Sendable, Equatable { case approve, oppose, abstain }
+public enum OwnerVote: String, Sendable, Equatable, Codable, CaseIterable { case approve, oppose, abstain }
 
 /// 业主共同决定事项, Civil Code art. 278 (2021) para. 1, items (1)–(9).
 public enum OwnersMatter: String, Sendable, CaseIterable {

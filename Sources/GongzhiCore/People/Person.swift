@@ -111,6 +111,20 @@ public enum PersonRules {
         return day <= days
     }
 
+    /// The latest birth date (yyyyMMdd, as written in an ID number) of someone
+    /// who is 18 on `date` in China's time zone: 18周岁以上 decides who sits in a
+    /// residents' meeting (Organic Law of Urban Residents' Committees art. 9).
+    /// Compared as text against characters 7–14 of the ID number.
+    public static func adultBornOnOrBefore(_ date: Date) -> String {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let d = calendar.dateComponents([.year, .month, .day], from: date)
+        // Someone born on 29 February turns 18 on 1 March of a common year:
+        // the text comparison gives that without a special case.
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(d.year! - 18)\(two(d.month!))\(two(d.day!))"
+    }
+
     /// Completes 17 digits with their check character; the demo uses it to make valid numbers.
     public static func idNumberWithCheck(_ seventeen: String) -> String {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]

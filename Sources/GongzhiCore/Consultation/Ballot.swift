@@ -1,0 +1,237 @@
+import Crypto
+import Foundation
+
+/// What one voter chose: a position on a motion, or option ids (in order of
+/// preference for a ranked ballot).
+public enum BallotChoice: Sendable, Equatable, Hashable {
+    case motion(OwnerVote)
+    case options([Int64])
+
+    /// Text form stored with the ballot and printed on the receipt list: `approve`, `oppose`, `abstain`, or `3,1,2`.
+    public var code: String {
+        switch self {
+        case .motion(let v): v.rawValue
+        case .options(let ids): ids.map(String.init).joined(separator: ",")
+        }
+    }
+
+    public init?(code: String) {
+        if let v = OwnerVote(rawValue: code) { self = .motion(v); return }
+        let ids = code.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        guard !ids.isEmpty, ids.allSatisfy({ $0 != nil }) else { return nil }
+        self = .options(ids.map { $0! })
+    }
+}
+
+/// How a ballot reached the box.
+public enum BallotChannel: String, Sendable, Codable, CaseIterable {
+    /// Cast by the voter online.
+    case online
+    /// 委托: cast by a proxy holding a recorded authorisation.
+    case proxy
+    /// Paper ballot entered by an officer, attributed to that officer.
+    case paper
+}
+
+/// A member of the eligible body, as the register gives them.
+public struct Voter: Sendable, Equatable {
+    /// One key per vote: a person, a household for representatives, an owner for owners.
+    public var key: String
+    public var personIDs: [Int64]
+    /// Exclusive area behind the vote (owners only; zero otherwise).
+    public var area: Area
+    public init(key: String, personIDs: [Int64], area: Area) {
+        self.key = key
+        self.personIDs = personIDs
+        self.area = area
+    }
+}
+
+public enum BallotError: Error, Equatable, Sendable {
+    case notEligible
+    case notOpenYet(opens: Date)
+    /// Voting opens only after the publicity period.
+    case publicityNotServed(until: Date)
+    case closed
+    case alreadyVoted
+    case invalidChoice(String)
+    case proxyWithoutAuthorisation
+}
+
+public enum BallotRules {
+    /// Whether a ballot may be cast now; checks in the order a voter would want to hear them.
+    public static func checkCast(_ c: Consultation, voter: Voter?, alreadyVoted: Bool, announced: Bool, now: Date) throws(BallotError) {
+        if announced || now >= c.schedule.votingCloses { throw .closed }
+        let publicity = ConsultationRules.publicityEnds(c.schedule)
+        if now < publicity { throw .publicityNotServed(until: publicity) }
+        if now < c.schedule.votingOpens { throw .notOpenYet(opens: c.schedule.votingOpens) }
+        guard voter != nil else { throw .notEligible }
+        if alreadyVoted { throw .alreadyVoted }
+    }
+
+    /// A choice must fit the ballot: a motion takes a position; options must
+    /// exist, not repeat, and not exceed what the ballot allows.
+    public static func validate(_ choice: BallotChoice, for c: Consultation) throws(BallotError) {
+        let known = Set(c.options.map(\.id))
+        switch (c.ballot, choice) {
+        case (.motion, .motion): return
+        case (.motion, _): throw .invalidChoice("motion needs approve, oppose or abstain")
+        case (_, .motion): throw .invalidChoice("choose options")
+        case (let kind, .options(let ids)):
+            if Set(ids).count != ids.count { throw .invalidChoice("an option is repeated") }
+            if let unknown = ids.first(where: { !known.contains($0) }) { throw .invalidChoice("unknown option \(unknown)") }
+            switch kind {
+            case .singleChoice where ids.count != 1: throw .invalidChoice("choose one option")
+            case .multipleChoice(let max) where ids.count > max: throw .invalidChoice("choose at most \(max)")
+            case .election(let seats) where ids.count > seats: throw .invalidChoice("choose at most \(seats)")
+            default: return
+            }
+        }
+    }
+
+    /// The receipt a voter keeps: a hash of the consultation, the choice and a
+    /// random nonce. It is published beside the choice when the vote closes,
+    /// so voters see their ballot counted as cast while nobody else can tell
+    /// whose it is.
+    public static func receipt(consultationID: Int64, choice: BallotChoice, nonce: String) -> String {
+        let digest = SHA256.hash(data: Data("gongzhi-ballot\n\(consultationID)\n\(choice.code)\n\(nonce)".utf8))
+        return String(digest.map { String(format: "%02x", $0) }.joined().prefix(32))
+    }
+
+    /// A digest of every published (receipt, choice) pair in receipt order,
+    /// written into the result disclosure so the log commits to the ballots.
+    public static func bulletinDigest(_ ballots: [(receipt: String, choice: String)]) -> String {
+        var hasher = SHA256()
+        for b in ballots.sorted(by: { $0.receipt < $1.receipt }) { hasher.update(data: Data("\(b.receipt) \(b.choice)\n".utf8)) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A ballot as counted: the choice and the area behind it. Whose it was is
+/// not part of the count.
+public struct CountedBallot: Sendable, Equatable {
+    public var choice: BallotChoice
+    public var area: Area
+    public init(choice: BallotChoice, area: Area) { self.choice = choice; self.area = area }
+}
+
+/// The result, with every number it used.
+public struct ConsultationResult: Sendable, Equatable {
+    public var eligible: Int64
+    public var eligibleArea: Area
+    public var participating: Int64
+    public var participatingArea: Area
+    public var approving: Int64
+    public var approvingArea: Area
+    public var opposing: Int64
+    public var abstaining: Int64
+    public var checks: [ThresholdCheck]
+    /// Votes per option (first preferences for ranked ballots).
+    public var optionVotes: [Int64: Int]
+    /// Winning options or elected candidates.
+    public var winners: [Int64]
+    /// Tied for the last place: a further round decides.
+    public var tied: [Int64]
+    public var rounds: [RankedCount.Round]
+    public var ranking: [[Int64]]
+    public var passed: Bool
+}
+
+public enum ConsultationCount {
+    /// Counts the ballots under the consultation's rule. `eligible` is the size
+    /// of the body (owners counted per interpretation art. 9), `eligibleArea`
+    /// the exclusive area of its units (art. 8).
+    public static func count(_ c: Consultation, ballots: [CountedBallot], eligible: Int64, eligibleArea: Area) -> ConsultationResult {
+        var participatingArea: Int64 = 0, approvingArea: Int64 = 0
+        var approving: Int64 = 0, opposing: Int64 = 0, abstaining: Int64 = 0
+        for b in ballots {
+            participatingArea &+= b.area.squareCentimetres
+            if case .motion(let v) = b.choice {
+                switch v {
+                case .approve: approving += 1; approvingArea &+= b.area.squareCentimetres
+                case .oppose: opposing += 1
+                case .abstain: abstaining += 1
+                }
+            }
+        }
+        let participating = Int64(ballots.count)
+        let rule = c.rule
+        var checks: [ThresholdCheck] = []
+        if let p = rule.participation {
+            if rule.kind == .ownersJoint {
+                checks.append(check("participating_area", participatingArea, eligibleArea.squareCentimetres, p))
+            }
+            checks.append(check(rule.kind == .ownersJoint ? "participating_owners" : "quorum", participating, eligible, p))
+        }
+        var result = ConsultationResult(
+            eligible: eligible, eligibleArea: eligibleArea, participating: participating, participatingArea: Area(squareCentimetres: participatingArea),
+            approving: approving, approvingArea: Area(squareCentimetres: approvingArea), opposing: opposing, abstaining: abstaining,
+            checks: checks, optionVotes: [:], winners: [], tied: [], rounds: [], ranking: [], passed: false)
+        let quorate = checks.allSatisfy(\.met)
+        let optionBallots: [[Int64]] = ballots.compactMap { if case .options(let ids) = $0.choice { ids } else { nil } }
+        let candidates = c.options.map(\.id)
+        switch c.ballot {
+        case .motion:
+            if rule.kind == .ownersJoint {
+                result.checks.append(check("approving_area", approvingArea, participatingArea, rule.approval))
+            }
+            result.checks.append(check(rule.kind == .ownersJoint ? "approving_owners" : "approval", approving, participating, rule.approval))
+            result.passed = result.checks.allSatisfy(\.met)
+        case .singleChoice, .multipleChoice:
+            var votes = Dictionary(uniqueKeysWithValues: candidates.map { ($0, 0) })
+            for ids in optionBallots { for id in ids { votes[id, default: 0] += 1 } }
+            result.optionVotes = votes
+            let top = votes.values.max() ?? 0
+            let leaders = votes.filter { $0.value == top && top > 0 }.map(\.key).sorted()
+            if leaders.count == 1 {
+                let leader = leaders[0]
+                // Under a majority rule the leading option must also reach the approval share.
+                if rule.kind != .plurality {
+                    result.checks.append(check("approval", Int64(top), participating, rule.approval))
+                }
+                result.winners = result.checks.allSatisfy(\.met) ? [leader] : []
+            } else {
+                result.tied = leaders
+            }
+            result.passed = quorate && !result.winners.isEmpty
+        case .ranked(let method):
+            switch method {
+            case .instantRunoff:
+                let irv = RankedCount.instantRunoff(candidates: candidates, ballots: optionBallots)
+                result.rounds = irv.rounds
+                result.optionVotes = irv.rounds.first?.tallies ?? [:]
+                result.winners = irv.winner.map { [$0] } ?? []
+            case .schulze:
+                let s = RankedCount.schulze(candidates: candidates, ballots: optionBallots)
+                result.ranking = s.ranking
+                if s.winners.count == 1 { result.winners = s.winners } else { result.tied = s.winners }
+                var first = Dictionary(uniqueKeysWithValues: candidates.map { ($0, 0) })
+                for b in optionBallots { if let f = b.first { first[f, default: 0] += 1 } }
+                result.optionVotes = first
+            }
+            result.passed = quorate && !result.winners.isEmpty
+        case .election(let seats):
+            let e = SeatElection.plurality(candidates: candidates, ballots: optionBallots, seats: seats,
+                                           minimumVotes: minimumVotesToBeElected(rule: rule, participating: participating))
+            result.optionVotes = e.votes
+            result.winners = e.elected
+            result.tied = e.tiedForLastSeat
+            result.passed = quorate && !e.elected.isEmpty
+        }
+        if !quorate { result.passed = false; if c.ballot != .motion { result.winners = [] } }
+        return result
+    }
+
+    /// Under a majority rule a candidate needs that share of the ballots cast
+    /// (Organic Law art. 8 elections: 获得参加选举的过半数选票); plurality has no floor.
+    static func minimumVotesToBeElected(rule: RuleSet, participating: Int64) -> Int {
+        guard rule.kind != .plurality, participating > 0 else { return 0 }
+        let product = participating * rule.approval.numerator
+        let (q, r) = (product / rule.approval.denominator, product % rule.approval.denominator)
+        return Int(rule.approval.strict || r != 0 ? q + 1 : q)
+    }
+
+    static func check(_ name: String, _ part: Int64, _ whole: Int64, _ t: Threshold) -> ThresholdCheck {
+        ThresholdCheck(name: name, part: part, whole: whole, threshold: t, met: t.isMet(part, of: whole))
+    }
+}
