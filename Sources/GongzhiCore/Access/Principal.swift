@@ -65,6 +65,12 @@ public struct Principal: Sendable, Hashable {
         scopePaths(for: .viewDirectory).contains { path.hasPrefix($0) || $0.hasPrefix(path) }
     }
 
+    /// Whether the caller belongs to the place with this path: lives there, or
+    /// holds a role whose area overlaps it. Deliberation is open to them.
+    public func belongs(to path: String) -> Bool {
+        grants.contains { g in g.scopePaths.contains { $0.hasPrefix(path) || path.hasPrefix($0) } }
+    }
+
     /// Unmasked personal data goes to the person themselves and to staff
     /// entitled to reveal it where the person lives (PIPL art. 13: only as the
     /// duty requires). Everyone else gets the masked view.

@@ -23,17 +23,17 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .volunteer:
             [.viewDirectory]
         case .committeeMember:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations]
         case .partySecretary:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations]
         case .streetOfficer:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations]
         case .departmentOfficer:
             [.browsePlaces, .viewDirectory]
         case .propertyStaff:
             [.viewHousehold, .browsePlaces, .viewDirectory]
         case .ownersCommitteeMember:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .publishDisclosures]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .publishDisclosures, .runConsultations]
         case .platformAdmin:
             Set(Permission.allCases)
         }
@@ -78,6 +78,9 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewAudit = "view_audit"
     /// Publish, correct and withdraw disclosures for one's own organisation.
     case publishDisclosures = "publish_disclosures"
+    /// Create and run consultations for one's own organisation: schedule,
+    /// enter paper ballots, record proxies, moderate, announce, track actions.
+    case runConsultations = "run_consultations"
     /// Create accounts and grant roles.
     case manageAccounts = "manage_accounts"
 }

@@ -95,7 +95,7 @@ public enum BallotRules {
     /// whose it is.
     public static func receipt(consultationID: Int64, choice: BallotChoice, nonce: String) -> String {
         let digest = SHA256.hash(data: Data("gongzhi-ballot\n\(consultationID)\n\(choice.code)\n\(nonce)".utf8))
-        return String(digest.map { String(format: "%02x", $0) }.joined().prefix(32))
+        return String(Secret.hex(digest).prefix(32))
     }
 
     /// A digest of every published (receipt, choice) pair in receipt order,
@@ -103,7 +103,7 @@ public enum BallotRules {
     public static func bulletinDigest(_ ballots: [(receipt: String, choice: String)]) -> String {
         var hasher = SHA256()
         for b in ballots.sorted(by: { $0.receipt < $1.receipt }) { hasher.update(data: Data("\(b.receipt) \(b.choice)\n".utf8)) }
-        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        return Secret.hex(hasher.finalize())
     }
 }
 

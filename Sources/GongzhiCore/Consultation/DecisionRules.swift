@@ -24,6 +24,17 @@ public struct Threshold: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(strict ? ">" : "≥") \(numerator)/\(denominator)" }
+
+    /// Text form for storage and the API: `>1/2` (more than) or `>=2/3` (at least).
+    public var code: String { "\(strict ? ">" : ">=")\(numerator)/\(denominator)" }
+
+    public init?(code: String) {
+        let strict = !code.hasPrefix(">=")
+        guard code.hasPrefix(">") else { return nil }
+        let parts = code.dropFirst(strict ? 1 : 2).split(separator: "/")
+        guard parts.count == 2, let n = Int64(parts[0]), let d = Int64(parts[1]) else { return nil }
+        self.init(n, d, strict: strict)
+    }
 }
 
 /// An owner's exclusive unit (专有部分), as the owners' register holds it.

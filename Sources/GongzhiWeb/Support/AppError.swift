@@ -28,6 +28,8 @@ public struct AppError: Error, Sendable, Equatable {
     public static let tooLarge = AppError(.contentTooLarge, "too_large")
     public static let malformed = AppError(.badRequest, "malformed_request")
     public static func invalid(_ code: String, detail: String? = nil) -> AppError { AppError(.unprocessableContent, code, detail: detail) }
+    /// The request is sound but the object's state refuses it now (closed, already done).
+    public static func conflict(_ code: String) -> AppError { AppError(.conflict, code) }
     public static func locked(until: Date) -> AppError {
         AppError(.tooManyRequests, "account_locked", detail: ISO8601DateFormatter().string(from: until))
     }
@@ -75,6 +77,27 @@ public struct AppError: Error, Sendable, Equatable {
             case .empty: return .invalid("attachment_empty")
             case .tooLarge(let limit): return AppError(.contentTooLarge, "too_large", detail: "\(limit / (1 << 20)) MB")
             case .unsupportedType(let ext): return .invalid("attachment_type", detail: ext)
+            }
+        case let e as ConsultationError:
+            switch e {
+            case .titleMissing: return .invalid("consultation_title_required")
+            case .optionsMissing(let n): return .invalid("consultation_options_missing", detail: String(n))
+            case .scheduleOutOfOrder: return .invalid("consultation_schedule_order")
+            case .publicityTooShort(let days): return .invalid("consultation_publicity_short", detail: String(days))
+            case .publicityBelowMinimum(let days): return .invalid("consultation_publicity_minimum", detail: String(days))
+            case .impossibleThreshold(let what): return .invalid("consultation_threshold", detail: what)
+            case .ruleDoesNotFit(let what): return .invalid("consultation_rule_mismatch", detail: what)
+            case .seatsOutOfRange(let range): return .invalid("consultation_seats", detail: "\(range.lowerBound)–\(range.upperBound)")
+            }
+        case let e as BallotError:
+            switch e {
+            case .notEligible: return AppError(.forbidden, "ballot_not_eligible")
+            case .notOpenYet(let opens): return AppError(.conflict, "ballot_not_open", detail: ISO8601DateFormatter().string(from: opens))
+            case .publicityNotServed(let until): return AppError(.conflict, "ballot_publicity", detail: ISO8601DateFormatter().string(from: until))
+            case .closed: return AppError(.conflict, "ballot_closed")
+            case .alreadyVoted: return AppError(.conflict, "ballot_already_cast")
+            case .invalidChoice(let why): return .invalid("ballot_invalid_choice", detail: why)
+            case .proxyWithoutAuthorisation: return .invalid("ballot_proxy_authorisation")
             }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)

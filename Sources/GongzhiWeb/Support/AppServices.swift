@@ -16,6 +16,7 @@ public struct AppServices: Sendable {
     public let accounts: AccountStore
     public let audit: AuditStore
     public let attachments: AttachmentStore
+    public let consultations: ConsultationStore
     public let localizer: Localizer
     public let renderer: Renderer
     /// Injected so tests can move time (session expiry, lock-outs).
@@ -36,6 +37,7 @@ public struct AppServices: Sendable {
         self.accounts = AccountStore(database: database)
         self.audit = AuditStore(database: database)
         self.attachments = AttachmentStore(database: database)
+        self.consultations = ConsultationStore(database: database)
         self.localizer = localizer
         self.renderer = renderer
         self.now = now

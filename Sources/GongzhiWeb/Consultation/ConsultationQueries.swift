@@ -1,0 +1,340 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+
+/// Consultations for the API and the pages: who may do what, then the core's
+/// rule, then the store. Reading is public, as the process should be; taking
+/// part needs a place in the scope; running one needs a role in its organisation.
+struct ConsultationQueries {
+    let services: AppServices
+    var store: ConsultationStore { services.consultations }
+
+    struct Draft {
+        var organisationID: Int64
+        var placeID: Int64?
+        var title: Bilingual
+        var background: Bilingual
+        var form: ConsultationForm
+        var body: EligibleBody
+        var ballot: BallotKind
+        var rule: RuleSet
+        var options: [Bilingual]
+        var publicisedAt: Date
+        var votingOpens: Date
+        var votingCloses: Date
+        var publicityDays: Int?
+        var secret: Bool
+    }
+
+    /// A rule set from its kind, with the law's thresholds unless stricter ones are given.
+    static func rule(kind: RuleSet.Kind, matter: OwnersMatter?, participation: Threshold?, approval: Threshold?) throws -> RuleSet {
+        var rule: RuleSet
+        switch kind {
+        case .ownersJoint:
+            guard let matter else { throw AppError.invalid("consultation_matter_required") }
+            rule = .ownersJoint(matter)
+        case .residentsMeeting: rule = .residentsMeeting
+        case .simpleMajority: rule = .simpleMajority
+        case .twoThirds: rule = .twoThirds
+        case .plurality: rule = .plurality
+        }
+        if let participation { rule.participation = participation }
+        if let approval { rule.approval = approval }
+        return rule
+    }
+
+    /// The organisations the caller may run consultations for.
+    func organisers(_ principal: Principal) async throws -> [OrganisationStore.Entry] {
+        let own = Set(principal.grants.filter { $0.role.permissions.contains(.runConsultations) }.compactMap(\.organisationID))
+        let isAdmin = principal.has(.manageAccounts)
+        return try await services.organisations.all().filter { isAdmin || own.contains($0.organisation.id) }
+    }
+
+    func isOrganiser(_ principal: Principal?, of record: ConsultationStore.Record) async throws -> Bool {
+        guard let principal, principal.has(.runConsultations) else { return false }
+        return try await organisers(principal).contains { $0.organisation.id == record.consultation.organisationID }
+    }
+
+    func requireOrganiser(_ principal: Principal, of record: ConsultationStore.Record) async throws {
+        guard try await isOrganiser(principal, of: record) else { throw AppError.forbidden }
+    }
+
+    func create(_ draft: Draft, by principal: Principal) async throws -> ConsultationStore.Record {
+        guard let organiser = try await organisers(principal).first(where: { $0.organisation.id == draft.organisationID }) else { throw AppError.notFound }
+        // The scope is the organiser's area or a place inside it.
+        var place = try await services.places.place(id: organiser.organisation.placeID)
+        if let placeID = draft.placeID {
+            guard let p = try await services.places.place(id: placeID), p.path.hasPrefix(organiser.servedPath) else { throw AppError.notFound }
+            place = p
+        }
+        guard let place else { throw AppError.notFound }
+        let consultation = Consultation(
+            id: 0, organisationID: organiser.organisation.id, placeID: place.id,
+            title: trimmed(draft.title), background: trimmed(draft.background), form: draft.form, body: draft.body, ballot: draft.ballot, rule: draft.rule,
+            options: draft.options.enumerated().map { ConsultationOption(id: Int64($0.offset + 1), label: trimmed($0.element)) },
+            schedule: Schedule(publicisedAt: draft.publicisedAt, votingOpens: draft.votingOpens, votingCloses: draft.votingCloses,
+                               publicityDays: draft.publicityDays ?? draft.form.defaultPublicityDays),
+            secret: draft.secret)
+        try ConsultationRules.validate(consultation)
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let saved = try await services.database.transaction { db in
+            let saved = try await store.create(consultation, placePath: place.path, accountID: principal.accountID, now: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "consultation", objectID: String(saved.id),
+                                   detail: "\(saved.form.rawValue) \(saved.ballot.code) \(saved.rule.kind.rawValue)", remoteAddress: remote, at: now, in: db)
+            return saved
+        }
+        return try await get(saved.id)
+    }
+
+    func trimmed(_ b: Bilingual) -> Bilingual {
+        Bilingual(zh: b.zh.trimmingCharacters(in: .whitespacesAndNewlines), en: b.en.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    func get(_ id: Int64) async throws -> ConsultationStore.Record {
+        guard let record = try await store.consultation(id: id) else { throw AppError.notFound }
+        return record
+    }
+
+    /// Consultations of a community (and of the areas above it), or everywhere.
+    func list(placeID: Int64?, limit: Int) async throws -> [ConsultationStore.Record] {
+        if let placeID {
+            guard let place = try await services.places.place(id: placeID), place.kind <= .community else { throw AppError.notFound }
+            return try await store.consultations(under: [place.path], ancestorsOf: place.path, limit: limit)
+        }
+        return try await store.consultations(under: ["/"], ancestorsOf: nil, limit: limit)
+    }
+
+    // MARK: Voting
+
+    struct Standing {
+        /// Votes the caller may cast: their own and those entrusted to them.
+        var own: [Voter]
+        var proxied: [Voter]
+        var voted: Set<String>
+        var open: [Voter] { (own + proxied).filter { !voted.contains($0.key) } }
+    }
+
+    func standing(_ principal: Principal, in record: ConsultationStore.Record) async throws -> Standing {
+        let now = services.now()
+        let own = try await store.voters(personID: principal.personID, record, now: now)
+        var proxied: [Voter] = []
+        for key in try await store.proxiedKeys(personID: principal.personID, consultationID: record.consultation.id) {
+            if let v = try await store.voter(key: key, record, now: now) { proxied.append(v) }
+        }
+        let voted = try await store.votedKeys(consultationID: record.consultation.id, keys: (own + proxied).map(\.key))
+        return Standing(own: own, proxied: proxied, voted: voted)
+    }
+
+    /// Casts the caller's ballot (or one entrusted to them) and returns the receipt.
+    func cast(_ id: Int64, choice: BallotChoice, voterKey: String?, by principal: Principal) async throws -> String {
+        let record = try await get(id)
+        let c = record.consultation
+        try BallotRules.validate(choice, for: c)
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let receipt = try await services.database.transaction { db -> String in
+            let own = try await store.voters(personID: principal.personID, record, now: now, in: db)
+            var voter: Voter? = own.first { voterKey == nil || $0.key == voterKey }
+            var channel = BallotChannel.online
+            if voter == nil, let voterKey, try await store.proxy(consultationID: id, voterKey: voterKey, in: db) == principal.personID {
+                voter = try await store.voter(key: voterKey, record, now: now, in: db)
+                channel = .proxy
+            }
+            // Someone with several votes (a representative of two households) casts the next one not yet used.
+            if voterKey == nil, own.count > 1 {
+                for v in own where !(try await store.hasVoted(consultationID: id, voterKey: v.key, in: db)) { voter = v; break }
+            }
+            let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
+            try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
+            let receipt = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
+            guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: channel, castBy: principal.personID,
+                                       enteredBy: nil, secret: c.secret, now: now, in: db) else { throw BallotError.alreadyVoted }
+            // The audit names the vote, never the choice.
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voter!.key)",
+                                   detail: channel.rawValue, remoteAddress: remote, at: now, in: db)
+            return receipt
+        }
+        return receipt
+    }
+
+    /// A paper ballot typed in by an officer of the organiser, attributed to them.
+    func enterPaper(_ id: Int64, voterKey: String, choice: BallotChoice, by principal: Principal) async throws -> String {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        let c = record.consultation
+        try BallotRules.validate(choice, for: c)
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        return try await services.database.transaction { db -> String in
+            let voter = try await store.voter(key: voterKey, record, now: now, in: db)
+            let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
+            try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
+            let receipt = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
+            guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: .paper, castBy: nil,
+                                       enteredBy: principal.accountID, secret: c.secret, now: now, in: db) else { throw BallotError.alreadyVoted }
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voterKey)",
+                                   detail: "paper", remoteAddress: remote, at: now, in: db)
+            return receipt
+        }
+    }
+
+    /// Records a written authorisation (委托书) letting another person cast a voter's ballot.
+    func recordProxy(_ id: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, by principal: Principal) async throws {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        let text = authorisation.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { throw BallotError.proxyWithoutAuthorisation }
+        let now = services.now()
+        guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notEligible }
+        guard try await services.people.person(id: proxyPersonID) != nil else { throw AppError.notFound }
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        try await services.database.transaction { db in
+            try await store.recordProxy(consultationID: id, voterKey: voterKey, proxyPersonID: proxyPersonID, authorisation: text,
+                                        accountID: principal.accountID, now: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "proxy", objectID: "\(id)/\(voterKey)",
+                                   detail: "proxy person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
+        }
+    }
+
+    // MARK: Result
+
+    /// The count, once voting has closed; before that nobody sees a running tally.
+    func result(_ record: ConsultationStore.Record) async throws -> (result: ConsultationResult, digest: String)? {
+        guard record.stage(now: services.now()) >= .counting else { return nil }
+        let ballots = try await store.ballots(consultationID: record.consultation.id)
+        let counted = ballots.compactMap { b in BallotChoice(code: b.choice).map { CountedBallot(choice: $0, area: b.area) } }
+        let eligible = try await store.eligible(record, now: record.consultation.schedule.votingCloses)
+        let result = ConsultationCount.count(record.consultation, ballots: counted, eligible: eligible.count, eligibleArea: eligible.area)
+        return (result, BallotRules.bulletinDigest(ballots.map { ($0.receipt, $0.choice) }))
+    }
+
+    func bulletin(_ id: Int64) async throws -> [ConsultationStore.StoredBallot] {
+        let record = try await get(id)
+        guard record.stage(now: services.now()) >= .counting else { throw AppError.conflict("ballot_not_closed") }
+        return try await store.ballots(consultationID: id)
+    }
+
+    /// Publishes the result as a decision disclosure in the transparency log
+    /// and marks the consultation announced, in one transaction.
+    func announce(_ id: Int64, by principal: Principal) async throws -> Int64 {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        if record.announcedAt != nil { throw AppError.conflict("consultation_announced") }
+        guard let (result, digest) = try await result(record) else { throw AppError.conflict("ballot_not_closed") }
+        let c = record.consultation
+        let now = services.now()
+        let draft = Disclosure(
+            id: 0, kind: .decision, action: .publish, replaces: nil, organisationID: c.organisationID, placeID: c.placeID,
+            title: Bilingual(zh: "表决结果：" + c.title.zh, en: "Result: " + (c.title.en.isEmpty ? c.title.zh : c.title.en)),
+            body: ConsultationReport.statement(c, result, bulletinDigest: digest), finance: nil, publishedAt: now, unmaskedConsent: nil)
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let (published, _) = try await services.log.publish(draft, placePath: record.placePath, accountID: principal.accountID, now: now) { db, published in
+            try await store.markAnnounced(id: id, disclosureID: published[0].id, at: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(published[0].id),
+                                   detail: "consultation \(id) result", remoteAddress: remote, at: now, in: db)
+        }
+        return published.id
+    }
+
+    // MARK: Deliberation and the opinion map
+
+    /// Taking part in deliberation needs a place in the consultation's area.
+    func requireParticipant(_ principal: Principal, _ record: ConsultationStore.Record) throws {
+        guard principal.belongs(to: record.placePath) else { throw AppError.forbidden }
+        guard record.stage(now: services.now()) >= .publicised else { throw AppError.conflict("consultation_not_public") }
+    }
+
+    func comment(_ id: Int64, parentID: Int64?, body: String, by principal: Principal) async throws -> Int64 {
+        let record = try await get(id)
+        try requireParticipant(principal, record)
+        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty, text.count <= 2000 else { throw AppError.invalid("comment_length") }
+        let now = services.now()
+        let store = store
+        return try await services.database.transaction { db in
+            try await store.addComment(consultationID: id, parentID: parentID, personID: principal.personID, body: text, now: now, in: db)
+        }
+    }
+
+    func support(_ id: Int64, commentID: Int64, by principal: Principal) async throws {
+        let record = try await get(id)
+        try requireParticipant(principal, record)
+        let store = store
+        try await services.database.transaction { db in try await store.support(commentID: commentID, consultationID: id, personID: principal.personID, in: db) }
+    }
+
+    func hide(_ kind: ConsultationStore.Moderated, _ objectID: Int64, in id: Int64, reason: String, by principal: Principal) async throws {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else { throw AppError.invalid("moderation_reason_required") }
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        try await services.database.transaction { db in
+            try await store.hide(kind, id: objectID, consultationID: id, reason: why, accountID: principal.accountID, now: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .update, objectType: "consultation_\(kind.rawValue)", objectID: String(objectID),
+                                   detail: "hidden: \(why)", remoteAddress: remote, at: now, in: db)
+        }
+    }
+
+    func addStatement(_ id: Int64, text: String, by principal: Principal) async throws -> Int64 {
+        let record = try await get(id)
+        try requireParticipant(principal, record)
+        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty, t.count <= 280 else { throw AppError.invalid("statement_length") }
+        let (now, store) = (services.now(), store)
+        return try await services.database.transaction { db in try await store.addStatement(consultationID: id, personID: principal.personID, text: t, now: now, in: db) }
+    }
+
+    func react(_ id: Int64, statementID: Int64, value: OpinionVote.Value, by principal: Principal) async throws {
+        let record = try await get(id)
+        try requireParticipant(principal, record)
+        let store = store
+        try await services.database.transaction { db in
+            try await store.react(statementID: statementID, consultationID: id, personID: principal.personID, value: value, in: db)
+        }
+    }
+
+    func opinionMap(_ id: Int64) async throws -> OpinionMap {
+        _ = try await get(id)
+        // Small conversations group everyone who voted at all; Pol.is's 7-vote floor is for large ones.
+        let votes = try await store.opinionVotes(consultationID: id)
+        let statements = Set(votes.map(\.statement)).count
+        return OpinionMapping.map(votes, minimumVotes: min(7, max(1, statements / 2)))
+    }
+
+    // MARK: Implementation tracking
+
+    func addAction(_ id: Int64, title: String, organisationID: Int64, dueOn: String, by principal: Principal) async throws -> Int64 {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        guard record.announcedAt != nil, try await result(record)?.result.passed == true else { throw AppError.conflict("consultation_not_passed") }
+        let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty else { throw AppError.invalid("action_title_required") }
+        guard Self.isDate(dueOn) else { throw AppError.invalid("action_due_invalid") }
+        guard try await services.organisations.entry(id: organisationID) != nil else { throw AppError.notFound }
+        let (now, store) = (services.now(), store)
+        return try await services.database.transaction { db in
+            try await store.addAction(consultationID: id, title: t, organisationID: organisationID, dueOn: dueOn, now: now, in: db)
+        }
+    }
+
+    func updateAction(_ id: Int64, actionID: Int64, progress: Int, note: String, by principal: Principal) async throws {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        guard (0...100).contains(progress) else { throw AppError.invalid("action_progress_invalid") }
+        let (now, store) = (services.now(), store)
+        try await services.database.transaction { db in
+            try await store.updateAction(id: actionID, consultationID: id, progress: progress, note: note.trimmingCharacters(in: .whitespacesAndNewlines), now: now, in: db)
+        }
+    }
+
+    /// A calendar date written yyyy-MM-dd.
+    static func isDate(_ s: String) -> Bool {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.locale = Foundation.Locale(identifier: "en_US_POSIX")
+        return s.count == 10 && f.date(from: s) != nil
+    }
+}

@@ -1,0 +1,234 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import GongzhiTestSupport
+import GongzhiWeb
+import HTTPTypes
+import HummingbirdTesting
+import SQLKit
+import Testing
+
+@Suite("API: consultations, ballots and results")
+struct ConsultationAPITests {
+    let day: TimeInterval = 86_400
+
+    func code(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
+
+    func org(_ app: TestApp, token: String, kind: String) async throws -> Int {
+        let (_, orgs) = try await app.api("/api/v1/organisations", token: token)
+        return try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == kind }?["id"] as? Int)
+    }
+
+    func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+
+    func ownersMotion(_ app: TestApp, org: Int, matter: String = "property_service", opensInDays: Double = 15, extraRule: String = "") -> String {
+        let now = app.clock.now
+        return """
+            {"organisationId":\(org),"title":{"zh":"续聘物业服务企业","en":"Renew the property company"},"form":"owners_assembly","body":"owners",
+             "ballot":"motion","rule":{"kind":"owners_joint","matter":"\(matter)"\(extraRule)},"publicisedAt":"\(iso(now))",
+             "votingOpens":"\(iso(now.addingTimeInterval(opensInDays * day)))","votingCloses":"\(iso(now.addingTimeInterval((opensInDays + 7) * day)))"}
+            """
+    }
+
+    /// Owner keys of the community, other than the given people.
+    func otherOwners(_ app: TestApp, excluding: [Int64], count: Int) async throws -> [Int64] {
+        try await app.services.database.read { db in
+            try await db.raw("SELECT DISTINCT person_id FROM household_members WHERE relation = 'owner' ORDER BY person_id LIMIT 20").all()
+                .map { try $0.decode(column: "person_id", as: Int64.self) }
+        }.filter { !excluding.contains($0) }.prefix(count).map { $0 }
+    }
+
+    func personID(_ app: TestApp, token: String) async throws -> Int64 {
+        let (_, me) = try await app.api("/api/v1/me", token: token)
+        let id = try #require((me["person"] as? [String: Any])?["id"] as? Int)
+        return Int64(id)
+    }
+
+    @Test("an owners' decision: publicity period, one ballot per owner, proxy, paper, receipt, result with its arithmetic, announcement", arguments: TestEngine.available)
+    func ownersDecision(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let owners = try await app.token("owners")
+            let ownersOrg = try await org(app, token: owners, kind: "owners_committee")
+            // Bad schedules and rule sets are refused before anything is stored.
+            let (short, shortBody) = try await app.api("/api/v1/consultations", method: .post, token: owners, json: ownersMotion(app, org: ownersOrg, opensInDays: 14))
+            #expect(short == .unprocessableContent && code(shortBody) == "consultation_publicity_short")
+            let (weak, weakBody) = try await app.api("/api/v1/consultations", method: .post, token: owners,
+                                                     json: ownersMotion(app, org: ownersOrg, matter: "rebuild", extraRule: #","approval":">1/2""#))
+            #expect(weak == .unprocessableContent && code(weakBody) == "consultation_threshold")
+            let (impossible, impossibleBody) = try await app.api("/api/v1/consultations", method: .post, token: owners,
+                                                                 json: ownersMotion(app, org: ownersOrg, extraRule: #","approval":">1/1""#))
+            #expect(impossible == .unprocessableContent && code(impossibleBody) == "consultation_threshold")
+            let (none, _) = try await app.api("/api/v1/consultations", token: nil)
+            #expect(none == .ok)
+            #expect(try await app.services.consultations.consultations(under: ["/"], ancestorsOf: nil, limit: 10).isEmpty)
+
+            let (created, consultation) = try await app.api("/api/v1/consultations", method: .post, token: owners, json: ownersMotion(app, org: ownersOrg))
+            #expect(created == .created)
+            #expect(consultation["stage"] as? String == "publicised" && consultation["publicityDays"] as? Int == 15)
+            let id = try #require(consultation["id"] as? Int)
+
+            let owner = try await app.token("owner")
+            let (early, earlyBody) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: owner, json: #"{"choice":"approve"}"#)
+            #expect(early == .conflict && code(earlyBody) == "ballot_publicity")
+
+            app.clock.advance(15 * day + 3600)
+            // The owner holds two units (102 and 2-202): one vote carrying both areas.
+            let (_, standing) = try await app.api("/api/v1/consultations/\(id)/standing", token: owner)
+            let votes = try #require(standing["votes"] as? [[String: Any]])
+            #expect(votes.count == 1 && votes[0]["voted"] as? Bool == false)
+            let (cast, receiptBody) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: owner, json: #"{"choice":"approve"}"#)
+            #expect(cast == .created)
+            let receipt = try #require(receiptBody["receipt"] as? String)
+            let (twice, twiceBody) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: owner, json: #"{"choice":"oppose"}"#)
+            #expect(twice == .conflict && code(twiceBody) == "ballot_already_cast")
+            let (bad, badBody) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: try await app.token("resident"), json: #"{"choice":"1"}"#)
+            #expect(bad == .unprocessableContent && code(badBody) == "ballot_invalid_choice")
+            // Staff without a unit are not in the body.
+            let committee = try await app.token("committee")
+            let (outside, outsideBody) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: committee, json: #"{"choice":"approve"}"#)
+            #expect(outside == .forbidden && code(outsideBody) == "ballot_not_eligible")
+
+            // A paper ballot entered by an officer, and a proxy recorded for another owner.
+            let ownerPerson = try await personID(app, token: owner)
+            let residentToken = try await app.token("resident")
+            let residentPerson = try await personID(app, token: residentToken)
+            let others = try await otherOwners(app, excluding: [ownerPerson, residentPerson], count: 2)
+            let (paper, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners, json: #"{"choice":"oppose","voterKey":"o:\#(others[0])"}"#)
+            #expect(paper == .created)
+            let (paperByOwner, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owner, json: #"{"choice":"oppose","voterKey":"o:\#(others[1])"}"#)
+            #expect(paperByOwner == .forbidden)
+            let (noAuth, noAuthBody) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
+                                                         json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"  "}"#)
+            #expect(noAuth == .unprocessableContent && code(noAuthBody) == "ballot_proxy_authorisation")
+            let (proxy, _) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
+                                               json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"书面委托书，存业委会档案第12号"}"#)
+            #expect(proxy == .noContent)
+            let (_, residentStanding) = try await app.api("/api/v1/consultations/\(id)/standing", token: residentToken)
+            #expect((residentStanding["votes"] as? [[String: Any]])?.contains { $0["proxy"] as? Bool == true && $0["voterKey"] as? String == "o:\(others[1])" } == true)
+            let (proxied, _) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: residentToken, json: #"{"choice":"approve","voterKey":"o:\#(others[1])"}"#)
+            #expect(proxied == .created)
+
+            // Nobody sees a running tally.
+            let (running, _) = try await app.api("/api/v1/consultations/\(id)/result", token: nil)
+            #expect(running == .conflict)
+            app.clock.advance(7 * day)
+            let (late, lateBody) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: residentToken, json: #"{"choice":"approve"}"#)
+            #expect(late == .conflict && code(lateBody) == "ballot_closed")
+
+            let (_, result) = try await app.api("/api/v1/consultations/\(id)/result", token: nil)
+            #expect(result["participating"] as? Int == 3 && result["approving"] as? Int == 2 && result["opposing"] as? Int == 1)
+            #expect(result["passed"] as? Bool == false)
+            let checks = try #require(result["checks"] as? [[String: Any]])
+            #expect(checks.map { $0["name"] as? String } == ["participating_area", "participating_owners", "approving_area", "approving_owners"])
+            #expect(checks[0]["threshold"] as? String == ">=2/3" && checks[0]["met"] as? Bool == false)
+            // The receipt finds the ballot, and the bulletin lets anyone recount.
+            let (_, found) = try await app.api("/api/v1/consultations/\(id)/receipts/\(receipt)", token: nil)
+            #expect(found["choice"] as? String == "approve")
+            let (_, bulletin) = try await app.api("/api/v1/consultations/\(id)/ballots", token: nil)
+            #expect((bulletin["items"] as? [[String: Any]])?.count == 3 && bulletin["digest"] as? String == result["bulletinDigest"] as? String)
+
+            // Secret ballot: the register of who voted holds no receipt or choice.
+            let linked = try await app.services.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM consultation_voters WHERE open_receipt IS NOT NULL").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(linked == 0)
+            // A closed vote cannot change, even by a direct write.
+            await #expect(throws: (any Error).self) {
+                try await app.services.database.transaction { db in try await db.raw("UPDATE consultation_ballots SET choice = 'oppose'").run() }
+            }
+
+            let (foreign, _) = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: committee)
+            #expect(foreign == .forbidden)
+            let (announced, announcement) = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: owners)
+            #expect(announced == .created)
+            let disclosureID = try #require(announcement["disclosureId"] as? Int)
+            let (_, disclosure) = try await app.api("/api/v1/disclosures/\(disclosureID)", token: nil)
+            let text = try #require(((disclosure["disclosure"] as? [String: Any])?["body"] as? [String: Any])?["zh"] as? String)
+            #expect(text.contains("民法典第二百七十八条") && text.contains("未通过") && text.contains("参与表决：3 人"))
+            #expect(text.contains(try #require(result["bulletinDigest"] as? String)))
+            let (again, _) = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: owners)
+            #expect(again == .conflict)
+            let (_, after) = try await app.api("/api/v1/consultations/\(id)", token: nil)
+            #expect(after["stage"] as? String == "announced" && after["resultDisclosureId"] as? Int == disclosureID)
+        }
+    }
+
+    @Test("deliberation, moderation with a public log, opinion statements, and action items on a passed decision", arguments: TestEngine.available)
+    func deliberationAndImplementation(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let committee = try await app.token("committee")
+            let committeeOrg = try await org(app, token: committee, kind: "residents_committee")
+            let now = app.clock.now
+            let json = """
+                {"organisationId":\(committeeOrg),"title":{"zh":"增设电动车充电桩","en":"Add e-bike chargers"},"form":"council","body":"committee_members",
+                 "ballot":"motion","rule":{"kind":"simple_majority"},"publicisedAt":"\(iso(now))","publicityDays":3,
+                 "votingOpens":"\(iso(now.addingTimeInterval(3 * day)))","votingCloses":"\(iso(now.addingTimeInterval(4 * day)))"}
+                """
+            let (_, created) = try await app.api("/api/v1/consultations", method: .post, token: committee, json: json)
+            let id = try #require(created["id"] as? Int)
+
+            let resident = try await app.token("resident")
+            let (commented, comment) = try await app.api("/api/v1/consultations/\(id)/comments", method: .post, token: resident, json: #"{"body":"建议装在2号楼北侧，离住户远一些。"}"#)
+            #expect(commented == .created)
+            let commentID = try #require(comment["id"] as? Int)
+            let (replied, _) = try await app.api("/api/v1/consultations/\(id)/comments", method: .post, token: committee, json: #"{"body":"好的，会征求物业意见。","parentId":\#(commentID)}"#)
+            #expect(replied == .created)
+            let (empty, _) = try await app.api("/api/v1/consultations/\(id)/comments", method: .post, token: resident, json: #"{"body":"   "}"#)
+            #expect(empty == .unprocessableContent)
+            let (supported, _) = try await app.api("/api/v1/consultations/\(id)/comments/\(commentID)/support", method: .post, token: try await app.token("owner"))
+            #expect(supported == .noContent)
+            let (_, list) = try await app.api("/api/v1/consultations/\(id)/comments", token: nil)
+            let items = try #require(list["items"] as? [[String: Any]])
+            #expect(items.count == 2 && items[0]["supports"] as? Int == 1 && (items[0]["author"] as? String)?.hasSuffix("*") == true)
+
+            let (notMod, _) = try await app.api("/api/v1/consultations/\(id)/moderation", method: .post, token: resident, json: #"{"kind":"comment","id":\#(commentID),"reason":"x"}"#)
+            #expect(notMod == .forbidden)
+            let (hidden, _) = try await app.api("/api/v1/consultations/\(id)/moderation", method: .post, token: committee, json: #"{"kind":"comment","id":\#(commentID),"reason":"含有住户门牌号"}"#)
+            #expect(hidden == .noContent)
+            let (_, log) = try await app.api("/api/v1/consultations/\(id)/moderation", token: nil)
+            #expect((log["items"] as? [[String: Any]])?.first?["reason"] as? String == "含有住户门牌号")
+            let (_, afterHide) = try await app.api("/api/v1/consultations/\(id)/comments", token: nil)
+            #expect((afterHide["items"] as? [[String: Any]])?.first?["body"] as? String == "")
+
+            let (_, statement) = try await app.api("/api/v1/consultations/\(id)/statements", method: .post, token: resident, json: #"{"text":"充电桩应当有遮雨棚"}"#)
+            let statementID = try #require(statement["id"] as? Int)
+            for user in ["resident", "owner", "representative"] {
+                let (reacted, _) = try await app.api("/api/v1/consultations/\(id)/statements/\(statementID)/reaction", method: .put, token: try await app.token(user), json: #"{"value":"agree"}"#)
+                #expect(reacted == .noContent)
+            }
+            let (_, statements) = try await app.api("/api/v1/consultations/\(id)/statements", token: nil)
+            #expect((statements["items"] as? [[String: Any]])?.first?["agree"] as? Int == 3)
+            let (mapStatus, _) = try await app.api("/api/v1/consultations/\(id)/opinion-map", token: nil)
+            #expect(mapStatus == .ok)
+
+            // The committee votes; one member, one vote, and the motion passes.
+            app.clock.advance(3 * day + 60)
+            let (voted, _) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: committee, json: #"{"choice":"approve"}"#)
+            #expect(voted == .created)
+            let (tooEarly, _) = try await app.api("/api/v1/consultations/\(id)/actions", method: .post, token: committee,
+                                                  json: #"{"title":"采购充电桩","organisationId":\#(committeeOrg),"dueOn":"2026-12-31"}"#)
+            #expect(tooEarly == .conflict)
+            app.clock.advance(day)
+            let (_, result) = try await app.api("/api/v1/consultations/\(id)/result", token: nil)
+            #expect(result["passed"] as? Bool == true && result["eligible"] as? Int == 1)
+            _ = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: committee)
+            let (badDate, _) = try await app.api("/api/v1/consultations/\(id)/actions", method: .post, token: committee,
+                                                 json: #"{"title":"采购充电桩","organisationId":\#(committeeOrg),"dueOn":"2026-13-40"}"#)
+            #expect(badDate == .unprocessableContent)
+            let (added, action) = try await app.api("/api/v1/consultations/\(id)/actions", method: .post, token: committee,
+                                                    json: #"{"title":"采购充电桩","organisationId":\#(committeeOrg),"dueOn":"2026-12-31"}"#)
+            #expect(added == .created)
+            let actionID = try #require(action["id"] as? Int)
+            let (_, implementing) = try await app.api("/api/v1/consultations/\(id)", token: nil)
+            #expect(implementing["stage"] as? String == "implementing")
+            let (overrun, _) = try await app.api("/api/v1/consultations/\(id)/actions/\(actionID)", method: .patch, token: committee, json: #"{"progress":120}"#)
+            #expect(overrun == .unprocessableContent || overrun == .badRequest)
+            let (done, _) = try await app.api("/api/v1/consultations/\(id)/actions/\(actionID)", method: .patch, token: committee, json: #"{"progress":100,"note":"已安装12个"}"#)
+            #expect(done == .noContent)
+            let (_, evaluated) = try await app.api("/api/v1/consultations/\(id)", token: nil)
+            #expect(evaluated["stage"] as? String == "evaluated")
+            let (_, actions) = try await app.api("/api/v1/consultations/\(id)/actions", token: nil)
+            #expect((actions["items"] as? [[String: Any]])?.first?["note"] as? String == "已安装12个")
+        }
+    }
+}
