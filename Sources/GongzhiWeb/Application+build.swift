@@ -37,6 +37,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     TokenPages(kit: kit).register(router)
     AuditPage(kit: kit).register(router)
     DisclosurePages(kit: kit).register(router)
+    ConsultationPages(kit: kit).register(router)
     try DocsPage(kit: kit).register(router)
 
     try APIHandler(services: services).registerHandlers(

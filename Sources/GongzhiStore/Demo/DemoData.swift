@@ -50,6 +50,7 @@ private struct Builder {
     let people: PersonStore
     let organisations: OrganisationStore
     let accounts: AccountStore
+    let consultationStore: ConsultationStore
     let now: Date
     let passwordHash: String
     let buildingCount: Int
@@ -63,6 +64,7 @@ private struct Builder {
         self.people = PersonStore(database: database)
         self.organisations = OrganisationStore(database: database)
         self.accounts = AccountStore(database: database)
+        self.consultationStore = ConsultationStore(database: database)
         self.now = now
         self.passwordHash = passwordHash
     }
@@ -175,7 +177,106 @@ private struct Builder {
         try await account("owners", .ownersCommitteeMember, organisation: home.orgs[.ownersCommittee]!, holder: "青年路18号院业主委员会")
         try await account("volunteer", .volunteer, place: home.place.id, holder: "青年路社区")
         try await account("admin", .platformAdmin, place: district.id, holder: "和平区")
+        try await consultations(community: home.place, orgs: home.orgs)
         return demoAccounts
+    }
+
+    /// Three consultations of the home community at different stages: an
+    /// owners' vote open now, a residents' meeting counted and waiting to be
+    /// announced, and a council topic in deliberation with an opinion map.
+    /// The demo accounts have not voted, so a visitor can.
+    mutating func consultations(community: Place, orgs: [OrganisationKind: Int64]) async throws {
+        let store = consultationStore
+        let day: TimeInterval = 86_400
+        let accountPeople = Set(try await db.raw("SELECT person_id FROM accounts").all().map { try $0.int64("person_id") })
+        func make(_ org: OrganisationKind, _ zh: String, _ en: String, _ background: String, form: ConsultationForm, body: EligibleBody, ballot: BallotKind,
+                  rule: RuleSet, options: [(String, String)] = [], publicised: Double, opens: Double, closes: Double, days: Int) async throws -> ConsultationStore.Record {
+            let c = Consultation(
+                id: 0, organisationID: orgs[org]!, placeID: community.id, title: Bilingual(zh: zh, en: en), background: Bilingual(zh: background, en: ""),
+                form: form, body: body, ballot: ballot, rule: rule,
+                options: options.enumerated().map { ConsultationOption(id: Int64($0.offset + 1), label: Bilingual(zh: $0.element.0, en: $0.element.1)) },
+                schedule: Schedule(publicisedAt: now.addingTimeInterval(publicised * day), votingOpens: now.addingTimeInterval(opens * day),
+                                   votingCloses: now.addingTimeInterval(closes * day), publicityDays: days), secret: true)
+            try ConsultationRules.validate(c)
+            let saved = try await store.create(c, placePath: community.path, accountID: Int64?.none, now: now.addingTimeInterval(publicised * day), in: db)
+            return try await store.consultation(id: saved.id, in: db)!
+        }
+        // An owners' assembly under Civil Code art. 278, voting now.
+        let lifts = try await make(.ownersCommittee, "使用专项维修资金更换2号楼电梯", "Use the maintenance fund to replace the lifts of building 2",
+                                   "2号楼两部电梯已运行22年，今年停运11次。物业报价更换费用约96万元，拟从专项维修资金列支。", form: .ownersAssembly, body: .owners,
+                                   ballot: .motion, rule: .ownersJoint(.useMaintenanceFund), publicised: -16, opens: -1, closes: 6, days: 15)
+        var owners: [Owner: Area] = [:]
+        for unit in try await store.units(under: community.path, in: db) { owners[unit.owner, default: .zero] = owners[unit.owner, default: .zero] + unit.area }
+        let ownerVoters = owners.sorted { ConsultationStore.key($0.key) < ConsultationStore.key($1.key) }.map { owner, area in
+            Voter(key: ConsultationStore.key(owner), personIDs: { if case .person(let id) = owner { [id] } else { [] } }(), area: area)
+        }
+        try await vote(lifts, ownerVoters, share: 55, skipping: accountPeople) { r in .motion(r.int(100) < 80 ? .approve : r.int(3) == 0 ? .abstain : .oppose) }
+
+        // A residents' meeting of household representatives, closed and counted.
+        let tools = try await make(.residentsCommittee, "设立社区“共享工具屋”", "Set up a shared tool room",
+                                   "拟利用1号楼架空层设立共享工具屋，由志愿者轮值管理，居民可免费借用常用工具。", form: .residentsMeeting, body: .householdRepresentatives,
+                                   ballot: .motion, rule: .residentsMeeting, publicised: -20, opens: -10, closes: -2, days: 7)
+        let representatives = try await db.raw("""
+            SELECT m.household_id, m.person_id FROM household_members m JOIN places p ON p.id = m.household_id
+            WHERE m.is_representative = 1 AND p.path >= \(bind: community.path) AND p.path < \(bind: String(community.path.dropLast()) + "0") ORDER BY m.household_id
+            """).all().map { Voter(key: "h:\(try $0.int64("household_id"))", personIDs: [try $0.int64("person_id")], area: .zero) }
+        try await vote(tools, representatives, share: 62, skipping: accountPeople) { r in .motion(r.int(100) < 71 ? .approve : r.int(4) == 0 ? .abstain : .oppose) }
+
+        // A council topic in deliberation, ranked by instant runoff, with comments and an opinion map.
+        let clutter = try await make(.residentsCommittee, "楼道堆物清理方案", "Clearing clutter from stairwells",
+                                     "消防检查发现多处楼道堆放杂物。请大家讨论清理方式，下周进行排序投票。", form: .council, body: .adultResidents,
+                                     ballot: .ranked(.instantRunoff), rule: .plurality,
+                                     options: [("统一清理日，物业协助搬运", "A clearing day with the property company's help"),
+                                               ("每栋楼设临时存放点", "A storage corner in every building"),
+                                               ("志愿者上门劝导，逐户清理", "Volunteers visit and clear door by door")],
+                                     publicised: -3, opens: 4, closes: 11, days: 3)
+        let residents = try await db.raw("""
+            SELECT DISTINCT m.person_id FROM household_members m JOIN places p ON p.id = m.household_id JOIN people pe ON pe.id = m.person_id
+            WHERE p.path >= \(bind: community.path) AND p.path < \(bind: String(community.path.dropLast()) + "0") AND pe.id_number IS NOT NULL
+              AND substr(pe.id_number, 7, 8) <= \(bind: PersonRules.adultBornOnOrBefore(now)) ORDER BY m.person_id
+            """).all().map { try $0.int64("person_id") }.filter { !accountPeople.contains($0) }
+        let id = clutter.consultation.id
+        let comments = ["楼道里的纸箱是火灾隐患，必须尽快清理。", "有些老人家没地方放东西，清理前要给个去处。", "建议物业提供临时存放点，再统一清理。", "上门劝导效果最好，志愿者可以帮忙。"]
+        var commentIDs: [Int64] = []
+        for (i, text) in comments.enumerated() where i < residents.count {
+            commentIDs.append(try await store.addComment(consultationID: id, parentID: nil, personID: residents[i * 7 % residents.count], body: text, now: now.addingTimeInterval(-2 * day), in: db))
+        }
+        if let first = commentIDs.dropFirst().first, residents.count > 3 {
+            _ = try await store.addComment(consultationID: id, parentID: first, personID: residents[3], body: "同意，可以先登记需要存放的物品。", now: now.addingTimeInterval(-day), in: db)
+        }
+        // Two camps (clear fast / care first) and one statement everyone holds.
+        let statements = ["楼道必须保持畅通，这是消防底线", "清理应当一次到位，不留死角", "超过期限未清理的物品由物业统一处置", "清理前应当给每户提供临时存放空间",
+                          "应当照顾老人和行动不便的住户", "清理要提前一周逐户通知", "电动车不得在楼道充电"]
+        var statementIDs: [Int64] = []
+        for (i, text) in statements.enumerated() where !residents.isEmpty {
+            statementIDs.append(try await store.addStatement(consultationID: id, personID: residents[(i * 11) % residents.count], text: text, now: now.addingTimeInterval(-2 * day), in: db))
+        }
+        for (n, person) in residents.prefix(150).enumerated() {
+            let camp = n % 2
+            for (i, statement) in statementIDs.enumerated() where random.int(10) < 8 {
+                let value: OpinionVote.Value
+                if i == 0 || i == 6 {
+                    value = random.int(100) < 88 ? .agree : .pass
+                } else {
+                    let own = (i <= 2) == (camp == 0)
+                    let r = random.int(100)
+                    value = own ? (r < 80 ? .agree : r < 92 ? .pass : .disagree) : (r < 65 ? .disagree : r < 85 ? .pass : .agree)
+                }
+                try await store.react(statementID: statement, consultationID: id, personID: person, value: value, in: db)
+            }
+        }
+    }
+
+    /// Casts demo ballots for a share of the voters, skipping the demo accounts' people.
+    mutating func vote(_ record: ConsultationStore.Record, _ voters: [Voter], share: Int, skipping: Set<Int64>, choose: (inout SplitMix64) -> BallotChoice) async throws {
+        for voter in voters where !voter.personIDs.contains(where: skipping.contains) && random.int(100) < share {
+            let choice = choose(&random)
+            let receipt = BallotRules.receipt(consultationID: record.consultation.id, choice: choice, nonce: String(random.next()))
+            let channel: BallotChannel = random.int(10) == 0 ? .paper : .online
+            _ = try await consultationStore.cast(consultationID: record.consultation.id, voter: voter, choice: choice, receipt: receipt, channel: channel,
+                                                 castBy: channel == .paper ? nil : voter.personIDs.first, enteredBy: nil, secret: true,
+                                                 now: record.consultation.schedule.votingOpens.addingTimeInterval(3600), in: db)
+        }
     }
 
     /// An owner, often a spouse or child, sometimes a tenant; every 40th owner

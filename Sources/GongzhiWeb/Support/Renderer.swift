@@ -23,7 +23,8 @@ public struct Renderer: Sendable {
         var nav: [[String: Any]] = []
         // Disclosures are public: the first link for everyone.
         let disclosures: [String: Any] = ["href": "/disclosures", "label": t["nav_disclosures"] ?? "", "current": path.hasPrefix("/disclosures") || path == "/log"]
-        if context.principal == nil { nav.append(disclosures) }
+        let consultations: [String: Any] = ["href": "/consultations", "label": t["nav_consultations"] ?? "", "current": path.hasPrefix("/consultations")]
+        if context.principal == nil { nav.append(disclosures); nav.append(consultations) }
         if let principal = context.principal {
             nav.append(["href": "/", "label": t["nav_home"] ?? "", "current": path == "/"])
             if principal.has(.viewHousehold) && !principal.has(.browsePlaces) {
@@ -33,6 +34,7 @@ public struct Renderer: Sendable {
                 nav.append(["href": "/places", "label": t["nav_places"] ?? "", "current": path.hasPrefix("/places")])
             }
             nav.append(disclosures)
+            nav.append(consultations)
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
             }
@@ -57,11 +59,16 @@ public struct Renderer: Sendable {
     /// empty box; a missing key renders as nothing, so empty strings are dropped.
     static func prune(_ value: Any) -> Any {
         switch value {
-        case let dict as [String: Any]: dict.filter { !(($0.value as? String)?.isEmpty ?? false) }.mapValues(prune)
+        case let dict as [String: Any]: pruneDictionary(dict)
         case let dict as [String: String]: dict.filter { !$0.value.isEmpty }
-        case let array as [[String: Any]]: array.map { prune($0) }
+        // Kept as an array of dictionaries: Mustache's `list.0` lookups need the element type.
+        case let array as [[String: Any]]: array.map(pruneDictionary)
         default: value
         }
+    }
+
+    static func pruneDictionary(_ dict: [String: Any]) -> [String: Any] {
+        dict.filter { !(($0.value as? String)?.isEmpty ?? false) }.mapValues(prune)
     }
 
     func render(_ template: String, _ data: [String: Any], context: AppRequestContext, csrf: String, path: String, status: HTTPResponse.Status = .ok) -> Response {

@@ -1,0 +1,445 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import HTTPTypes
+import Hummingbird
+
+/// Consultation pages: the list, one consultation with its stage timeline,
+/// ballot, result and arithmetic, deliberation, opinion map and action
+/// items; and the organisers' forms to create and run one.
+struct ConsultationPages {
+    let kit: PageKit
+    var services: AppServices { kit.services }
+    var queries: ConsultationQueries { ConsultationQueries(services: services) }
+
+    func register(_ router: Router<AppRequestContext>) {
+        router.get("/consultations") { request, context in try await list(request, context) }
+        router.get("/consultations/new") { request, context in try await form(request, context, values: [:], error: nil) }
+        router.post("/consultations/new") { request, context in try await create(request, context) }
+        router.get("/consultations/:id") { request, context in try await detail(request, context) }
+        router.post("/consultations/:id/vote") { request, context in
+            try await act(request, context) { principal, id, f in
+                let receipt = try await queries.cast(id, choice: try Self.choice(f, queries.get(id).consultation), voterKey: f["voter"].flatMap { $0.isEmpty ? nil : $0 }, by: principal)
+                return "/consultations/\(id)?receipt=\(receipt)&cast=1#ballot"
+            }
+        }
+        router.post("/consultations/:id/paper") { request, context in
+            try await act(request, context) { principal, id, f in
+                let receipt = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation), by: principal)
+                return "/consultations/\(id)?receipt=\(receipt)&cast=1#ballot"
+            }
+        }
+        router.post("/consultations/:id/proxy") { request, context in
+            try await act(request, context) { principal, id, f in
+                guard let person = f["person"].flatMap(Int64.init) else { throw AppError.invalid("missing_field", detail: "person") }
+                try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "", by: principal)
+                return "/consultations/\(id)#organiser"
+            }
+        }
+        router.post("/consultations/:id/comments") { request, context in
+            try await act(request, context) { principal, id, f in
+                _ = try await queries.comment(id, parentID: f["parent"].flatMap(Int64.init), body: f["body"] ?? "", by: principal)
+                return "/consultations/\(id)#deliberation"
+            }
+        }
+        router.post("/consultations/:id/comments/:comment/support") { request, context in
+            try await act(request, context) { principal, id, _ in
+                try await queries.support(id, commentID: try kit.id(context, "comment"), by: principal)
+                return "/consultations/\(id)#deliberation"
+            }
+        }
+        router.post("/consultations/:id/moderate") { request, context in
+            try await act(request, context) { principal, id, f in
+                guard let kind = f["kind"].flatMap(ConsultationStore.Moderated.init(rawValue:)), let object = f["object"].flatMap(Int64.init) else { throw AppError.malformed }
+                try await queries.hide(kind, object, in: id, reason: f["reason"] ?? "", by: principal)
+                return "/consultations/\(id)#deliberation"
+            }
+        }
+        router.post("/consultations/:id/statements") { request, context in
+            try await act(request, context) { principal, id, f in
+                _ = try await queries.addStatement(id, text: f["text"] ?? "", by: principal)
+                return "/consultations/\(id)#opinions"
+            }
+        }
+        router.post("/consultations/:id/statements/:statement/react") { request, context in
+            try await act(request, context) { principal, id, f in
+                let value: OpinionVote.Value = switch f["value"] { case "agree": .agree; case "disagree": .disagree; default: .pass }
+                try await queries.react(id, statementID: try kit.id(context, "statement"), value: value, by: principal)
+                return "/consultations/\(id)#opinions"
+            }
+        }
+        router.post("/consultations/:id/announce") { request, context in
+            try await act(request, context) { principal, id, _ in
+                _ = try await queries.announce(id, by: principal)
+                return "/consultations/\(id)#result"
+            }
+        }
+        router.post("/consultations/:id/actions") { request, context in
+            try await act(request, context) { principal, id, f in
+                guard let org = f["organisation"].flatMap(Int64.init) else { throw AppError.invalid("missing_field", detail: "organisation") }
+                _ = try await queries.addAction(id, title: f["title"] ?? "", organisationID: org, dueOn: f["due"] ?? "", by: principal)
+                return "/consultations/\(id)#actions"
+            }
+        }
+        router.post("/consultations/:id/actions/:action") { request, context in
+            try await act(request, context) { principal, id, f in
+                guard let progress = f["progress"].flatMap(Int.init) else { throw AppError.invalid("action_progress_invalid") }
+                try await queries.updateAction(id, actionID: try kit.id(context, "action"), progress: progress, note: f["note"] ?? "", by: principal)
+                return "/consultations/\(id)#actions"
+            }
+        }
+    }
+
+    /// Runs a form action and goes back to the page; what the user can fix is
+    /// shown on the page in their language, with the status it deserves.
+    func act(_ request: Request, _ context: AppRequestContext,
+             _ body: (Principal, Int64, [String: String]) async throws -> String) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let id = try kit.id(context)
+        do {
+            return kit.redirect(try await body(principal, id, context.form), context)
+        } catch {
+            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+            return try await detail(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+        }
+    }
+
+    /// The choice from the ballot form: a position, one option, checked
+    /// options, or ranks typed against options (1 = first preference).
+    static func choice(_ f: [String: String], _ c: Consultation) throws -> BallotChoice {
+        switch c.ballot {
+        case .motion:
+            guard let v = f["position"].flatMap(OwnerVote.init(rawValue:)) else { throw BallotError.invalidChoice("position") }
+            return .motion(v)
+        case .singleChoice:
+            guard let id = f["option"].flatMap(Int64.init) else { throw BallotError.invalidChoice("option") }
+            return .options([id])
+        case .multipleChoice, .election:
+            let ids = c.options.map(\.id).filter { f["option_\($0)"] == "on" }
+            guard !ids.isEmpty else { throw BallotError.invalidChoice("option") }
+            return .options(ids)
+        case .ranked:
+            let ranked = c.options.compactMap { o in f["rank_\(o.id)"].flatMap(Int.init).map { (o.id, $0) } }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            guard !ranked.isEmpty else { throw BallotError.invalidChoice("rank") }
+            if Set(ranked.map(\.1)).count != ranked.count { throw BallotError.invalidChoice("rank") }
+            return .options(ranked.map(\.0))
+        }
+    }
+
+    // MARK: Reading
+
+    func date(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        return f.string(from: d)
+    }
+
+    func text(_ b: Bilingual, _ locale: Locale) -> String { locale == .en && !b.en.isEmpty ? b.en : b.zh }
+
+    func summary(_ r: ConsultationStore.Record, _ locale: Locale) -> [String: Any] {
+        let c = r.consultation
+        return ["id": c.id, "title": text(c.title, locale), "form": kit.label("consultation_form_", c.form.rawValue, locale),
+                "stage": kit.label("consultation_stage_", r.stage(now: services.now()).rawValue, locale),
+                "opens": date(c.schedule.votingOpens), "closes": date(c.schedule.votingCloses)]
+    }
+
+    func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
+        let records = try await queries.list(placeID: placeID, limit: 100)
+        let canCreate = context.principal?.has(.runConsultations) ?? false
+        return kit.render("consultations", ["items": records.map { summary($0, context.locale) }, "canCreate": canCreate], request, context)
+    }
+
+    func threshold(_ t: Threshold, _ locale: Locale) -> String {
+        locale == .en ? (t.strict ? "more than " : "at least ") + "\(t.numerator)/\(t.numerator == 0 ? 1 : t.denominator)"
+            : (t.strict ? "超过" : "不少于") + "\(t.numerator)/\(t.denominator)"
+    }
+
+    func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let locale = context.locale
+        let record = try await queries.get(try kit.id(context))
+        let c = record.consultation, s = c.schedule
+        let now = services.now()
+        let stage = record.stage(now: now)
+        var data = summary(record, locale)
+        data["background"] = text(c.background, locale)
+        data["body"] = kit.label("consultation_body_", c.body.rawValue, locale)
+        data["ballot"] = kit.label("consultation_ballot_", c.ballot.name, locale) + ballotDetail(c.ballot, locale)
+        data["rule"] = kit.label("consultation_rule_", c.rule.kind.rawValue, locale) + (c.rule.matter.map { " · " + kit.label("owners_matter_", $0.rawValue, locale) } ?? "")
+        data["participation"] = c.rule.participation.map { threshold($0, locale) } ?? ""
+        data["approval"] = c.rule.kind == .plurality ? kit.t.text("consultation_most_votes", locale) : threshold(c.rule.approval, locale)
+        data["basis"] = c.rule.basis
+        data["secret"] = c.secret
+        data["error"] = error ?? ""
+        data["options"] = c.options.map { ["id": $0.id, "label": text($0.label, locale)] }
+        data["timeline"] = timeline(record, stage: stage, locale)
+        data["publicityDays"] = s.publicityDays
+        data["cid"] = c.id
+        data["optionCount"] = c.options.count
+
+        let principal = context.principal
+        let organiser = try await queries.isOrganiser(principal, of: record)
+        data["organiser"] = organiser
+        data["signedIn"] = principal != nil
+        let participant = principal.map { $0.belongs(to: record.placePath) } ?? false
+        data["participant"] = participant && stage >= .publicised
+
+        // The ballot: what the caller may still cast, and the receipt just given.
+        if let principal, stage == .voting {
+            let standing = try await queries.standing(principal, in: record)
+            let open = standing.open
+            data["voting"] = true
+            data["canVote"] = !open.isEmpty
+            data["hasVoted"] = open.isEmpty && !standing.voted.isEmpty
+            data["notEligible"] = standing.own.isEmpty && standing.proxied.isEmpty
+            data["voters"] = open.map { v in
+                ["key": v.key, "label": voterLabel(v, proxy: standing.proxied.contains(v), owners: c.body == .owners, locale)]
+            }
+            data["manyVoters"] = open.count > 1
+        } else if stage == .voting {
+            data["voting"] = true
+        }
+        data["ballotForm"] = ballotForm(c, locale)
+        if let receipt = request.uri.queryParameters.get("receipt").map { String($0) }, receipt.count <= 64 {
+            let found = try await services.consultations.ballot(consultationID: c.id, receipt: receipt.lowercased())
+            data["receipt"] = ["code": receipt, "found": found != nil, "cast": request.uri.queryParameters.get("cast") == "1",
+                               "choice": found.map { describe($0.choice, c, locale) } ?? ""]
+        }
+        if stage < .voting { data["opensLater"] = date(s.votingOpens) }
+
+        // The result with its arithmetic, once voting has closed.
+        if let (result, digest) = try await queries.result(record) {
+            data["result"] = resultDict(result, c, digest: digest, locale)
+            if let disclosure = record.resultDisclosureID { data["announced"] = ["disclosure": disclosure] }
+            data["canAnnounce"] = organiser && record.announcedAt == nil
+            let participation = try await services.consultations.participation(consultationID: c.id)
+            data["channels"] = participation.map { ["label": kit.label("ballot_channel_", $0.channel.rawValue, locale), "count": $0.count] }
+        }
+
+        // Deliberation: comments with one level of replies, supports, moderation.
+        let comments = try await services.consultations.comments(consultationID: c.id)
+        func commentDict(_ m: ConsultationStore.Comment) -> [String: Any] {
+            ["id": m.id, "author": PersonalDataMask.name(m.authorName), "date": date(m.createdAt), "body": m.hiddenReason == nil ? m.body : "",
+             "hidden": m.hiddenReason ?? "", "supports": m.supports]
+        }
+        data["comments"] = comments.filter { $0.parentID == nil }.map { top -> [String: Any] in
+            var d = commentDict(top)
+            d["replies"] = comments.filter { $0.parentID == top.id }.map(commentDict)
+            return d
+        }
+        data["moderation"] = try await services.consultations.moderationLog(consultationID: c.id).map {
+            ["what": kit.label("moderated_", $0.kind.rawValue, locale), "id": $0.objectID, "reason": $0.reason, "date": date($0.at)]
+        }
+
+        // Opinions: statements, the caller's reactions, and the map.
+        let statements = try await services.consultations.statements(consultationID: c.id)
+        let mine = if let principal { try await services.consultations.myReactions(consultationID: c.id, personID: principal.personID) } else { [Int64: OpinionVote.Value]() }
+        let texts = Dictionary(uniqueKeysWithValues: statements.map { ($0.id, $0.text) })
+        data["statements"] = statements.map { st -> [String: Any] in
+            ["id": st.id, "text": st.hiddenReason == nil ? st.text : "", "hidden": st.hiddenReason ?? "", "agree": st.agree, "disagree": st.disagree, "pass": st.pass,
+             "mine": mine[st.id].map { kit.label("opinion_", String(describing: $0), locale) } ?? ""]
+        }
+        let map = try await queries.opinionMap(c.id)
+        if !map.groups.isEmpty { data["map"] = mapDict(map, texts: texts, locale) }
+
+        let orgs = try await services.organisations.all()
+        let orgNames = Dictionary(uniqueKeysWithValues: orgs.map { ($0.organisation.id, $0.organisation.name) })
+        data["organisation"] = orgNames[c.organisationID] ?? ""
+        data["actions"] = try await services.consultations.actions(consultationID: c.id).map {
+            ["id": $0.id, "title": $0.title, "owner": orgNames[$0.organisationID] ?? "", "due": $0.dueOn, "progress": $0.progress, "note": $0.note,
+             "done": $0.progress >= 100, "overdue": $0.progress < 100 && $0.dueOn < String(date(now).prefix(10))]
+        }
+        data["actionOrganisations"] = [[String: Any]]()
+        if organiser && record.announcedAt != nil {
+            data["actionOrganisations"] = orgs.filter { record.placePath.hasPrefix($0.servedPath) || $0.servedPath.hasPrefix(record.placePath) }
+                .map { ["id": $0.organisation.id, "name": $0.organisation.name] }
+        }
+        return kit.render("consultation", data, request, context, status: status)
+    }
+
+    func ballotDetail(_ b: BallotKind, _ locale: Locale) -> String {
+        switch b {
+        case .multipleChoice(let max): locale == .en ? " (up to \(max))" : "（最多选 \(max) 项）"
+        case .election(let seats): locale == .en ? " (\(seats) seats)" : "（应选 \(seats) 名）"
+        case .ranked(let m): " · " + kit.label("ranked_", m.rawValue, locale)
+        default: ""
+        }
+    }
+
+    func voterLabel(_ v: Voter, proxy: Bool, owners: Bool, _ locale: Locale) -> String {
+        var label = kit.label("voter_kind_", String(v.key.prefix(1)), locale)
+        if owners { label += " · \(v.area) m²" }
+        if proxy { label += " · " + kit.t.text("voter_proxy", locale) + " (\(v.key))" }
+        return label
+    }
+
+    /// Inputs for the ballot, by kind.
+    func ballotForm(_ c: Consultation, _ locale: Locale) -> [String: Any] {
+        switch c.ballot {
+        case .motion:
+            return ["motion": true, "positions": OwnerVote.allCases.map { ["value": $0.rawValue, "label": kit.label("position_", $0.rawValue, locale)] }]
+        case .singleChoice:
+            return ["single": true]
+        case .multipleChoice, .election:
+            return ["multiple": true]
+        case .ranked:
+            return ["ranked": true]
+        }
+    }
+
+    func describe(_ code: String, _ c: Consultation, _ locale: Locale) -> String {
+        guard let choice = BallotChoice(code: code) else { return code }
+        switch choice {
+        case .motion(let v): return kit.label("position_", v.rawValue, locale)
+        case .options(let ids):
+            let names = Dictionary(uniqueKeysWithValues: c.options.map { ($0.id, text($0.label, locale)) })
+            return ids.map { names[$0] ?? "#\($0)" }.joined(separator: c.ballot.name == "ranked" ? " > " : locale == .en ? ", " : "、")
+        }
+    }
+
+    func timeline(_ r: ConsultationStore.Record, stage: ConsultationStage, _ locale: Locale) -> [[String: Any]] {
+        let s = r.consultation.schedule
+        let dates: [ConsultationStage: Date] = [
+            .publicised: s.publicisedAt, .deliberation: ConsultationRules.publicityEnds(s), .voting: s.votingOpens, .counting: s.votingCloses,
+        ].merging(r.announcedAt.map { [.announced: $0] } ?? [:]) { a, _ in a }
+        return ConsultationStage.allCases.map { st in
+            ["label": kit.label("consultation_stage_", st.rawValue, locale), "date": dates[st].map(date) ?? "",
+             "state": st < stage ? "done" : st == stage ? "current" : "todo", "current": st == stage]
+        }
+    }
+
+    func resultDict(_ r: ConsultationResult, _ c: Consultation, digest: String, _ locale: Locale) -> [String: Any] {
+        let en = locale == .en
+        let names = Dictionary(uniqueKeysWithValues: c.options.map { ($0.id, text($0.label, locale)) })
+        let top = max(1, r.optionVotes.values.max() ?? 1)
+        return [
+            "passed": r.passed,
+            "owners": c.body == .owners,
+            "eligible": r.eligible, "eligibleArea": r.eligibleArea.description,
+            "participating": r.participating, "participatingArea": r.participatingArea.description,
+            "approving": r.approving, "approvingArea": r.approvingArea.description, "opposing": r.opposing, "abstaining": r.abstaining,
+            "motion": c.ballot == .motion,
+            "checks": r.checks.map { ch -> [String: Any] in
+                let label = ConsultationReport.checkLabel(ch.name)
+                let isArea = ch.name.hasSuffix("_area")
+                return ["label": en ? label.en : label.zh,
+                        "part": isArea ? Area(squareCentimetres: ch.part).description + " m²" : String(ch.part),
+                        "whole": isArea ? Area(squareCentimetres: ch.whole).description + " m²" : String(ch.whole),
+                        "threshold": threshold(ch.threshold, locale), "met": ch.met]
+            },
+            "options": r.optionVotes.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.enumerated().map { i, o in
+                ["label": names[o.key] ?? "#\(o.key)", "votes": o.value, "width": max(2, o.value * 300 / top), "y": i * 28, "textY": i * 28 + 16,
+                 "winner": r.winners.contains(o.key), "tied": r.tied.contains(o.key)]
+            },
+            "chartHeight": max(28, r.optionVotes.count * 28),
+            "winners": r.winners.map { names[$0] ?? "#\($0)" }.joined(separator: en ? ", " : "、"),
+            "tied": r.tied.map { names[$0] ?? "#\($0)" }.joined(separator: en ? ", " : "、"),
+            "rounds": r.rounds.enumerated().compactMap { i, round in
+                round.eliminated.map { ["n": i + 1, "eliminated": names[$0] ?? "#\($0)", "exhausted": round.exhausted] }
+            },
+            "digest": digest,
+        ]
+    }
+
+    /// The map as SVG coordinates: participants as dots coloured by group, groups labelled.
+    func mapDict(_ map: OpinionMap, texts: [Int64: String], _ locale: Locale) -> [String: Any] {
+        let colours = ["#1d4ed8", "#9b1c1c", "#1e6b1e", "#7a4b00", "#6b21a8"]
+        let xs = map.points.map(\.x), ys = map.points.map(\.y)
+        let (minX, maxX, minY, maxY) = (xs.min() ?? 0, xs.max() ?? 1, ys.min() ?? 0, ys.max() ?? 1)
+        func sx(_ x: Double) -> Int { Int(20 + (x - minX) / max(maxX - minX, 1e-9) * 360) }
+        func sy(_ y: Double) -> Int { Int(20 + (y - minY) / max(maxY - minY, 1e-9) * 260) }
+        return [
+            "points": map.points.filter { $0.group != nil }.map { ["x": sx($0.x), "y": sy($0.y), "colour": colours[$0.group! % colours.count]] },
+            "groups": map.groups.map { g -> [String: Any] in
+                ["name": kit.t.text("opinion_group", locale) + " " + String(UnicodeScalar(UInt8(65 + g.id))), "members": g.members,
+                 "x": sx(g.centreX), "y": sy(g.centreY), "colour": colours[g.id % colours.count],
+                 "representative": g.representative.map { ["text": texts[$0.statement] ?? "", "side": kit.label("opinion_", $0.agrees ? "agree" : "disagree", locale),
+                                                           "share": Int(($0.share * 100).rounded())] }]
+            },
+            "consensus": map.consensus.prefix(5).map { ["text": texts[$0.statement] ?? "", "score": Int(($0.score * 100).rounded())] },
+        ]
+    }
+
+    // MARK: Creating
+
+    func form(_ request: Request, _ context: AppRequestContext, values: [String: String], error: String?) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let organisers = try await queries.organisers(principal)
+        guard !organisers.isEmpty else { throw AppError.notFound }
+        let locale = context.locale
+        let now = services.now()
+        var v = values
+        if v.isEmpty {
+            // A sensible schedule: public today, vote after the default publicity, for a week.
+            func day(_ d: Double) -> String { String(date(now.addingTimeInterval(d * 86_400)).prefix(10)) }
+            v = ["publicised": day(0), "opens": day(8), "closes": day(15), "ballot": "motion", "rule": "residents_meeting", "form": "residents_meeting",
+                 "body": "adult_residents", "seats": "7", "max": "2", "secret": "on"]
+        }
+        func options(_ cases: [String], _ prefix: String, _ key: String) -> [[String: Any]] {
+            cases.map { ["value": $0, "label": kit.label(prefix, $0, locale), "selected": v[key] == $0] }
+        }
+        return kit.render("consultation-form", [
+            "form": v,
+            "organisations": organisers.map { ["id": $0.organisation.id, "name": $0.organisation.name, "selected": v["organisation"] == String($0.organisation.id)] },
+            "forms": options(ConsultationForm.allCases.map(\.rawValue), "consultation_form_", "form"),
+            "bodies": options(EligibleBody.allCases.map(\.rawValue), "consultation_body_", "body"),
+            "ballots": options(["motion", "single", "multiple", "ranked_irv", "ranked_schulze", "election"], "consultation_ballot_", "ballot"),
+            "rules": options(RuleSet.Kind.allCases.map(\.rawValue), "consultation_rule_", "rule"),
+            "matters": options(OwnersMatter.allCases.map(\.rawValue), "owners_matter_", "matter"),
+            "secretChecked": v["secret"] == "on",
+            "error": error ?? "",
+        ], request, context, status: error == nil ? .ok : .unprocessableContent)
+    }
+
+    /// A yyyy-MM-dd date as midnight in China's time zone.
+    static func day(_ s: String?) -> Date? {
+        guard let s, s.count == 10 else { return nil }
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        f.locale = Foundation.Locale(identifier: "en_US_POSIX")
+        return f.date(from: s)
+    }
+
+    func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let f = context.form
+        do {
+            guard let org = f["organisation"].flatMap(Int64.init), let form = f["form"].flatMap(ConsultationForm.init(rawValue:)),
+                  let body = f["body"].flatMap(EligibleBody.init(rawValue:)), let ruleKind = f["rule"].flatMap(RuleSet.Kind.init(rawValue:)) else {
+                throw AppError.invalid("bad_request")
+            }
+            let ballot: BallotKind? = switch f["ballot"] {
+            case "motion": .motion
+            case "single": .singleChoice
+            case "multiple": f["max"].flatMap(Int.init).map { .multipleChoice(max: $0) }
+            case "ranked_irv": .ranked(.instantRunoff)
+            case "ranked_schulze": .ranked(.schulze)
+            case "election": f["seats"].flatMap(Int.init).map { .election(seats: $0) }
+            default: nil
+            }
+            guard let ballot else { throw AppError.invalid("consultation_ballot_unknown") }
+            guard let publicised = Self.day(f["publicised"]), let opens = Self.day(f["opens"]), let closes = Self.day(f["closes"]) else {
+                throw AppError.invalid("consultation_schedule_order")
+            }
+            let rule = try ConsultationQueries.rule(kind: ruleKind, matter: f["matter"].flatMap(OwnersMatter.init(rawValue:)), participation: nil, approval: nil)
+            // Options one per line: "中文 | English".
+            let options = (f["options"] ?? "").split(whereSeparator: \.isNewline).compactMap { line -> Bilingual? in
+                let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                guard let zh = parts.first, !zh.isEmpty else { return nil }
+                return Bilingual(zh: zh, en: parts.count > 1 ? parts[1] : "")
+            }
+            let draft = ConsultationQueries.Draft(
+                organisationID: org, placeID: nil, title: Bilingual(zh: f["titleZh"] ?? "", en: f["titleEn"] ?? ""),
+                background: Bilingual(zh: f["backgroundZh"] ?? "", en: f["backgroundEn"] ?? ""), form: form, body: body, ballot: ballot, rule: rule,
+                options: options, publicisedAt: publicised, votingOpens: opens, votingCloses: closes.addingTimeInterval(86_399),
+                publicityDays: f["publicityDays"].flatMap(Int.init), secret: f["secret"] == "on")
+            let record = try await queries.create(draft, by: principal)
+            return kit.redirect("/consultations/\(record.consultation.id)", context)
+        } catch {
+            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+            return try await self.form(request, context, values: f, error: services.localizer.message(for: shown, context.locale))
+        }
+    }
+}
