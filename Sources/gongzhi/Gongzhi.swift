@@ -16,7 +16,7 @@ struct Gongzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongzhi",
         abstract: "Gongzhi (共治): a community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self, BenchConsultation.self],
         defaultSubcommand: Serve.self)
 }
 

@@ -17,25 +17,59 @@ public enum RankedCount {
     /// otherwise the last is eliminated. A tie for last eliminates the one with
     /// fewer first preferences, then the lower id, so the count is repeatable.
     public static func instantRunoff(candidates: [Int64], ballots: [[Int64]]) -> InstantRunoff {
-        var remaining = Set(candidates)
+        // Each ballot sits on the pile of its highest remaining choice. Choices
+        // are only ever removed, so when a candidate is eliminated only its
+        // pile moves, each ballot further down its own list: the whole count
+        // reads every ballot about once.
+        let n = candidates.count
+        let lookup = CandidateIndex(candidates)
+        // All ballots in one flat array of candidate indexes; ballot b is choices[start[b]..<start[b + 1]].
+        var choices: [Int32] = []
+        choices.reserveCapacity(ballots.reduce(0) { $0 + $1.count })
+        var start = [Int](repeating: 0, count: ballots.count + 1)
+        for (b, ballot) in ballots.enumerated() {
+            for c in ballot { if let i = lookup[c] { choices.append(Int32(i)) } }
+            start[b + 1] = choices.count
+        }
+        var alive = [Bool](repeating: true, count: n)
+        var position = start
+        var piles = [[Int32]](repeating: [], count: n)
+        var exhausted = 0
+        func place(_ b: Int) {
+            var i = position[b]
+            let end = start[b + 1]
+            while i < end && !alive[Int(choices[i])] { i += 1 }
+            position[b] = i
+            if i < end { piles[Int(choices[i])].append(Int32(b)) } else { exhausted += 1 }
+        }
+        for b in ballots.indices { place(b) }
+        let firstPreferences = piles.map(\.count)
+        var remaining = n
         var rounds: [Round] = []
-        let firstPreferences = Dictionary(grouping: ballots.compactMap { $0.first(where: remaining.contains) }, by: { $0 }).mapValues(\.count)
-        while !remaining.isEmpty {
-            var tallies = Dictionary(uniqueKeysWithValues: remaining.map { ($0, 0) })
-            var exhausted = 0
-            for ballot in ballots {
-                if let choice = ballot.first(where: remaining.contains) { tallies[choice, default: 0] += 1 } else { exhausted += 1 }
-            }
+        while remaining > 0 {
+            var tallies: [Int64: Int] = [:]
+            for c in 0..<n where alive[c] { tallies[candidates[c]] = piles[c].count }
             let counting = ballots.count - exhausted
-            if let (leader, votes) = tallies.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }), votes * 2 > counting || remaining.count == 1 {
-                rounds.append(Round(tallies: tallies, eliminated: nil, exhausted: exhausted))
-                return InstantRunoff(rounds: rounds, winner: leader)
+            // The leader: most votes, then the lower id.
+            var leader = -1
+            for c in 0..<n where alive[c] {
+                if leader < 0 || (piles[c].count, -candidates[c]) > (piles[leader].count, -candidates[leader]) { leader = c }
             }
-            let last = tallies.min { a, b in
-                (a.value, firstPreferences[a.key] ?? 0, -a.key) < (b.value, firstPreferences[b.key] ?? 0, -b.key)
-            }!.key
-            rounds.append(Round(tallies: tallies, eliminated: last, exhausted: exhausted))
-            remaining.remove(last)
+            if piles[leader].count * 2 > counting || remaining == 1 {
+                rounds.append(Round(tallies: tallies, eliminated: nil, exhausted: exhausted))
+                return InstantRunoff(rounds: rounds, winner: candidates[leader])
+            }
+            // The last: fewest votes, then fewer first preferences, then the higher id.
+            var last = -1
+            for c in 0..<n where alive[c] {
+                if last < 0 || (piles[c].count, firstPreferences[c], -candidates[c]) < (piles[last].count, firstPreferences[last], -candidates[last]) { last = c }
+            }
+            rounds.append(Round(tallies: tallies, eliminated: candidates[last], exhausted: exhausted))
+            alive[last] = false
+            remaining -= 1
+            let moving = piles[last]
+            piles[last] = []
+            for b in moving { place(Int(b)) }
         }
         return InstantRunoff(rounds: rounds, winner: nil)
     }
@@ -53,34 +87,61 @@ public enum RankedCount {
     /// The Schulze method (widest paths over pairwise preferences). Unranked
     /// candidates on a ballot are ranked below every ranked one, equal among themselves.
     public static func schulze(candidates: [Int64], ballots: [[Int64]]) -> Schulze {
-        var d: [Int64: [Int64: Int]] = [:]
-        for a in candidates { d[a] = Dictionary(uniqueKeysWithValues: candidates.map { ($0, 0) }) }
+        // Pairwise counts over candidate indexes in flat arrays: a dictionary
+        // per pair per ballot costs more than the count itself.
+        let n = candidates.count
+        let index = CandidateIndex(candidates)
+        var d = [Int](repeating: 0, count: n * n)
+        var position = [Int](repeating: Int.max, count: n)
         for ballot in ballots {
-            var position: [Int64: Int] = [:]
-            for (i, c) in ballot.enumerated() where position[c] == nil { position[c] = i }
-            for a in candidates {
-                for b in candidates where a != b {
-                    let pa = position[a] ?? Int.max, pb = position[b] ?? Int.max
-                    if pa < pb { d[a]![b]! += 1 }
+            for i in 0..<n { position[i] = Int.max }
+            for (rank, c) in ballot.enumerated() { if let i = index[c], position[i] == Int.max { position[i] = rank } }
+            for a in 0..<n where position[a] != Int.max {
+                let pa = position[a]
+                for b in 0..<n where pa < position[b] { d[a * n + b] += 1 }
+            }
+        }
+        var p = [Int](repeating: 0, count: n * n)
+        for a in 0..<n { for b in 0..<n where a != b { p[a * n + b] = d[a * n + b] > d[b * n + a] ? d[a * n + b] : 0 } }
+        for i in 0..<n {
+            for j in 0..<n where j != i {
+                for k in 0..<n where k != i && k != j {
+                    p[j * n + k] = max(p[j * n + k], min(p[j * n + i], p[i * n + k]))
                 }
             }
         }
-        var p: [Int64: [Int64: Int]] = [:]
-        for a in candidates {
-            p[a] = [:]
-            for b in candidates where a != b { p[a]![b] = d[a]![b]! > d[b]![a]! ? d[a]![b]! : 0 }
-        }
-        for i in candidates {
-            for j in candidates where j != i {
-                for k in candidates where k != i && k != j {
-                    p[j]![k] = max(p[j]![k]!, min(p[j]![i]!, p[i]![k]!))
-                }
-            }
+        var preferences: [Int64: [Int64: Int]] = [:], strengths: [Int64: [Int64: Int]] = [:]
+        for (a, ca) in candidates.enumerated() {
+            preferences[ca] = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, d[a * n + $0]) })
+            strengths[ca] = Dictionary(uniqueKeysWithValues: candidates.enumerated().filter { $0.offset != a }.map { ($1, p[a * n + $0]) })
         }
         // a ranks above b when p[a][b] > p[b][a]; count how many each beats.
-        let beats = Dictionary(uniqueKeysWithValues: candidates.map { a in (a, candidates.filter { b in b != a && p[a]![b]! > p[b]![a]! }.count) })
-        let ranking = Dictionary(grouping: candidates, by: { beats[$0]! }).sorted { $0.key > $1.key }.map { $0.value.sorted() }
-        return Schulze(preferences: d, strengths: p, ranking: ranking)
+        let beats = (0..<n).map { a in (0..<n).filter { b in b != a && p[a * n + b] > p[b * n + a] }.count }
+        let ranking = Dictionary(grouping: 0..<n, by: { beats[$0] }).sorted { $0.key > $1.key }.map { $0.value.map { candidates[$0] }.sorted() }
+        return Schulze(preferences: preferences, strengths: strengths, ranking: ranking)
+    }
+}
+
+/// Candidate id → position in the candidate list: a table when the ids are
+/// small (they are option numbers), a dictionary otherwise.
+struct CandidateIndex {
+    private var table: [Int] = []
+    private var dictionary: [Int64: Int] = [:]
+
+    init(_ candidates: [Int64]) {
+        if let top = candidates.max(), top < 4096, (candidates.min() ?? 0) >= 0 {
+            table = [Int](repeating: -1, count: Int(top) + 1)
+            for (i, c) in candidates.enumerated() where table[Int(c)] < 0 { table[Int(c)] = i }
+        } else {
+            for (i, c) in candidates.enumerated() where dictionary[c] == nil { dictionary[c] = i }
+        }
+    }
+
+    subscript(_ id: Int64) -> Int? {
+        if table.isEmpty { return dictionary[id] }
+        guard id >= 0, id < table.count else { return nil }
+        let i = table[Int(id)]
+        return i < 0 ? nil : i
     }
 }
 
