@@ -3,8 +3,11 @@
 Run by Tests/e2e/run.sh, which starts a server on a fresh demo database and
 passes its address in GONGZHI_E2E_URL.
 """
+import datetime
+import json
 import os
 import tempfile
+import urllib.request
 import time
 import unittest
 
@@ -16,6 +19,15 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 BASE = os.environ.get("GONGZHI_E2E_URL", "http://127.0.0.1:18080")
 PASSWORD = "gongzhi-demo"
+
+
+def api(path, method="GET", token=None, body=None):
+    request = urllib.request.Request(BASE + "/api/v1" + path, method=method, data=json.dumps(body).encode() if body is not None else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    with urllib.request.urlopen(request) as response:
+        return json.loads(response.read() or b"{}")
 
 
 def make_driver(width=1200, height=900):
@@ -138,6 +150,43 @@ class PageTests(unittest.TestCase):
         self.assertIn("138****5678", body)
         self.assertNotIn("13812345678", body)
 
+    def test_owner_votes_in_chinese_and_sees_the_result_with_its_arithmetic(self):
+        # The owners' committee records a vote whose notice went up on the board
+        # sixteen days ago; voting is open now and closes in under a minute.
+        token = api("/tokens", "POST", body={"username": "owners", "password": PASSWORD, "name": "e2e"})["token"]
+        org = next(o["id"] for o in api("/organisations", token=token)["items"] if o["kind"] == "owners_committee")
+        now = datetime.datetime.now(datetime.timezone.utc)
+        iso = lambda d: d.strftime("%Y-%m-%dT%H:%M:%SZ")
+        created = api("/consultations", "POST", token, {
+            "organisationId": org, "title": {"zh": "增设非机动车停车棚", "en": "Add a bicycle shelter"}, "form": "owners_assembly",
+            "body": "owners", "ballot": "motion", "rule": {"kind": "owners_joint", "matter": "change_common_use"},
+            "publicisedAt": iso(now - datetime.timedelta(days=16)), "votingOpens": iso(now - datetime.timedelta(minutes=1)),
+            "votingCloses": iso(now + datetime.timedelta(seconds=40))})
+        d = self.driver
+        self.sign_in("owner")
+        d.get(BASE + "/consultations")
+        d.find_element(By.LINK_TEXT, "增设非机动车停车棚").click()
+        self.assertIn("表决", d.find_element(By.ID, "stage").text)
+        d.find_element(By.CSS_SELECTOR, "input[name=position][value=approve]").click()
+        d.find_element(By.ID, "cast-ballot").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "vote-recorded")))
+        self.assertIn("投票已记录", d.find_element(By.ID, "vote-recorded").text)
+        self.assertIn("同意", d.find_element(By.ID, "receipt-found").text)
+        # After the close the page shows the count and every threshold it checked.
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            d.get(BASE + f"/consultations/{created['id']}")
+            if d.find_elements(By.ID, "result-checks"):
+                break
+            time.sleep(2)
+        checks = d.find_element(By.ID, "result-checks").text
+        self.assertIn("参与表决的专有部分面积", checks)
+        self.assertIn("参与表决的业主人数", checks)
+        self.assertIn("不少于2/3", checks)
+        self.assertIn("不少于3/4", checks)
+        self.assertEqual(d.find_element(By.ID, "result-participating").text.split(" ")[0], "1")
+        self.assertIn("未通过", d.find_element(By.ID, "result-verdict").text)
+
     def test_keyboard_reaches_skip_link_first(self):
         d = self.driver
         d.get(BASE + "/signin")
@@ -154,7 +203,7 @@ class PhoneTests(unittest.TestCase):
             d.find_element(By.ID, "password").send_keys(PASSWORD)
             d.find_element(By.ID, "signin-submit").click()
             WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signout")))
-            for path in ("/", "/household"):
+            for path in ("/", "/household", "/consultations", "/consultations/1", "/consultations/3"):
                 d.get(BASE + path)
                 overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
                 self.assertLessEqual(overflow, 0, path)
