@@ -139,9 +139,12 @@ public struct ConsultationStore: Sendable {
 
     /// The size of the eligible body, and its exclusive area for owners.
     public func eligible(_ record: Record, now: Date) async throws -> (count: Int64, area: Area) {
-        let path = record.placePath
-        return try await database.read { db in
-            switch record.consultation.body {
+        try await eligible(record.consultation.body, under: record.placePath, now: now)
+    }
+
+    public func eligible(_ body: EligibleBody, under path: String, now: Date) async throws -> (count: Int64, area: Area) {
+        try await database.read { db in
+            switch body {
             case .owners:
                 let units = try await units(under: path, in: db)
                 return (OwnersDecision.headcount(units), OwnersDecision.area(units))
@@ -176,8 +179,12 @@ public struct ConsultationStore: Sendable {
     }
 
     public func voters(personID: Int64, _ record: Record, now: Date, in db: any SQLDatabase) async throws -> [Voter] {
-        let scope = subtreeCondition("p.path", paths: [record.placePath])
-        switch record.consultation.body {
+        try await voters(personID: personID, body: record.consultation.body, under: record.placePath, now: now, in: db)
+    }
+
+    public func voters(personID: Int64, body: EligibleBody, under path: String, now: Date, in db: any SQLDatabase) async throws -> [Voter] {
+        let scope = subtreeCondition("p.path", paths: [path])
+        switch body {
         case .adultResidents:
             let row = try await db.raw("""
                 SELECT pe.id FROM household_members m JOIN places p ON p.id = m.household_id JOIN people pe ON pe.id = m.person_id
@@ -190,10 +197,10 @@ public struct ConsultationStore: Sendable {
                 WHERE \(scope) AND m.person_id = \(bind: personID) AND m.is_representative = 1 ORDER BY m.household_id
                 """).all().map { Voter(key: "h:\(try $0.int64("household_id"))", personIDs: [personID], area: .zero) }
         case .owners:
-            let units = try await units(under: record.placePath, in: db).filter { $0.owner == .person(personID) }
+            let units = try await units(under: path, in: db).filter { $0.owner == .person(personID) }
             return units.isEmpty ? [] : [Voter(key: Self.key(.person(personID)), personIDs: [personID], area: OwnersDecision.area(units))]
         case .committeeMembers:
-            return try await committeeMembers(record.placePath, in: db).contains(personID) ? [Voter(key: "p:\(personID)", personIDs: [personID], area: .zero)] : []
+            return try await committeeMembers(path, in: db).contains(personID) ? [Voter(key: "p:\(personID)", personIDs: [personID], area: .zero)] : []
         }
     }
 

@@ -224,3 +224,20 @@ struct ConsultationTests {
         #expect(map.points.count == 2 && map.points.allSatisfy { $0.group == nil })
     }
 }
+
+@Suite("Agenda: proposals backed by enough people are convened")
+struct AgendaTests {
+    @Test("Organic Law art. 10: one fifth of adults OR of households; owners: 20 % of owners AND of area")
+    func thresholds() {
+        // 100 adults, 40 households: 20 adults is exactly one fifth (以上 includes it); 19 is not.
+        #expect(AgendaRules.convenes(AgendaRules.residentsMeeting(adults: 20, of: 100, households: 0, of: 40), owners: false))
+        #expect(!AgendaRules.convenes(AgendaRules.residentsMeeting(adults: 19, of: 100, households: 7, of: 40), owners: false))
+        // 8 of 40 households suffices alone.
+        #expect(AgendaRules.convenes(AgendaRules.residentsMeeting(adults: 10, of: 100, households: 8, of: 40), owners: false))
+        let m2 = { (n: Int64) in Area(squareCentimetres: n * 10_000) }
+        // 20 of 100 owners but 19 % of the area: not enough; both at 20 %: convened.
+        #expect(!AgendaRules.convenes(AgendaRules.ownersMeeting(owners: 20, of: 100, area: m2(1_900), of: m2(10_000)), owners: true))
+        #expect(!AgendaRules.convenes(AgendaRules.ownersMeeting(owners: 19, of: 100, area: m2(3_000), of: m2(10_000)), owners: true))
+        #expect(AgendaRules.convenes(AgendaRules.ownersMeeting(owners: 20, of: 100, area: m2(2_000), of: m2(10_000)), owners: true))
+    }
+}

@@ -233,3 +233,56 @@ struct ConsultationAPITests {
         }
     }
 }
+
+@Suite("API: proposals put on the agenda by their backing")
+struct ProposalAPITests {
+    func code(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
+
+    @Test("one fifth of the adult residents puts a residents' meeting on the agenda (Organic Law art. 10)", arguments: TestEngine.available)
+    func agenda(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let resident = try await app.token("resident")
+            let (status, created) = try await app.api("/api/v1/proposals", method: .post, token: resident,
+                                                      json: #"{"meeting":"residents_meeting","title":"小区增设无障碍坡道","background":"3号楼入口台阶过高。"}"#)
+            #expect(status == .created)
+            let id = try #require(created["id"] as? Int)
+            let checks = try #require(created["checks"] as? [[String: Any]])
+            #expect(checks.map { $0["name"] as? String } == ["backing_adults", "backing_households"] && checks[0]["part"] as? Int == 1)
+            // The proposer is a household representative: the household backs too.
+            #expect(checks[1]["part"] as? Int == 1 && created["onAgenda"] as? Bool == false)
+
+            let owner = try await app.token("owner")
+            let (backed, after) = try await app.api("/api/v1/proposals/\(id)/backing", method: .post, token: owner)
+            #expect(backed == .ok && ((after["checks"] as? [[String: Any]])?.first?["part"] as? Int) == 2)
+            let (twice, twiceBody) = try await app.api("/api/v1/proposals/\(id)/backing", method: .post, token: owner)
+            #expect(twice == .conflict && code(twiceBody) == "proposal_already_backed")
+            let (staff, _) = try await app.api("/api/v1/proposals/\(id)/backing", method: .post, token: try await app.token("committee"))
+            #expect(staff == .forbidden)
+            let (blank, _) = try await app.api("/api/v1/proposals", method: .post, token: resident, json: #"{"meeting":"residents_meeting","title":"  "}"#)
+            #expect(blank == .unprocessableContent)
+
+            // Other adults back it until one short of one fifth; the next backing tips it.
+            let store = app.services.consultations
+            let proposal = try #require(try await store.proposal(id: Int64(id)))
+            let adults = try await store.eligible(.adultResidents, under: proposal.placePath, now: app.clock.now).count
+            let needed = Int((adults + 4) / 5)
+            let representative = try await app.token("representative")
+            let (_, me) = try await app.api("/api/v1/me", token: representative)
+            let representativePerson = try #require((me["person"] as? [String: Any])?["id"] as? Int)
+            let now = app.clock.now
+            try await app.services.database.transaction { db in
+                let people = try await db.raw("SELECT DISTINCT person_id FROM household_members ORDER BY person_id").all().map { try $0.decode(column: "person_id", as: Int64.self) }
+                var count = try await store.backing(proposalID: Int64(id), in: db).backers
+                for person in people where count < needed - 1 && person != Int64(representativePerson) {
+                    guard let voter = try await store.voters(personID: person, body: .adultResidents, under: proposal.placePath, now: now, in: db).first else { continue }
+                    if try await store.back(proposalID: Int64(id), voter: voter, personID: person, householdID: nil, now: now, in: db) { count += 1 }
+                }
+            }
+            let (_, before) = try await app.api("/api/v1/proposals/\(id)", token: nil)
+            #expect(before["onAgenda"] as? Bool == false)
+            let (_, tipped) = try await app.api("/api/v1/proposals/\(id)/backing", method: .post, token: representative)
+            #expect(tipped["onAgenda"] as? Bool == true && tipped["agendaAt"] != nil)
+            #expect(((tipped["checks"] as? [[String: Any]])?.first?["part"] as? Int) == needed)
+        }
+    }
+}

@@ -297,34 +297,34 @@ public enum ConsultationRules {
 
 /// 议题提议: residents propose a topic; enough backing puts it on the agenda.
 public enum AgendaRules {
-    /// Organic Law art. 10: a residents' meeting must be convened when one fifth
-    /// or more of the adult residents, or one fifth or more of the households, propose it.
+    /// Organic Law of Urban Residents' Committees art. 10: a residents' meeting
+    /// must be convened when one fifth or more of the residents aged 18 or
+    /// over, or one fifth or more of the households, propose it.
     public static let residentsShare = Threshold(1, 5, strict: false)
-    /// 业主大会议事规则 / 业主大会和业主委员会指导规则 art. 21: an extraordinary owners'
-    /// meeting when owners holding 20 % of the area and 20 % of the owners propose it.
+    /// 业主大会议事规则 (指导规则 art. 21): an extraordinary owners' meeting when
+    /// owners holding 20 % or more of the exclusive area and 20 % or more of the
+    /// owners propose it.
     public static let ownersShare = Threshold(1, 5, strict: false)
 
-    public struct Backing: Sendable, Equatable {
-        public var backers: Int64
-        public var eligible: Int64
-        /// Owners' area behind the proposal, for owners' topics.
-        public var area: Area?
-        public var eligibleArea: Area?
-        public init(backers: Int64, eligible: Int64, area: Area? = nil, eligibleArea: Area? = nil) {
-            self.backers = backers
-            self.eligible = eligible
-            self.area = area
-            self.eligibleArea = eligibleArea
-        }
+    /// The checks a residents' proposal is held to; either one convenes the meeting.
+    public static func residentsMeeting(adults: Int64, of eligibleAdults: Int64, households: Int64, of eligibleHouseholds: Int64) -> [ThresholdCheck] {
+        [
+            ThresholdCheck(name: "backing_adults", part: adults, whole: eligibleAdults, threshold: residentsShare, met: residentsShare.isMet(adults, of: eligibleAdults)),
+            ThresholdCheck(name: "backing_households", part: households, whole: eligibleHouseholds, threshold: residentsShare,
+                           met: residentsShare.isMet(households, of: eligibleHouseholds)),
+        ]
     }
 
-    /// Whether the backing convenes a meeting: by headcount for residents (or
-    /// households); by headcount and area for owners.
-    public static func convenes(_ b: Backing, owners: Bool) -> Bool {
-        if owners {
-            guard let area = b.area, let total = b.eligibleArea else { return false }
-            return ownersShare.isMet(b.backers, of: b.eligible) && ownersShare.isMet(area.squareCentimetres, of: total.squareCentimetres)
-        }
-        return residentsShare.isMet(b.backers, of: b.eligible)
+    /// The checks an owners' proposal is held to; both must be met.
+    public static func ownersMeeting(owners: Int64, of eligibleOwners: Int64, area: Area, of eligibleArea: Area) -> [ThresholdCheck] {
+        [
+            ThresholdCheck(name: "backing_owners", part: owners, whole: eligibleOwners, threshold: ownersShare, met: ownersShare.isMet(owners, of: eligibleOwners)),
+            ThresholdCheck(name: "backing_area", part: area.squareCentimetres, whole: eligibleArea.squareCentimetres, threshold: ownersShare,
+                           met: ownersShare.isMet(area.squareCentimetres, of: eligibleArea.squareCentimetres)),
+        ]
+    }
+
+    public static func convenes(_ checks: [ThresholdCheck], owners: Bool) -> Bool {
+        owners ? checks.allSatisfy(\.met) : checks.contains(where: \.met)
     }
 }

@@ -11,6 +11,10 @@ public enum ConsultationReport {
         "approving_owners": ("同意的业主人数（占参与表决人数）", "approving owners (of the owners taking part)"),
         "quorum": ("参加人数", "attendance"),
         "approval": ("同意票数（占参加人数）", "approving votes (of those taking part)"),
+        "backing_adults": ("联名的十八周岁以上居民", "adult residents backing it"),
+        "backing_households": ("联名的户（户代表）", "households backing it (by their representative)"),
+        "backing_owners": ("联名的业主人数", "owners backing it"),
+        "backing_area": ("联名业主的专有部分面积", "exclusive area of the owners backing it"),
     ]
 
     public static func checkLabel(_ name: String) -> (zh: String, en: String) { checkNames[name] ?? (name, name) }

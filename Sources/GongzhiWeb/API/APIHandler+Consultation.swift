@@ -218,3 +218,42 @@ extension Components.Schemas.Consultation {
             votersCount: record.votersCount, resultDisclosureId: record.resultDisclosureID)
     }
 }
+
+extension APIHandler {
+    func listProposals(_ input: Operations.ListProposals.Input) async throws -> Operations.ListProposals.Output {
+        let limit = input.query.limit ?? 50
+        guard (1...200).contains(limit) else { throw AppError.invalid("invalid_paging") }
+        var items: [Components.Schemas.Proposal] = []
+        for p in try await consultations.proposals(placeID: input.query.place, limit: limit) {
+            items.append(.init(try await consultations.proposal(p.id)))
+        }
+        return .ok(.init(body: .json(.init(items: items))))
+    }
+
+    func createProposal(_ input: Operations.CreateProposal.Input) async throws -> Operations.CreateProposal.Output {
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let state = try await consultations.propose(meeting: ConsultationForm(rawValue: body.meeting.rawValue)!, title: body.title,
+                                                    background: body.background ?? "", by: principal)
+        return .created(.init(body: .json(.init(state))))
+    }
+
+    func getProposal(_ input: Operations.GetProposal.Input) async throws -> Operations.GetProposal.Output {
+        .ok(.init(body: .json(.init(try await consultations.proposal(input.path.proposalId)))))
+    }
+
+    func backProposal(_ input: Operations.BackProposal.Input) async throws -> Operations.BackProposal.Output {
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        return .ok(.init(body: .json(.init(try await consultations.back(input.path.proposalId, by: principal)))))
+    }
+}
+
+extension Components.Schemas.Proposal {
+    init(_ state: ConsultationQueries.ProposalState) {
+        let p = state.proposal
+        self.init(
+            id: p.id, organisationId: p.organisationID, placeId: p.placeID, meeting: .init(rawValue: p.meeting.rawValue)!, title: p.title,
+            background: p.background, createdAt: p.createdAt, onAgenda: state.convened, agendaAt: p.agendaAt,
+            checks: state.checks.map { .init(name: .init(rawValue: $0.name)!, part: $0.part, whole: $0.whole, threshold: $0.threshold.code, met: $0.met) })
+    }
+}

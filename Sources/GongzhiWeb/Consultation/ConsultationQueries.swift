@@ -338,3 +338,109 @@ struct ConsultationQueries {
         return s.count == 10 && f.date(from: s) != nil
     }
 }
+
+// MARK: Proposals (议题提议)
+
+extension ConsultationQueries {
+    struct ProposalState {
+        var proposal: ConsultationStore.Proposal
+        var checks: [ThresholdCheck]
+        var convened: Bool
+    }
+
+    /// The body that backs a proposal: adults for a residents' meeting, owners for an owners' assembly.
+    static func backingBody(_ meeting: ConsultationForm) -> EligibleBody { meeting == .ownersAssembly ? .owners : .adultResidents }
+
+    /// Where the proposal's meeting would be held: the community the caller lives in, and the body that must convene it.
+    func proposalHome(_ principal: Principal, meeting: ConsultationForm) async throws -> (community: Place, organisation: OrganisationStore.Entry) {
+        let kind: OrganisationKind = meeting == .ownersAssembly ? .ownersCommittee : .residentsCommittee
+        let homes = try await services.places.households(ofPerson: principal.personID)
+        let organisations = try await services.organisations.all()
+        for (household, _, _) in homes {
+            guard let org = organisations.first(where: { $0.organisation.kind == kind && household.path.hasPrefix($0.servedPath) }),
+                  let community = try await services.places.place(id: org.organisation.placeID) else { continue }
+            return (community, org)
+        }
+        throw AppError.forbidden
+    }
+
+    func propose(meeting: ConsultationForm, title: String, background: String, by principal: Principal) async throws -> ProposalState {
+        guard meeting == .residentsMeeting || meeting == .ownersAssembly else { throw AppError.invalid("proposal_meeting") }
+        let t = title.trimmingCharacters(in: .whitespacesAndNewlines), b = background.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !t.isEmpty, t.count <= 200, b.count <= 5000 else { throw AppError.invalid("proposal_title_required") }
+        let (community, organisation) = try await proposalHome(principal, meeting: meeting)
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let id = try await services.database.transaction { db -> Int64 in
+            // Only someone who could back it may propose it; proposing is the first backing.
+            guard !(try await store.voters(personID: principal.personID, body: Self.backingBody(meeting), under: community.path, now: now, in: db)).isEmpty else {
+                throw BallotError.notEligible
+            }
+            let id = try await store.createProposal(organisationID: organisation.organisation.id, placeID: community.id, placePath: community.path, meeting: meeting,
+                                                    title: t, background: b, proposerPersonID: principal.personID, now: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "proposal", objectID: String(id), detail: meeting.rawValue,
+                                   remoteAddress: remote, at: now, in: db)
+            return id
+        }
+        return try await back(id, by: principal)
+    }
+
+    func proposal(_ id: Int64) async throws -> ProposalState {
+        guard let proposal = try await store.proposal(id: id) else { throw AppError.notFound }
+        let backing = try await store.backing(proposalID: id)
+        let checks = Self.checks(proposal.meeting, backing, try await totals(proposal))
+        return ProposalState(proposal: proposal, checks: checks, convened: proposal.agendaAt != nil)
+    }
+
+    /// The size of the body a proposal is measured against: adults and
+    /// households for a residents' meeting, owners and their area for an owners' assembly.
+    func totals(_ p: ConsultationStore.Proposal) async throws -> (count: Int64, area: Area, households: Int64) {
+        let now = services.now()
+        if p.meeting == .ownersAssembly {
+            let owners = try await store.eligible(.owners, under: p.placePath, now: now)
+            return (owners.count, owners.area, 0)
+        }
+        let adults = try await store.eligible(.adultResidents, under: p.placePath, now: now)
+        return (adults.count, .zero, try await store.eligible(.householdRepresentatives, under: p.placePath, now: now).count)
+    }
+
+    static func checks(_ meeting: ConsultationForm, _ b: ConsultationStore.ProposalBacking, _ t: (count: Int64, area: Area, households: Int64)) -> [ThresholdCheck] {
+        meeting == .ownersAssembly
+            ? AgendaRules.ownersMeeting(owners: b.backers, of: t.count, area: b.area, of: t.area)
+            : AgendaRules.residentsMeeting(adults: b.backers, of: t.count, households: b.households, of: t.households)
+    }
+
+    /// Backs a proposal; the backing that reaches the law's share puts it on
+    /// the agenda in the same transaction.
+    func back(_ id: Int64, by principal: Principal) async throws -> ProposalState {
+        guard let proposal = try await store.proposal(id: id) else { throw AppError.notFound }
+        let now = services.now()
+        let body = Self.backingBody(proposal.meeting)
+        let totals = try await totals(proposal)
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        try await services.database.transaction { db in
+            guard let voter = try await store.voters(personID: principal.personID, body: body, under: proposal.placePath, now: now, in: db).first else {
+                throw BallotError.notEligible
+            }
+            let household = try await store.representedHousehold(personID: principal.personID, under: proposal.placePath, in: db)
+            guard try await store.back(proposalID: id, voter: voter, personID: principal.personID, householdID: household, now: now, in: db) else {
+                throw AppError.conflict("proposal_already_backed")
+            }
+            let checks = Self.checks(proposal.meeting, try await store.backing(proposalID: id, in: db), totals)
+            if proposal.agendaAt == nil && AgendaRules.convenes(checks, owners: proposal.meeting == .ownersAssembly) {
+                try await store.putOnAgenda(proposalID: id, at: now, in: db)
+                try await audit.append(accountID: principal.accountID, action: .update, objectType: "proposal", objectID: String(id), detail: "on the agenda",
+                                       remoteAddress: remote, at: now, in: db)
+            }
+        }
+        return try await self.proposal(id)
+    }
+
+    func proposals(placeID: Int64?, limit: Int) async throws -> [ConsultationStore.Proposal] {
+        if let placeID {
+            guard let place = try await services.places.place(id: placeID), place.kind <= .community else { throw AppError.notFound }
+            return try await store.proposals(under: [place.path], limit: limit)
+        }
+        return try await store.proposals(under: ["/"], limit: limit)
+    }
+}

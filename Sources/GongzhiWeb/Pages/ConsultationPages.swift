@@ -17,6 +17,30 @@ struct ConsultationPages {
         router.get("/consultations/new") { request, context in try await form(request, context, values: [:], error: nil) }
         router.post("/consultations/new") { request, context in try await create(request, context) }
         router.get("/consultations/:id") { request, context in try await detail(request, context) }
+        router.get("/proposals/:id") { request, context in try await proposal(request, context) }
+        router.post("/proposals") { request, context in
+            let principal = try kit.principal(request, context)
+            let f = context.form
+            do {
+                let state = try await queries.propose(meeting: f["meeting"].flatMap(ConsultationForm.init(rawValue:)) ?? .online, title: f["title"] ?? "",
+                                                      background: f["background"] ?? "", by: principal)
+                return kit.redirect("/proposals/\(state.proposal.id)", context)
+            } catch {
+                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+                return try await list(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            }
+        }
+        router.post("/proposals/:id/back") { request, context in
+            let principal = try kit.principal(request, context)
+            let id = try kit.id(context)
+            do {
+                _ = try await queries.back(id, by: principal)
+                return kit.redirect("/proposals/\(id)", context)
+            } catch {
+                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+                return try await proposal(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            }
+        }
         router.post("/consultations/:id/vote") { request, context in
             try await act(request, context) { principal, id, f in
                 let receipt = try await queries.cast(id, choice: try Self.choice(f, queries.get(id).consultation), voterKey: f["voter"].flatMap { $0.isEmpty ? nil : $0 }, by: principal)
@@ -144,11 +168,45 @@ struct ConsultationPages {
                 "opens": date(c.schedule.votingOpens), "closes": date(c.schedule.votingCloses)]
     }
 
-    func list(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func list(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
         let records = try await queries.list(placeID: placeID, limit: 100)
         let canCreate = context.principal?.has(.runConsultations) ?? false
-        return kit.render("consultations", ["items": records.map { summary($0, context.locale) }, "canCreate": canCreate], request, context)
+        let proposals = try await queries.proposals(placeID: placeID, limit: 50).map { p -> [String: Any] in
+            ["id": p.id, "title": p.title, "meeting": kit.label("consultation_form_", p.meeting.rawValue, context.locale), "date": date(p.createdAt),
+             "onAgenda": p.agendaAt != nil]
+        }
+        return kit.render("consultations", [
+            "items": records.map { summary($0, context.locale) }, "canCreate": canCreate, "proposals": proposals,
+            "canPropose": context.principal?.has(.viewHousehold) ?? false, "error": error ?? "",
+        ], request, context, status: status)
+    }
+
+    func proposal(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let locale = context.locale
+        let state = try await queries.proposal(try kit.id(context))
+        let p = state.proposal
+        var backed = false, organiser = false
+        if let principal = context.principal {
+            backed = try await services.consultations.hasBacked(proposalID: p.id, personID: principal.personID)
+            organiser = try await queries.organisers(principal).contains { $0.organisation.id == p.organisationID }
+        }
+        return kit.render("proposal", [
+            "id": p.id, "title": p.title, "background": p.background, "meeting": kit.label("consultation_form_", p.meeting.rawValue, locale),
+            "date": date(p.createdAt), "onAgenda": state.convened, "agendaDate": p.agendaAt.map(date) ?? "",
+            "rule": kit.t.text(p.meeting == .ownersAssembly ? "proposal_rule_owners" : "proposal_rule_residents", locale),
+            "checks": state.checks.map { ch -> [String: Any] in
+                let label = ConsultationReport.checkLabel(ch.name)
+                let isArea = ch.name.hasSuffix("_area")
+                return ["label": locale == .en ? label.en : label.zh,
+                        "part": isArea ? Area(squareCentimetres: ch.part).description + " m²" : String(ch.part),
+                        "whole": isArea ? Area(squareCentimetres: ch.whole).description + " m²" : String(ch.whole),
+                        "threshold": threshold(ch.threshold, locale), "met": ch.met,
+                        "percent": ch.whole > 0 ? min(100, Int(ch.part * 100 / ch.whole)) : 0]
+            },
+            "canBack": context.principal != nil && !backed, "backed": backed, "signedIn": context.principal != nil,
+            "organiser": organiser && state.convened, "error": error ?? "",
+        ], request, context, status: status)
     }
 
     func threshold(_ t: Threshold, _ locale: Locale) -> String {
@@ -370,11 +428,18 @@ struct ConsultationPages {
         let locale = context.locale
         let now = services.now()
         var v = values
-        if v.isEmpty {
+        if v.isEmpty, let from = request.uri.queryParameters.get("proposal").flatMap(Int64.init),
+           let p = try await services.consultations.proposal(id: from), organisers.contains(where: { $0.organisation.id == p.organisationID }) {
+            // A convened proposal becomes the consultation's topic.
+            v = ["titleZh": p.title, "backgroundZh": p.background, "organisation": String(p.organisationID), "form": p.meeting.rawValue,
+                 "body": p.meeting == .ownersAssembly ? "owners" : "adult_residents", "rule": p.meeting == .ownersAssembly ? "owners_joint" : "residents_meeting"]
+        }
+        if v["publicised"] == nil {
             // A sensible schedule: public today, vote after the default publicity, for a week.
             func day(_ d: Double) -> String { String(date(now.addingTimeInterval(d * 86_400)).prefix(10)) }
-            v = ["publicised": day(0), "opens": day(8), "closes": day(15), "ballot": "motion", "rule": "residents_meeting", "form": "residents_meeting",
-                 "body": "adult_residents", "seats": "7", "max": "2", "secret": "on"]
+            let defaults = ["publicised": day(0), "opens": day(v["form"] == "owners_assembly" ? 16 : 8), "closes": day(v["form"] == "owners_assembly" ? 23 : 15),
+                            "ballot": "motion", "rule": "residents_meeting", "form": "residents_meeting", "body": "adult_residents", "seats": "7", "max": "2", "secret": "on"]
+            v.merge(defaults) { current, _ in current }
         }
         func options(_ cases: [String], _ prefix: String, _ key: String) -> [[String: Any]] {
             cases.map { ["value": $0, "label": kit.label(prefix, $0, locale), "selected": v[key] == $0] }

@@ -34,6 +34,7 @@ struct HomePage {
             if principal.has(.browsePlaces) { card("places", "/places") }
             if principal.has(.viewDirectory) { card("directory", "/directory") }
             if principal.has(.publishDisclosures) { card("disclosures", "/disclosures") }
+            card(principal.has(.runConsultations) ? "consultations_run" : "consultations", "/consultations")
             if principal.has(.viewAudit) { card("audit", "/audit") }
             card("tokens", "/tokens")
             card("docs", "/docs")
