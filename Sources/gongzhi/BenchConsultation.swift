@@ -17,13 +17,6 @@ struct BenchConsultation: AsyncParsableCommand {
     @Option var groups = 3
     @Option var out = ".build/bench-consultation"
 
-    func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
-
     func run() async throws {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         var rng = SplitMix64(seed: 278)

@@ -5,6 +5,14 @@ import GongzhiCore
 import GongzhiStore
 import Logging
 
+/// Wall-clock seconds a piece of work takes, for the bench commands.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let d = ContinuousClock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+}
+
 /// Measures the transparency log for `bench/transparency.sh`: in-memory
 /// appends and proofs, durable appends on SQLite, and SHA-256 as the ceiling.
 struct BenchLog: AsyncParsableCommand {
@@ -13,13 +21,6 @@ struct BenchLog: AsyncParsableCommand {
     @Option var proofs = 10_000
     @Option var durable = 200_000
     @Option var batch = 5_000
-
-    func seconds(_ body: () throws -> Void) rethrows -> Double {
-        let start = ContinuousClock.now
-        try body()
-        let d = ContinuousClock.now - start
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
-    }
 
     func run() async throws {
         // SHA-256 over 32-byte messages: no Merkle tree can append faster than this.

@@ -152,14 +152,8 @@ struct ConsultationPages {
 
     // MARK: Reading
 
-    func date(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        return f.string(from: d)
-    }
-
-    func text(_ b: Bilingual, _ locale: Locale) -> String { locale == .en && !b.en.isEmpty ? b.en : b.zh }
+    func date(_ d: Date) -> String { kit.date(d) }
+    func text(_ b: Bilingual, _ locale: Locale) -> String { kit.text(b, locale) }
 
     func summary(_ r: ConsultationStore.Record, _ locale: Locale) -> [String: Any] {
         let c = r.consultation

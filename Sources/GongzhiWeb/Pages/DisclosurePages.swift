@@ -19,14 +19,8 @@ struct DisclosurePages {
         router.get("/attachments/:sha256") { request, context in try await attachment(request, context) }
     }
 
-    func date(_ d: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm"
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        return f.string(from: d)
-    }
-
-    func text(_ b: Bilingual, _ locale: Locale) -> String { locale == .en && !b.en.isEmpty ? b.en : b.zh }
+    func date(_ d: Date) -> String { kit.date(d) }
+    func text(_ b: Bilingual, _ locale: Locale) -> String { kit.text(b, locale) }
 
     func summary(_ e: TransparencyStore.Entry, _ locale: Locale, orgNames: [Int64: String]) -> [String: Any] {
         let d = e.disclosure

@@ -31,6 +31,17 @@ struct PageKit {
 
     func label(_ prefix: String, _ raw: String, _ locale: Locale) -> String { t.text(prefix + raw, locale) }
 
+    /// A time as residents read it: minutes, in China's time zone.
+    func date(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
+        return f.string(from: d)
+    }
+
+    /// The English text when the reader asked for English and there is one; the Chinese otherwise.
+    func text(_ b: Bilingual, _ locale: Locale) -> String { locale == .en && !b.en.isEmpty ? b.en : b.zh }
+
     func placeDict(_ place: Place, _ locale: Locale) -> [String: Any] {
         ["id": place.id, "name": place.name, "kind": label("place_kind_", place.kind.rawValue, locale),
          "href": place.kind == .household ? "/households/\(place.id)" : "/places/\(place.id)"]
