@@ -1,0 +1,163 @@
+import Foundation
+import GongzhiCore
+import Testing
+
+@Suite("Appeals: lists, routing, lifecycle, working days, whistles, three rates")
+struct AppealsTests {
+    // A street /1/2/ with community /1/2/3/ and building /1/2/3/9/; a department serves the district /1/.
+    let organisations = [
+        ServingOrganisation(id: 10, kind: .residentsCommittee, domain: nil, servedPath: "/1/2/3/", coveredPaths: []),
+        ServingOrganisation(id: 11, kind: .propertyCompany, domain: nil, servedPath: "/1/2/3/", coveredPaths: ["/1/2/3/9/"]),
+        ServingOrganisation(id: 12, kind: .streetOffice, domain: nil, servedPath: "/1/2/", coveredPaths: []),
+        ServingOrganisation(id: 20, kind: .department, domain: .urbanManagement, servedPath: "/1/", coveredPaths: []),
+        ServingOrganisation(id: 21, kind: .department, domain: .housing, servedPath: "/1/", coveredPaths: []),
+        ServingOrganisation(id: 22, kind: .department, domain: .publicSecurity, servedPath: "/1/", coveredPaths: []),
+    ]
+
+    let lists = [
+        ResponsibilityEntry(category: "elevator_failure", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [],
+                            respondHours: 2, resolveWorkingDays: 3, basis: "物业服务合同；特种设备安全法第四十二条"),
+        ResponsibilityEntry(category: "pipe_leak_common", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [.kind(.department, .housing)],
+                            respondHours: 24, resolveWorkingDays: 7, basis: "物业服务合同"),
+        ResponsibilityEntry(category: "illegal_construction", placePath: "/", lead: .kind(.department, .urbanManagement), coHandlers: [.kind(.streetOffice, nil)],
+                            respondHours: 24, resolveWorkingDays: 15, basis: "城乡规划法第六十四条"),
+        ResponsibilityEntry(category: "night_noise", placePath: "/", lead: .kind(.department, .publicSecurity), coHandlers: [],
+                            respondHours: 1, resolveWorkingDays: 1, basis: "治安管理处罚法"),
+        // A badly written local entry that would put a negative-list matter on the committee.
+        ResponsibilityEntry(category: "night_noise", placePath: "/1/2/3/", lead: .kind(.residentsCommittee, nil), coHandlers: [],
+                            respondHours: 1, resolveWorkingDays: 1, basis: "旧清单"),
+    ]
+    let negative = [NegativeEntry(category: "night_noise", basis: "执法事项不得交由居民委员会承担"),
+                    NegativeEntry(category: "illegal_construction", basis: "执法事项不得交由居民委员会承担")]
+
+    @Test("routing: lead and co-handlers from the list, most specific entry, property contract coverage")
+    func routing() {
+        let leak = Routing.route(category: "pipe_leak_common", at: "/1/2/3/9/77/", entries: lists, negative: negative, organisations: organisations)
+        #expect(leak == .assigned(lead: 11, coHandlers: [21], entry: lists[1]))
+        let building = Routing.route(category: "illegal_construction", at: "/1/2/3/9/", entries: lists, negative: negative, organisations: organisations)
+        #expect(building == .assigned(lead: 20, coHandlers: [12], entry: lists[2]))
+        // A building outside the property company's contract: no lead, so the community's first receiver.
+        let uncovered = Routing.route(category: "elevator_failure", at: "/1/2/3/8/", entries: lists, negative: negative, organisations: organisations)
+        #expect(uncovered == .firstReceiver(organisation: 10, reason: .noOrganisation))
+        let unknown = Routing.route(category: "stray_dogs", at: "/1/2/3/9/", entries: lists, negative: negative, organisations: organisations)
+        #expect(unknown == .firstReceiver(organisation: 10, reason: .noEntry))
+        // Returned by the lead: routed again without it.
+        let again = Routing.route(category: "pipe_leak_common", at: "/1/2/3/9/77/", entries: lists, negative: negative, organisations: organisations, excluding: [11])
+        #expect(again == .firstReceiver(organisation: 10, reason: .noOrganisation))
+    }
+
+    @Test("the negative list: never a residents' committee, not even through a local entry or the first-receiver queue")
+    func negativeList() {
+        let noise = Routing.route(category: "night_noise", at: "/1/2/3/9/", entries: lists, negative: negative, organisations: organisations)
+        #expect(noise == .firstReceiver(organisation: 12, reason: .noOrganisation))
+        // Such an entry cannot be saved in the first place.
+        #expect(throws: ListError.negativeListed(category: "night_noise", line: 5)) { try ListRules.validate(lists, negative: negative) }
+        #expect(throws: Never.self) { try ListRules.validate(Array(self.lists.prefix(4)), negative: self.negative) }
+        #expect(throws: ListError.duplicate(category: "elevator_failure", placePath: "/", line: 2)) { try ListRules.validate([lists[0], lists[0]], negative: []) }
+        var slow = lists[0]
+        slow.resolveWorkingDays = 0
+        #expect(throws: ListError.badLimit(line: 1)) { try ListRules.validate([slow], negative: []) }
+        #expect(Handler(code: "department:housing") == .kind(.department, .housing) && Handler(code: "department") == nil && Handler(code: "org:42") == .organisation(42))
+        #expect(Handler(code: Handler.kind(.propertyCompany, nil).code) == .kind(.propertyCompany, nil))
+    }
+
+    @Test("every lifecycle transition, and the forbidden ones")
+    func lifecycle() throws {
+        var s = AppealState.submitted
+        s = try AppealLifecycle.transition(s, .route, by: .system)
+        #expect(throws: AppealTransitionError.notAllowed(event: "resolve", from: .routed)) { try AppealLifecycle.transition(.routed, .resolve, by: .handler) }
+        #expect(throws: AppealTransitionError.wrongActor(event: "accept", actor: .requester)) { try AppealLifecycle.transition(.routed, .accept, by: .requester) }
+        s = try AppealLifecycle.transition(s, .accept, by: .handler)
+        s = try AppealLifecycle.transition(s, .start, by: .handler)
+        s = try AppealLifecycle.transition(s, .resolve, by: .handler)
+        #expect(s == .resolved)
+        #expect(throws: AppealTransitionError.wrongActor(event: "rate", actor: .handler)) { try AppealLifecycle.transition(.resolved, .rate(resolved: true, satisfaction: .yes), by: .handler) }
+        s = try AppealLifecycle.transition(s, .rate(resolved: false, satisfaction: .no), by: .requester)
+        #expect(throws: AppealTransitionError.notAllowed(event: "rate", from: .rated)) { try AppealLifecycle.transition(.rated, .rate(resolved: true, satisfaction: .yes), by: .requester) }
+        // Unsatisfied may reopen, once.
+        #expect(try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .no) == .reopened)
+        #expect(throws: AppealTransitionError.alreadyReopened) { try AppealLifecycle.transition(.rated, .reopen, by: .requester, reopenedBefore: true, lastSatisfaction: .no) }
+        #expect(throws: AppealTransitionError.notUnsatisfied) { try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .yes) }
+        #expect(try AppealLifecycle.transition(.reopened, .route, by: .system) == .routed)
+        #expect(try AppealLifecycle.transition(.rated, .close, by: .requester) == .closed)
+        #expect(try AppealLifecycle.transition(.resolved, .close, by: .system) == .closed)
+        #expect(throws: AppealTransitionError.notAllowed(event: "close", from: .resolved)) { try AppealLifecycle.transition(.resolved, .close, by: .requester) }
+        // Returning needs a reason; the appeal is then routed again.
+        #expect(throws: AppealTransitionError.reasonRequired) { try AppealLifecycle.transition(.routed, .giveBack(reason: "  "), by: .handler) }
+        #expect(try AppealLifecycle.transition(.accepted, .giveBack(reason: "属于供热公司"), by: .handler) == .returned)
+        #expect(try AppealLifecycle.transition(.returned, .route, by: .dispatcher) == .routed)
+        #expect(throws: AppealTransitionError.notAllowed(event: "return", from: .inProgress)) { try AppealLifecycle.transition(.inProgress, .giveBack(reason: "x"), by: .handler) }
+        #expect(try AppealLifecycle.transition(.routed, .merge(into: 7), by: .dispatcher) == .merged)
+        #expect(throws: AppealTransitionError.notAllowed(event: "merge", from: .resolved)) { try AppealLifecycle.transition(.resolved, .merge(into: 7), by: .dispatcher) }
+        #expect(try AppealLifecycle.transition(.inProgress, .withdraw, by: .requester) == .withdrawn)
+        for final in AppealState.allCases where final.isFinal {
+            for event in [AppealEvent.route, .withdraw] {
+                #expect(throws: AppealTransitionError.self) { try AppealLifecycle.transition(final, event, by: event == .route ? .system : .requester) }
+            }
+        }
+    }
+
+    /// The 2025 National Day and Mid-Autumn notice: 1–8 October off; Sunday 28
+    /// September and Saturday 11 October worked.
+    static let notice2025 = """
+        # 国庆节、中秋节
+        2025-10-01 holiday
+        2025-10-02 holiday
+        2025-10-03 holiday
+        2025-10-04 holiday
+        2025-10-05 holiday
+        2025-10-06 holiday
+        2025-10-07 holiday
+        2025-10-08 holiday
+        2025-09-28 workday
+        2025-10-11 workday
+        """
+
+    func at(_ text: String) -> Date {
+        let f = ISO8601DateFormatter()
+        return f.date(from: text)!
+    }
+
+    @Test("working days: a deadline across the National Day holiday and an adjusted working Saturday")
+    func workingDays() throws {
+        let calendar = try WorkingCalendar(notice: Self.notice2025)
+        #expect(calendar.isWorkingDay(Day("2025-09-28")!) && !calendar.isWorkingDay(Day("2025-10-06")!) && calendar.isWorkingDay(Day("2025-10-11")!))
+        #expect(!calendar.isWorkingDay(Day("2025-10-12")!) && calendar.isWorkingDay(Day("2025-10-09")!))
+        // Received Tuesday 30 September 15:00 in Beijing; 3 working days: 9 Oct, 10 Oct, Saturday 11 Oct.
+        let received = at("2025-09-30T15:00:00+08:00")
+        #expect(calendar.deadline(workingDays: 3, from: received) == at("2025-10-12T00:00:00+08:00"))
+        // Received Friday 26 September: Sunday 28 September counts, the holiday does not.
+        #expect(calendar.deadline(workingDays: 2, from: at("2025-09-26T10:00:00+08:00")) == at("2025-09-30T00:00:00+08:00"))
+        // Without the notice it is an ordinary week: 3 working days from Tuesday is Friday.
+        #expect(WorkingCalendar().deadline(workingDays: 3, from: received) == at("2025-10-04T00:00:00+08:00"))
+        // The day is China's: 23:30 UTC on the 30th is already 1 October in Beijing.
+        #expect(WorkingCalendar.day(of: at("2025-09-30T23:30:00Z")) == Day("2025-10-01"))
+        #expect(throws: CalendarError.malformed(line: 2)) { try WorkingCalendar(notice: "2025-10-01 holiday\n2025-13-01 holiday") }
+        #expect(Day("2025-02-29") == nil && Day("2024-02-29") != nil)
+    }
+
+    @Test("whistles: an emergency summons must report within 30 minutes")
+    func whistles() {
+        let blown = at("2025-11-03T09:00:00+08:00")
+        let limit = WhistleKind.emergency.defaultReportMinutes
+        #expect(limit == 30)
+        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(29 * 60), now: blown) == .onTime(minutes: 29))
+        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(30 * 60), now: blown) == .onTime(minutes: 30))
+        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(31 * 60), now: blown) == .late(minutes: 31, overBy: 1))
+        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(10 * 60)) == .pending(minutesLeft: 20))
+        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(45 * 60)) == .missing(overBy: 15))
+    }
+
+    @Test("three rates: arithmetic, partly satisfied counts half, few appeals never outrank many")
+    func threeRates() {
+        let r = ThreeRates(total: 200, respondedInTime: 190, rated: 160, resolved: 120, satisfied: 100, partlySatisfied: 40)
+        #expect(r.responseRate == 0.95 && r.resolutionRate == 0.75 && r.satisfactionRate == 0.75)
+        #expect(ThreeRates.zero.responseRate == nil && ThreeRates.zero.satisfactionRate == nil)
+        #expect((r + r).total == 400 && (r + r).satisfactionRate == 0.75)
+        let perfectButFew = ThreeRates(total: 3, respondedInTime: 3, rated: 3, resolved: 3, satisfied: 3, partlySatisfied: 0)
+        let goodAndMany = ThreeRates(total: 300, respondedInTime: 280, rated: 250, resolved: 220, satisfied: 200, partlySatisfied: 20)
+        let worse = ThreeRates(total: 300, respondedInTime: 200, rated: 250, resolved: 150, satisfied: 100, partlySatisfied: 20)
+        let ranked = ThreeRates.ranked([(key: "few", rates: perfectButFew), (key: "worse", rates: worse), (key: "good", rates: goodAndMany)])
+        #expect(ranked.map(\.key) == ["good", "worse", "few"])
+    }
+}
