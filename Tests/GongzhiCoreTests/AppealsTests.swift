@@ -161,3 +161,36 @@ struct AppealsTests {
         #expect(ranked.map(\.key) == ["good", "worse", "few"])
     }
 }
+
+@Suite("Lists as CSV")
+struct ListCSVTests {
+    @Test("export has a BOM and reads back the same; quoted commas, quotes and line breaks survive")
+    func roundTrip() throws {
+        let entries = [
+            ResponsibilityEntry(category: "pipe_leak_common", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [.kind(.department, .housing), .organisation(7)],
+                                respondHours: 24, resolveWorkingDays: 7, basis: "物业服务合同第5条, \"共用部位\"维修\n附件二"),
+        ]
+        let csv = ListCSV.encode(entries)
+        #expect(csv.hasPrefix("\u{FEFF}category,place_path,lead"))
+        #expect(try ListCSV.responsibility(csv) == entries)
+        let negative = [NegativeEntry(category: "night_noise", basis: "执法事项")]
+        #expect(try ListCSV.negative(ListCSV.encode(negative)) == negative)
+        let power = [PowerEntry(holder: .kind(.department, .urbanManagement), power: "查处违法建设", basis: "城乡规划法第六十四条")]
+        #expect(try ListCSV.power(ListCSV.encode(power)) == power)
+        // Excel's own line endings and no BOM read the same.
+        #expect(try ListCSV.negative("category,basis\r\nnight_noise,执法事项\r\n") == negative)
+    }
+
+    @Test("bad CSV names the line")
+    func errors() {
+        #expect(throws: ListError.malformedCSV(line: 1)) { try ListCSV.negative("cat,basis\nx,y\n") }
+        #expect(throws: ListError.malformedCSV(line: 2)) { try ListCSV.negative("category,basis\na,b\nc\n") }
+        #expect(throws: ListError.badHandler("plumber", line: 1)) {
+            try ListCSV.responsibility("category,place_path,lead,co_handlers,respond_hours,resolve_working_days,basis\nx,/,plumber,,1,1,b\n")
+        }
+        #expect(throws: ListError.badLimit(line: 1)) {
+            try ListCSV.responsibility("category,place_path,lead,co_handlers,respond_hours,resolve_working_days,basis\nx,/,property_company,,soon,1,b\n")
+        }
+        #expect(throws: ListError.malformedCSV(line: 2)) { try ListCSV.negative("category,basis\n\"open,b\n") }
+    }
+}

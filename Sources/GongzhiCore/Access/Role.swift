@@ -81,6 +81,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     /// Create and run consultations for one's own organisation: schedule,
     /// enter paper ballots, record proxies, moderate, announce, track actions.
     case runConsultations = "run_consultations"
+    /// Publish new versions of the power, responsibility and negative lists.
+    case publishLists = "publish_lists"
     /// Create accounts and grant roles.
     case manageAccounts = "manage_accounts"
 }

@@ -51,11 +51,15 @@ private struct Builder {
     let organisations: OrganisationStore
     let accounts: AccountStore
     let consultationStore: ConsultationStore
+    let listStore: ListStore
+    let appealStore: AppealStore
     let now: Date
     let passwordHash: String
     let buildingCount: Int
     var random = SplitMix64(seed: 2023_04)
     var demoAccounts: [DemoData.Account] = []
+    /// Every household place, for the demo's appeals.
+    var homes: [Place] = []
 
     init(db: any SQLDatabase, database: Database, now: Date, passwordHash: String, buildings: Int) {
         self.buildingCount = buildings
@@ -65,6 +69,8 @@ private struct Builder {
         self.organisations = OrganisationStore(database: database)
         self.accounts = AccountStore(database: database)
         self.consultationStore = ConsultationStore(database: database)
+        self.listStore = ListStore(database: database)
+        self.appealStore = AppealStore(database: database)
         self.now = now
         self.passwordHash = passwordHash
     }
@@ -150,6 +156,7 @@ private struct Builder {
                                 let household = Household(placeID: home.id, address: "\(community.road)\(number)号楼\(unitNumber)单元\(room)室", exclusiveArea: Area(squareCentimetres: hundredths * 100))
                                 try await places.createHousehold(household, in: db)
                                 households.append(home.id)
+                                homes.append(home)
                                 try await seedResidents(householdID: home.id)
                             }
                         }
@@ -178,7 +185,118 @@ private struct Builder {
         try await account("volunteer", .volunteer, place: home.place.id, holder: "青年路社区")
         try await account("admin", .platformAdmin, place: district.id, holder: "和平区")
         try await consultations(community: home.place, orgs: home.orgs)
+        try await lists()
+        let residentPerson = try await db.raw("SELECT person_id FROM accounts WHERE username = 'resident'").first()?.int64("person_id")
+        try await appeals(resident: residentPerson, home: h[0])
         return demoAccounts
+    }
+
+    /// The lists, categories and calendar appeals are routed by.
+    func lists() async throws {
+        let lists = listStore
+        for category in DemoLists.categories { try await lists.saveCategory(category, in: db) }
+        try ListRules.validate(DemoLists.responsibility, negative: DemoLists.negative)
+        _ = try await lists.publish(DemoLists.negative, accountID: nil, note: "初始版本", now: now, in: db)
+        _ = try await lists.publish(DemoLists.responsibility, accountID: nil, note: "初始版本", now: now, in: db)
+        _ = try await lists.publish(DemoLists.power, accountID: nil, note: "初始版本", now: now, in: db)
+        try await lists.loadCalendar(try WorkingCalendar(notice: DemoLists.notice), in: db)
+    }
+
+    /// Twelve weeks of appeals across the district, routed by the demo lists
+    /// and taken through their lifecycle, so the three-rates board has data;
+    /// and two of the resident's own: one resolved and waiting for their
+    /// rating, one just routed to the property company.
+    mutating func appeals(resident: Int64?, home: Int64) async throws {
+        let organisations = try await db.raw("""
+            SELECT o.id, o.kind, o.domain, p.path FROM organisations o JOIN places p ON p.id = o.place_id ORDER BY o.id
+            """).all().map { row in
+            (try row.int64("id"), OrganisationKind(rawValue: try row.string("kind"))!, try row.optionalString("domain").flatMap(DepartmentDomain.init(rawValue:)), try row.string("path"))
+        }
+        var covered: [Int64: [String]] = [:]
+        for row in try await db.raw("SELECT c.organisation_id, p.path FROM organisation_coverage c JOIN places p ON p.id = c.place_id").all() {
+            covered[try row.int64("organisation_id"), default: []].append(try row.string("path"))
+        }
+        let serving = organisations.map { ServingOrganisation(id: $0.0, kind: $0.1, domain: $0.2, servedPath: $0.3, coveredPaths: covered[$0.0] ?? []) }
+        let calendar = try WorkingCalendar(notice: DemoLists.notice)
+        let texts = ["elevator_failure": "2号楼电梯又停了，老人上下楼困难。", "pipe_leak_common": "地下室管道漏水，积水很深。", "illegal_construction": "一楼住户在院里加盖房屋。",
+                     "night_noise": "夜里11点后楼下还在施工，噪声很大。", "garbage_overflow": "垃圾桶满了两天没人清运。", "street_light": "小区北门路灯坏了，晚上很黑。",
+                     "fire_lane_blocked": "消防通道被私家车长期占用。", "property_fee": "物业费上涨没有公示。", "heating": "家里暖气不热，室温只有14度。"]
+        let codes = DemoLists.categories.map(\.code)
+        for n in 0..<300 {
+            let place = homes[random.int(homes.count)]
+            let category = codes[random.int(codes.count)]
+            let submitted = now.addingTimeInterval(-Double(3600 * (2 + random.int(84 * 24))))
+            let community = "/" + place.path.split(separator: "/").prefix(3).joined(separator: "/") + "/"
+            var appeal = Appeal(id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: nil,
+                                description: texts[category]!, latitude: nil, longitude: nil, anonymous: random.int(5) == 0, state: .submitted, leadOrganisationID: nil,
+                                submittedAt: submitted, token: "demo-\(n)-\(random.next())")
+            appeal.id = try await appealStore.insert(appeal, enteredBy: nil, in: db)
+            try await appealStore.record(appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
+            let decision = Routing.route(category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
+            guard case .assigned(let lead, _, let entry) = decision else {
+                try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
+                continue
+            }
+            appeal.state = .routed
+            appeal.leadOrganisationID = lead
+            (appeal.respondDue, appeal.resolveDue) = AppealRules.deadlines(entry, routedAt: submitted, calendar: calendar)
+            try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
+            let week = AppealRules.week(of: submitted)
+            var delta = ThreeRates.zero
+            // Most are answered in time; some late; a few not yet.
+            let accepted = submitted.addingTimeInterval(Double(entry.respondHours) * 3600 * (random.int(10) < 8 ? 0.5 : 1.6))
+            guard accepted < now, random.int(20) != 0 else { continue }
+            appeal.state = .accepted
+            appeal.acceptedAt = accepted
+            if accepted <= appeal.respondDue! { delta.respondedInTime += 1 }
+            try await appealStore.record(appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: accepted, in: db)
+            let resolved = accepted.addingTimeInterval(Double(3600 * (4 + random.int(24 * 6))))
+            if resolved < now && random.int(10) < 9 {
+                appeal.state = .resolved
+                appeal.resolvedAt = resolved
+                try await appealStore.record(appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已处理", at: resolved, in: db)
+                if random.int(10) < 8 {
+                    let r = random.int(100)
+                    let satisfaction: Satisfaction = r < 68 ? .yes : r < 88 ? .partly : .no
+                    let fixed = satisfaction != .no || random.int(3) == 0
+                    appeal.state = .rated
+                    appeal.ratedResolved = fixed
+                    appeal.satisfaction = satisfaction
+                    delta = delta + ThreeRates(total: 0, respondedInTime: 0, rated: 1, resolved: fixed ? 1 : 0, satisfied: satisfaction == .yes ? 1 : 0, partlySatisfied: satisfaction == .partly ? 1 : 0)
+                    try await appealStore.record(appealID: appeal.id, event: "rate", actor: .requester, accountID: nil, organisationID: nil,
+                                                 note: "\(fixed ? "resolved" : "unresolved") \(satisfaction.rawValue)", at: resolved.addingTimeInterval(86_400), in: db)
+                }
+            }
+            try await appealStore.update(appeal, in: db)
+            try await appealStore.closeTasks(appealID: appeal.id, now: now, in: db)
+            try await appealStore.count(organisationID: lead, category: category, communityPath: community, week: week, delta, in: db)
+        }
+        guard let resident, let place = homes.first(where: { $0.id == home }) else { return }
+        let community = "/" + place.path.split(separator: "/").prefix(3).joined(separator: "/") + "/"
+        for (category, text, resolvedAgo) in [("elevator_failure", "1号楼电梯按钮失灵，已经两天了。", Optional(86_400.0)), ("pipe_leak_common", "1单元楼道顶部在滴水。", nil)] {
+            let submitted = now.addingTimeInterval(-(resolvedAgo ?? 0) - 7200)
+            var appeal = Appeal(id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: resident,
+                                description: text, latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil, submittedAt: submitted,
+                                token: "demo-resident-\(category)")
+            appeal.id = try await appealStore.insert(appeal, enteredBy: nil, in: db)
+            try await appealStore.record(appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
+            let decision = Routing.route(category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
+            guard case .assigned(let lead, _, let entry) = decision else { continue }
+            appeal.state = .routed
+            appeal.leadOrganisationID = lead
+            (appeal.respondDue, appeal.resolveDue) = AppealRules.deadlines(entry, routedAt: submitted, calendar: calendar)
+            try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
+            guard let ago = resolvedAgo else { continue }
+            appeal.state = .resolved
+            appeal.acceptedAt = submitted.addingTimeInterval(1800)
+            appeal.resolvedAt = now.addingTimeInterval(-ago / 2)
+            try await appealStore.record(appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: appeal.acceptedAt!, in: db)
+            try await appealStore.record(appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已更换按钮面板。", at: appeal.resolvedAt!, in: db)
+            try await appealStore.update(appeal, in: db)
+            try await appealStore.setTask(appealID: appeal.id, organisationID: lead, state: .done, note: "已更换按钮面板。", now: appeal.resolvedAt!, in: db)
+            try await appealStore.count(organisationID: lead, category: category, communityPath: community, week: AppealRules.week(of: submitted),
+                                        ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
+        }
     }
 
     /// Three consultations of the home community at different stages: an

@@ -99,6 +99,31 @@ public struct AppError: Error, Sendable, Equatable {
             case .invalidChoice(let why): return .invalid("ballot_invalid_choice", detail: why)
             case .proxyWithoutAuthorisation: return .invalid("ballot_proxy_authorisation")
             }
+        case let e as AppealError:
+            switch e {
+            case .descriptionLength: return .invalid("appeal_description_length")
+            case .unknownCategory(let code): return .invalid("appeal_category_unknown", detail: code)
+            case .badLocation: return .invalid("appeal_location")
+            }
+        case let e as AppealTransitionError:
+            switch e {
+            case .notAllowed(let event, let from): return AppError(.conflict, "appeal_transition", detail: "\(event) ← \(from.rawValue)")
+            case .wrongActor: return .forbidden
+            case .reasonRequired: return .invalid("appeal_reason_required")
+            case .alreadyReopened: return AppError(.conflict, "appeal_reopened_once")
+            case .notUnsatisfied: return AppError(.conflict, "appeal_reopen_satisfied")
+            }
+        case let e as ListError:
+            switch e {
+            case .categoryMissing(let line): return .invalid("list_category_missing", detail: String(line))
+            case .badHandler(let code, let line): return .invalid("list_handler", detail: "\(line): \(code)")
+            case .badLimit(let line): return .invalid("list_limit", detail: String(line))
+            case .basisMissing(let line): return .invalid("list_basis_missing", detail: String(line))
+            case .placeOutOfOrder(let line): return .invalid("list_place", detail: String(line))
+            case .negativeListed(let category, let line): return .invalid("list_negative", detail: "\(line): \(category)")
+            case .duplicate(let category, let path, let line): return .invalid("list_duplicate", detail: "\(line): \(category) \(path)")
+            case .malformedCSV(let line): return .invalid("list_csv", detail: String(line))
+            }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)
         case let e as DecodingError:

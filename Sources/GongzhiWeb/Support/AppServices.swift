@@ -17,6 +17,8 @@ public struct AppServices: Sendable {
     public let audit: AuditStore
     public let attachments: AttachmentStore
     public let consultations: ConsultationStore
+    public let lists: ListStore
+    public let appeals: AppealStore
     public let localizer: Localizer
     public let renderer: Renderer
     /// Injected so tests can move time (session expiry, lock-outs).
@@ -38,6 +40,8 @@ public struct AppServices: Sendable {
         self.audit = AuditStore(database: database)
         self.attachments = AttachmentStore(database: database)
         self.consultations = ConsultationStore(database: database)
+        self.lists = ListStore(database: database)
+        self.appeals = AppealStore(database: database)
         self.localizer = localizer
         self.renderer = renderer
         self.now = now

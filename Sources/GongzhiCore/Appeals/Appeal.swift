@@ -1,0 +1,109 @@
+import Foundation
+
+/// 诉求: what a resident asks the community and its governments to fix.
+public struct Appeal: Sendable, Equatable {
+    public var id: Int64
+    public var category: String
+    public var placeID: Int64
+    public var placePath: String
+    /// The community the place lies in: where its first receiver sits and how rates are grouped.
+    public var communityPath: String
+    public var requesterPersonID: Int64?
+    public var description: String
+    public var latitude: Double?
+    public var longitude: Double?
+    /// Hidden from handlers outside the community.
+    public var anonymous: Bool
+    public var state: AppealState
+    public var leadOrganisationID: Int64?
+    public var submittedAt: Date
+    public var respondDue: Date?
+    public var resolveDue: Date?
+    public var acceptedAt: Date?
+    public var resolvedAt: Date?
+    public var ratedResolved: Bool?
+    public var satisfaction: Satisfaction?
+    public var reopened: Bool
+    public var mergedInto: Int64?
+    /// Open311's `token`, and the requester's handle to follow it without an account.
+    public var token: String
+
+    public init(id: Int64, category: String, placeID: Int64, placePath: String, communityPath: String, requesterPersonID: Int64?, description: String,
+                latitude: Double?, longitude: Double?, anonymous: Bool, state: AppealState, leadOrganisationID: Int64?, submittedAt: Date,
+                respondDue: Date? = nil, resolveDue: Date? = nil, acceptedAt: Date? = nil, resolvedAt: Date? = nil, ratedResolved: Bool? = nil,
+                satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String) {
+        self.id = id
+        self.category = category
+        self.placeID = placeID
+        self.placePath = placePath
+        self.communityPath = communityPath
+        self.requesterPersonID = requesterPersonID
+        self.description = description
+        self.latitude = latitude
+        self.longitude = longitude
+        self.anonymous = anonymous
+        self.state = state
+        self.leadOrganisationID = leadOrganisationID
+        self.submittedAt = submittedAt
+        self.respondDue = respondDue
+        self.resolveDue = resolveDue
+        self.acceptedAt = acceptedAt
+        self.resolvedAt = resolvedAt
+        self.ratedResolved = ratedResolved
+        self.satisfaction = satisfaction
+        self.reopened = reopened
+        self.mergedInto = mergedInto
+        self.token = token
+    }
+}
+
+public enum AppealError: Error, Equatable, Sendable {
+    case descriptionLength
+    case unknownCategory(String)
+    case badLocation
+}
+
+public enum AppealRules {
+    /// Appeals of the same category in the same building within this window
+    /// are offered to the resident to follow instead of filing again.
+    public static let similarWindow: TimeInterval = 30 * 86_400
+
+    public static func validate(description: String, latitude: Double?, longitude: Double?) throws(AppealError) {
+        let d = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (5...2000).contains(d.count) else { throw .descriptionLength }
+        if let latitude, !(-90...90).contains(latitude) { throw .badLocation }
+        if let longitude, !(-180...180).contains(longitude) { throw .badLocation }
+        if (latitude == nil) != (longitude == nil) { throw .badLocation }
+    }
+
+    /// The deadlines the list sets: contact within hours, resolve within
+    /// working days on the calendar.
+    public static func deadlines(_ entry: ResponsibilityEntry, routedAt: Date, calendar: WorkingCalendar) -> (respond: Date, resolve: Date) {
+        (routedAt.addingTimeInterval(Double(entry.respondHours) * 3600), calendar.deadline(workingDays: entry.resolveWorkingDays, from: routedAt))
+    }
+
+    /// The ISO week (Monday first) of a moment in China, e.g. `2026-W48`: the
+    /// bucket the three rates are counted in.
+    public static func week(of date: Date) -> String {
+        var c = Calendar(identifier: .iso8601)
+        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        let parts = c.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+        let w = parts.weekOfYear!
+        return "\(parts.yearForWeekOfYear!)-W\(w < 10 ? "0" : "")\(w)"
+    }
+
+    /// The part of a place path that names its building (…/building/), for
+    /// finding similar appeals; the place itself when it is higher up.
+    public static func buildingPath(_ placePath: String, depth: Int) -> String {
+        let ids = placePath.split(separator: "/")
+        return ids.count <= depth ? placePath : "/" + ids.prefix(depth).joined(separator: "/") + "/"
+    }
+
+    /// Whether the requester's identity may be shown to someone: always to
+    /// the requester; for an anonymous appeal, only to staff of the community.
+    public static func showsRequester(_ appeal: Appeal, to principal: Principal) -> Bool {
+        if principal.personID == appeal.requesterPersonID { return true }
+        guard appeal.anonymous else { return true }
+        return principal.grants.contains { $0.organisationID != nil && $0.role.isStaff && $0.scopePaths.contains(appeal.communityPath) }
+    }
+}

@@ -1,0 +1,152 @@
+import Foundation
+import GongzhiAPI
+import GongzhiCore
+import GongzhiStore
+import OpenAPIRuntime
+
+/// The appeals and lists operations.
+extension APIHandler {
+    var appeals: AppealQueries { AppealQueries(services: services) }
+
+    private func caller() throws -> Principal {
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        return principal
+    }
+
+    func listAppealCategories(_ input: Operations.ListAppealCategories.Input) async throws -> Operations.ListAppealCategories.Output {
+        let categories = try await services.lists.categories()
+        return .ok(.init(body: .json(.init(items: categories.map { .init(code: $0.code, name: .init(zh: $0.name.zh, en: $0.name.en), description: $0.description) }))))
+    }
+
+    func getList(_ input: Operations.GetList.Input) async throws -> Operations.GetList.Output {
+        let kind = ListKind(rawValue: input.path.list.rawValue)!
+        if input.headers.accept.contains(where: { $0.contentType == .csv }) {
+            let (_, csv) = try await ListQueries(services: services).csv(kind, version: input.query.version)
+            return .ok(.init(body: .csv(HTTPBody(csv))))
+        }
+        let lists = services.lists
+        let (version, items): (ListStore.Version, [[String: (any Sendable)?]])
+        switch kind {
+        case .responsibility:
+            guard let (v, e) = try await lists.responsibility(version: input.query.version) else { throw AppError.notFound }
+            (version, items) = (v, e.map { ["category": $0.category, "placePath": $0.placePath, "lead": $0.lead.code, "coHandlers": $0.coHandlers.map(\.code),
+                                            "respondHours": $0.respondHours, "resolveWorkingDays": $0.resolveWorkingDays, "basis": $0.basis] })
+        case .power:
+            guard let (v, e) = try await lists.power(version: input.query.version) else { throw AppError.notFound }
+            (version, items) = (v, e.map { ["holder": $0.holder.code, "power": $0.power, "basis": $0.basis] })
+        case .negative:
+            guard let (v, e) = try await lists.negative(version: input.query.version) else { throw AppError.notFound }
+            (version, items) = (v, e.map { ["category": $0.category, "basis": $0.basis] })
+        }
+        return .ok(.init(body: .json(.init(version: version.version, publishedAt: version.publishedAt, note: version.note,
+                                           items: try items.map { .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: $0)) }))))
+    }
+
+    func publishList(_ input: Operations.PublishList.Input) async throws -> Operations.PublishList.Output {
+        guard case .csv(let body) = input.body else { throw AppError.malformed }
+        let text = try await String(collecting: body, upTo: 2 << 20)
+        let v = try await ListQueries(services: services).publish(ListKind(rawValue: input.path.list.rawValue)!, csv: text, note: input.query.note ?? "", by: try caller())
+        return .created(.init(body: .json(.init(version: v.version, publishedAt: v.publishedAt, note: v.note))))
+    }
+
+    func listListVersions(_ input: Operations.ListListVersions.Input) async throws -> Operations.ListListVersions.Output {
+        let versions = try await services.lists.versions(ListKind(rawValue: input.path.list.rawValue)!)
+        return .ok(.init(body: .json(.init(items: versions.map { .init(version: $0.version, publishedAt: $0.publishedAt, note: $0.note) }))))
+    }
+
+    func listMyAppeals(_ input: Operations.ListMyAppeals.Input) async throws -> Operations.ListMyAppeals.Output {
+        .ok(.init(body: .json(.init(items: try await appeals.mine(try caller()).map(Components.Schemas.Appeal.init)))))
+    }
+
+    func submitAppeal(_ input: Operations.SubmitAppeal.Input) async throws -> Operations.SubmitAppeal.Output {
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        let principal = try caller()
+        let appeal = try await appeals.submit(.init(category: body.category, placeID: body.placeId, description: body.description, latitude: body.latitude,
+                                                   longitude: body.longitude, anonymous: body.anonymous ?? false, onBehalfOf: body.onBehalfOf), by: principal)
+        return .created(.init(body: .json(try await detail(appeal.id, principal))))
+    }
+
+    func listSimilarAppeals(_ input: Operations.ListSimilarAppeals.Input) async throws -> Operations.ListSimilarAppeals.Output {
+        let similar = try await appeals.similar(category: input.query.category, placeID: input.query.place, by: try caller())
+        return .ok(.init(body: .json(.init(items: similar.map(Components.Schemas.Appeal.init)))))
+    }
+
+    func getAppeal(_ input: Operations.GetAppeal.Input) async throws -> Operations.GetAppeal.Output {
+        .ok(.init(body: .json(try await detail(input.path.appealId, try caller()))))
+    }
+
+    func detail(_ id: Int64, _ principal: Principal) async throws -> Components.Schemas.AppealDetail {
+        let view = try await appeals.view(id, by: principal)
+        var requester: Components.Schemas.Person?
+        if view.showsRequester, let person = view.appeal.requesterPersonID, let p = try await services.people.person(id: person) {
+            // Handlers need to reach the requester; the phone is theirs by duty, the ID number never.
+            var shown = PersonalDataMask.view(of: p, unmasked: false)
+            if view.isRequester || !view.handlingFor.isEmpty { shown.phone = p.phone }
+            requester = .init(shown)
+        }
+        return .init(
+            appeal: .init(view.appeal), requester: requester,
+            tasks: view.tasks.map { .init(organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
+                                          assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: $0.note) },
+            photos: view.photos,
+            timeline: view.events.map { .init(event: $0.event, actor: .init(rawValue: $0.actor.rawValue)!, organisationId: $0.organisationID, note: $0.note, at: $0.at) })
+    }
+
+    func actOnAppeal(_ input: Operations.ActOnAppeal.Input) async throws -> Operations.ActOnAppeal.Output {
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        let principal = try caller()
+        let note = body.note ?? ""
+        let action: AppealQueries.Action
+        switch body.action {
+        case .accept: action = .accept
+        case .start: action = .start
+        case .resolve: action = .resolve(note: note)
+        case ._return: action = .giveBack(reason: note)
+        case .coDone: action = .coDone(note: note)
+        case .rate:
+            guard let resolved = body.resolved, let s = body.satisfaction else { throw AppError.invalid("missing_field", detail: "resolved, satisfaction") }
+            action = .rate(resolved: resolved, satisfaction: Satisfaction(rawValue: s.rawValue)!, comment: note)
+        case .withdraw: action = .withdraw
+        case .reopen: action = .reopen
+        case .close: action = .close
+        case .classify:
+            guard let category = body.category else { throw AppError.invalid("missing_field", detail: "category") }
+            action = .classify(category: category)
+        case .merge:
+            guard let into = body.into else { throw AppError.invalid("missing_field", detail: "into") }
+            action = .merge(into: into)
+        }
+        let appeal = try await appeals.act(input.path.appealId, action, by: principal)
+        return .ok(.init(body: .json(try await detail(appeal.id, principal))))
+    }
+
+    func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output {
+        let queue = try await appeals.queue(try caller())
+        return .ok(.init(body: .json(.init(items: queue.map { item in
+            .init(appeal: .init(item.appeal), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
+                                                          state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt, note: item.task.note))
+        }))))
+    }
+
+    func getThreeRates(_ input: Operations.GetThreeRates.Input) async throws -> Operations.GetThreeRates.Output {
+        let grouping = AppealStore.RateGrouping(rawValue: input.query.by?.rawValue ?? "organisation")!
+        let rows = try await appeals.rates(placeID: input.query.place, weeks: input.query.weeks ?? 12, by: grouping)
+        let ordered = grouping == .week ? rows : ThreeRates.ranked(rows)
+        let names = grouping == .organisation ? Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { (String($0.organisation.id), $0.organisation.name) }) : [:]
+        return .ok(.init(body: .json(.init(items: ordered.map { row in
+            let r = row.rates
+            return .init(key: row.key, label: names[row.key], total: r.total, respondedInTime: r.respondedInTime, rated: r.rated, resolved: r.resolved,
+                         satisfied: r.satisfied, partlySatisfied: r.partlySatisfied, responseRate: r.responseRate, resolutionRate: r.resolutionRate,
+                         satisfactionRate: r.satisfactionRate, wellSampled: r.wellSampled)
+        }))))
+    }
+}
+
+extension Components.Schemas.Appeal {
+    init(_ a: Appeal) {
+        self.init(id: a.id, category: a.category, placeId: a.placeID, description: a.description, state: .init(rawValue: a.state.rawValue)!,
+                  leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
+                  acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
+                  ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto)
+    }
+}
