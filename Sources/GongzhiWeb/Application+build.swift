@@ -38,6 +38,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     AuditPage(kit: kit).register(router)
     DisclosurePages(kit: kit).register(router)
     ConsultationPages(kit: kit).register(router)
+    AppealPages(kit: kit).register(router)
     try DocsPage(kit: kit).register(router)
 
     try APIHandler(services: services).registerHandlers(

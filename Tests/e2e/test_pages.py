@@ -187,6 +187,51 @@ class PageTests(unittest.TestCase):
         self.assertEqual(d.find_element(By.ID, "result-participating").text.split(" ")[0], "1")
         self.assertIn("未通过", d.find_element(By.ID, "result-verdict").text)
 
+    def test_resident_appeal_is_resolved_by_the_property_company_and_rated(self):
+        d = self.driver
+        def rated(org_name):
+            rows = api("/rates?by=organisation&weeks=4")["items"]
+            return next((r["rated"] for r in rows if r.get("label") == org_name), 0)
+        before = rated("安居物业服务有限公司")
+        self.sign_in("resident")
+        d.get(BASE + "/appeals")
+        from selenium.webdriver.support.ui import Select
+        Select(d.find_element(By.ID, "appeal-category")).select_by_visible_text("电梯故障")
+        d.find_element(By.ID, "appeal-description").send_keys("2号电梯关门时夹人，请尽快检修。")
+        d.find_element(By.ID, "appeal-submit").click()
+        # The demo resident already reported a lift fault in this building: it is offered first.
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "similar")))
+        self.assertIn("已有类似诉求", d.find_element(By.ID, "similar").text)
+        d.find_element(By.ID, "appeal-submit").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "appeal-state")))
+        self.assertEqual(d.find_element(By.ID, "appeal-state").text, "已派单")
+        self.assertEqual(d.find_element(By.ID, "appeal-lead").text, "安居物业服务有限公司")
+        url = d.current_url
+        d.find_element(By.ID, "signout").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))
+
+        self.sign_in("property")
+        d.get(BASE + "/tasks")
+        d.find_element(By.CSS_SELECTOR, f"#task-queue a[href='/appeals/{url.rsplit('/', 1)[1]}']").click()
+        d.find_element(By.ID, "appeal-accept").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "appeal-resolve")))
+        d.find_element(By.ID, "resolve-note").send_keys("已更换门机传感器。")
+        d.find_element(By.ID, "appeal-resolve").click()
+        WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "appeal-state").text == "已办结")
+        d.find_element(By.ID, "signout").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))
+
+        self.sign_in("resident")
+        d.get(url)
+        self.assertIn("已更换门机传感器。", d.find_element(By.ID, "timeline").text)
+        d.find_element(By.CSS_SELECTOR, "#rate-form input[name=resolved][value=yes]").click()
+        d.find_element(By.CSS_SELECTOR, "#rate-form input[name=satisfaction][value=yes]").click()
+        d.find_element(By.ID, "appeal-rate").click()
+        WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "appeal-state").text == "已评价")
+        self.assertEqual(rated("安居物业服务有限公司"), before + 1)
+        d.get(BASE + "/rates?weeks=4")
+        self.assertIn("安居物业服务有限公司", d.find_element(By.ID, "rates-organisations").text)
+
     def test_keyboard_reaches_skip_link_first(self):
         d = self.driver
         d.get(BASE + "/signin")
@@ -203,7 +248,7 @@ class PhoneTests(unittest.TestCase):
             d.find_element(By.ID, "password").send_keys(PASSWORD)
             d.find_element(By.ID, "signin-submit").click()
             WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signout")))
-            for path in ("/", "/household", "/consultations", "/consultations/1", "/consultations/3"):
+            for path in ("/", "/household", "/consultations", "/consultations/1", "/consultations/3", "/appeals", "/rates", "/lists"):
                 d.get(BASE + path)
                 overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
                 self.assertLessEqual(overflow, 0, path)

@@ -222,7 +222,8 @@ private struct Builder {
                      "night_noise": "夜里11点后楼下还在施工，噪声很大。", "garbage_overflow": "垃圾桶满了两天没人清运。", "street_light": "小区北门路灯坏了，晚上很黑。",
                      "fire_lane_blocked": "消防通道被私家车长期占用。", "property_fee": "物业费上涨没有公示。", "heating": "家里暖气不热，室温只有14度。"]
         let codes = DemoLists.categories.map(\.code)
-        for n in 0..<300 {
+        // About 1,500 for the full demo district; a few dozen for the tests' small one.
+        for n in 0..<(buildingCount * buildingCount * 15) {
             let place = homes[random.int(homes.count)]
             let category = codes[random.int(codes.count)]
             let submitted = now.addingTimeInterval(-Double(3600 * (2 + random.int(84 * 24))))

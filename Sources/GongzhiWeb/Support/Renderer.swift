@@ -24,7 +24,8 @@ public struct Renderer: Sendable {
         // Disclosures are public: the first link for everyone.
         let disclosures: [String: Any] = ["href": "/disclosures", "label": t["nav_disclosures"] ?? "", "current": path.hasPrefix("/disclosures") || path == "/log"]
         let consultations: [String: Any] = ["href": "/consultations", "label": t["nav_consultations"] ?? "", "current": path.hasPrefix("/consultations")]
-        if context.principal == nil { nav.append(disclosures); nav.append(consultations) }
+        let rates: [String: Any] = ["href": "/rates", "label": t["nav_rates"] ?? "", "current": path.hasPrefix("/rates") || path.hasPrefix("/lists")]
+        if context.principal == nil { nav.append(disclosures); nav.append(consultations); nav.append(rates) }
         if let principal = context.principal {
             nav.append(["href": "/", "label": t["nav_home"] ?? "", "current": path == "/"])
             if principal.has(.viewHousehold) && !principal.has(.browsePlaces) {
@@ -35,6 +36,14 @@ public struct Renderer: Sendable {
             }
             nav.append(disclosures)
             nav.append(consultations)
+            nav.append(["href": "/appeals", "label": t["nav_appeals"] ?? "", "current": path.hasPrefix("/appeals")])
+            if principal.grants.contains(where: { $0.organisationID != nil && $0.role.isStaff }) {
+                nav.append(["href": "/tasks", "label": t["nav_tasks"] ?? "", "current": path.hasPrefix("/tasks")])
+            }
+            if principal.grants.contains(where: { [.committeeMember, .partySecretary, .streetOfficer].contains($0.role) }) {
+                nav.append(["href": "/dispatch", "label": t["nav_dispatch"] ?? "", "current": path.hasPrefix("/dispatch")])
+            }
+            nav.append(rates)
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
             }

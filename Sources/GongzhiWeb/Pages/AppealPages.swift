@@ -1,0 +1,278 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import HTTPTypes
+import Hummingbird
+
+/// Appeal pages: file one and follow it (residents), work the queue
+/// (handlers), classify and watch deadlines (committee and street), the
+/// public three-rates board and the lists.
+struct AppealPages {
+    let kit: PageKit
+    var services: AppServices { kit.services }
+    var queries: AppealQueries { AppealQueries(services: services) }
+
+    func register(_ router: Router<AppRequestContext>) {
+        router.get("/appeals") { request, context in try await mine(request, context, values: [:], error: nil) }
+        router.post("/appeals") { request, context in try await submit(request, context) }
+        router.get("/appeals/:id") { request, context in try await detail(request, context) }
+        router.post("/appeals/:id/act") { request, context in try await act(request, context) }
+        router.get("/tasks") { request, context in try await tasks(request, context) }
+        router.get("/dispatch") { request, context in try await dispatch(request, context) }
+        router.get("/rates") { request, context in try await board(request, context) }
+        router.get("/lists") { request, context in try await lists(request, context) }
+        router.get("/lists/:list/csv") { request, context in
+            guard let kind = context.parameters.get("list").flatMap(ListKind.init(rawValue:)) else { throw AppError.notFound }
+            let (v, csv) = try await ListQueries(services: services).csv(kind, version: request.uri.queryParameters.get("version").flatMap(Int.init))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(kind.rawValue)-v\(v.version).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+        }
+    }
+
+    func categoryNames(_ locale: Locale) async throws -> [String: String] {
+        Dictionary(uniqueKeysWithValues: try await services.lists.categories().map { ($0.code, kit.text($0.name, locale)) })
+    }
+
+    func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
+        let open = [.routed, .accepted, .inProgress, .returned, .reopened].contains(a.state)
+        return ["id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
+                "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(a.description.prefix(60)),
+                "overdue": open && (a.resolveDue.map { $0 < now } ?? false || (a.acceptedAt == nil && (a.respondDue.map { $0 < now } ?? false)))]
+    }
+
+    // MARK: Residents
+
+    /// The places a resident may file about: their homes and the unit, building and community around them.
+    func places(_ principal: Principal, _ locale: Locale) async throws -> [[String: Any]] {
+        let homes = try await services.places.households(ofPerson: principal.personID)
+        var ids: [Int64] = []
+        for (home, _, _) in homes {
+            for id in home.lineage.dropFirst(2).reversed() where !ids.contains(id) { ids.append(id) }
+        }
+        let places = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: ids).map { ($0.id, $0) })
+        return ids.compactMap { places[$0] }.filter { $0.kind != .grid }.map { p in
+            ["id": p.id, "name": kit.label("place_kind_", p.kind.rawValue, locale) + " · " + p.name]
+        }
+    }
+
+    func mine(_ request: Request, _ context: AppRequestContext, values: [String: String], error: String?, similar: [[String: Any]] = [],
+              status: HTTPResponse.Status = .ok) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let locale = context.locale
+        let names = try await categoryNames(locale)
+        let now = services.now()
+        return kit.render("appeals", [
+            "items": try await queries.mine(principal).map { summary($0, names, locale, now: now) },
+            "categories": try await services.lists.categories().map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": values["category"] == $0.code] },
+            "places": try await places(principal, locale).map { p -> [String: Any] in
+                var p = p
+                p["selected"] = values["place"] == String(p["id"] as? Int64 ?? 0)
+                return p
+            },
+            "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
+        ], request, context, status: status)
+    }
+
+    func submit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let f = context.form
+        do {
+            guard let place = f["place"].flatMap(Int64.init) else { throw AppError.invalid("missing_field", detail: "place") }
+            let category = f["category"] ?? ""
+            // Before filing, show open appeals like it so the resident can follow one instead.
+            if f["confirmed"] != "1" {
+                let similar = try await queries.similar(category: category, placeID: place, by: principal)
+                if !similar.isEmpty {
+                    var values = f
+                    values["confirmed"] = "1"
+                    let names = try await categoryNames(context.locale)
+                    return try await mine(request, context, values: values, error: nil,
+                                          similar: similar.map { summary($0, names, context.locale, now: services.now()) })
+                }
+            }
+            let draft = AppealQueries.Draft(
+                category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil, anonymous: f["anonymous"] == "on",
+                photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) })
+            let appeal = try await queries.submit(draft, by: principal)
+            return kit.redirect("/appeals/\(appeal.id)", context)
+        } catch {
+            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+            return try await mine(request, context, values: f, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+        }
+    }
+
+    func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let locale = context.locale
+        let view = try await queries.view(try kit.id(context), by: principal)
+        let a = view.appeal
+        let names = try await categoryNames(locale)
+        let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
+        let now = services.now()
+        var data = summary(a, names, locale, now: now)
+        data["description"] = a.description
+        data["respondDue"] = a.respondDue.map(kit.date) ?? ""
+        data["lead"] = a.leadOrganisationID.flatMap { orgs[$0] } ?? ""
+        data["error"] = error ?? ""
+        data["anonymous"] = a.anonymous
+        if view.showsRequester, let person = a.requesterPersonID, let p = try await services.people.person(id: person), !view.isRequester {
+            let shown = PersonalDataMask.view(of: p, unmasked: false)
+            data["requester"] = ["name": shown.name, "phone": view.handlingFor.isEmpty ? (shown.phone ?? "") : (p.phone ?? "")]
+        }
+        data["tasks"] = view.tasks.map { t -> [String: Any] in
+            ["organisation": orgs[t.organisationID] ?? "", "role": kit.label("task_role_", t.role.rawValue, locale),
+             "state": kit.label("task_state_", t.state.rawValue, locale), "note": t.note]
+        }
+        data["timeline"] = view.events.map { e -> [String: Any] in
+            ["event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at), "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
+             "note": e.event == "route" || e.event == "first_receiver" ? "" : e.note]
+        }
+        data["photos"] = view.photos.map { ["href": "/attachments/\($0)?name=photo.jpg"] }
+        let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
+        let co = view.handlingFor.first { $0.role == .co && ($0.state == .open || $0.state == .accepted) }
+        data["canAccept"] = lead != nil && a.state == .routed
+        data["canStart"] = lead != nil && a.state == .accepted
+        data["canResolve"] = lead != nil && (a.state == .accepted || a.state == .inProgress)
+        data["canReturn"] = lead != nil && (a.state == .routed || a.state == .accepted)
+        data["canCoDone"] = co != nil
+        data["canRate"] = view.isRequester && a.state == .resolved
+        data["canReopen"] = view.isRequester && a.state == .rated && !a.reopened && a.satisfaction != .yes
+        data["canWithdraw"] = view.isRequester && !a.state.isFinal && a.state != .resolved && a.state != .rated
+        data["canClassify"] = view.isDispatcher && [.submitted, .returned, .reopened].contains(a.state)
+        data["categories"] = try await services.lists.categories().map { ["code": $0.code, "name": kit.text($0.name, locale)] }
+        data["satisfactions"] = Satisfaction.allCases.map { ["value": $0.rawValue, "label": kit.label("satisfaction_", $0.rawValue, locale)] }
+        return kit.render("appeal", data, request, context, status: status)
+    }
+
+    func act(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let id = try kit.id(context)
+        let f = context.form
+        let note = f["note"] ?? ""
+        do {
+            let action: AppealQueries.Action
+            switch f["action"] {
+            case "accept": action = .accept
+            case "start": action = .start
+            case "resolve": action = .resolve(note: note)
+            case "return": action = .giveBack(reason: note)
+            case "co_done": action = .coDone(note: note)
+            case "rate":
+                guard let s = f["satisfaction"].flatMap(Satisfaction.init(rawValue:)), let r = f["resolved"] else { throw AppError.invalid("appeal_rating_required") }
+                action = .rate(resolved: r == "yes", satisfaction: s, comment: note)
+            case "withdraw": action = .withdraw
+            case "reopen": action = .reopen
+            case "classify": action = .classify(category: f["category"] ?? "")
+            default: throw AppError.malformed
+            }
+            _ = try await queries.act(id, action, by: principal)
+            return kit.redirect("/appeals/\(id)", context)
+        } catch {
+            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+            return try await detail(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+        }
+    }
+
+    // MARK: Handlers and dispatchers
+
+    func tasks(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        guard !queries.organisationIDs(principal).isEmpty else { throw AppError.notFound }
+        let locale = context.locale
+        let names = try await categoryNames(locale)
+        let now = services.now()
+        let items = try await queries.queue(principal).map { item -> [String: Any] in
+            var s = summary(item.appeal, names, locale, now: now)
+            s["role"] = kit.label("task_role_", item.task.role.rawValue, locale)
+            s["respondDue"] = item.appeal.acceptedAt == nil ? item.appeal.respondDue.map(kit.date) ?? "" : ""
+            return s
+        }
+        return kit.render("tasks", ["items": items], request, context)
+    }
+
+    func dispatch(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let locale = context.locale
+        let names = try await categoryNames(locale)
+        let now = services.now()
+        let queue = try await queries.dispatch(principal, overdue: false).map { summary($0, names, locale, now: now) }
+        let overdue = try await queries.dispatch(principal, overdue: true).map { summary($0, names, locale, now: now) }
+        return kit.render("dispatch", ["queue": queue, "overdue": overdue], request, context)
+    }
+
+    // MARK: Public
+
+    func percent(_ r: Double?) -> String { r.map { String(format: "%.1f%%", $0 * 100) } ?? "—" }
+
+    /// The three-rates board: ranked organisations, categories, and the weekly trend drawn as SVG lines.
+    func board(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let locale = context.locale
+        let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
+        let weeks = request.uri.queryParameters.get("weeks").flatMap(Int.init).flatMap { [4, 12, 26, 52].contains($0) ? $0 : nil } ?? 12
+        let orgs = try await services.organisations.all()
+        let orgNames = Dictionary(uniqueKeysWithValues: orgs.map { (String($0.organisation.id), $0.organisation.name) })
+        let names = try await categoryNames(locale)
+        func rows(_ rows: [(key: String, rates: ThreeRates)], _ label: (String) -> String) -> [[String: Any]] {
+            ThreeRates.ranked(rows).enumerated().map { i, row in
+                let r = row.rates
+                return ["rank": r.wellSampled ? String(i + 1) : "—", "label": label(row.key), "total": r.total, "rated": r.rated,
+                        "response": percent(r.responseRate), "resolution": percent(r.resolutionRate), "satisfaction": percent(r.satisfactionRate),
+                        "few": !r.wellSampled]
+            }
+        }
+        let byOrg = try await queries.rates(placeID: placeID, weeks: weeks, by: .organisation)
+        let byCategory = try await queries.rates(placeID: placeID, weeks: weeks, by: .category)
+        let byWeek = try await queries.rates(placeID: placeID, weeks: weeks, by: .week)
+        // The trend: one polyline per rate over the weeks, 0–100 % top to bottom.
+        let width = 520.0, height = 160.0
+        func line(_ rate: (ThreeRates) -> Double?) -> String {
+            byWeek.enumerated().compactMap { i, row in
+                rate(row.rates).map { String(format: "%.0f,%.0f", 40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1)), 10 + (1 - $0) * (height - 20)) }
+            }.joined(separator: " ")
+        }
+        let total = byOrg.reduce(ThreeRates.zero) { $0 + $1.rates }
+        let communities = try await services.places.places(ids: Array(Set(orgs.filter { $0.organisation.kind == .residentsCommittee || $0.organisation.kind == .streetOffice }.map(\.organisation.placeID))))
+        return kit.render("rates", [
+            "organisations": rows(byOrg) { orgNames[$0] ?? $0 },
+            "categories": rows(byCategory) { names[$0] ?? $0 },
+            "response": line(\.responseRate), "resolution": line(\.resolutionRate), "satisfaction": line(\.satisfactionRate),
+            "weeksLabels": byWeek.enumerated().filter { $0.offset % max(1, byWeek.count / 6) == 0 }.map { i, row in
+                ["x": Int(40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1))), "label": String(row.key.suffix(3))]
+            },
+            "overall": ["total": total.total, "response": percent(total.responseRate), "resolution": percent(total.resolutionRate), "satisfaction": percent(total.satisfactionRate)],
+            "places": communities.sorted { $0.path < $1.path }.map { ["id": $0.id, "name": $0.name, "selected": $0.id == placeID] },
+            "periods": [4, 12, 26, 52].map { ["value": $0, "label": kit.t.text("weeks_\($0)", locale), "selected": $0 == weeks] },
+            "minimum": ThreeRates.minimumSample,
+        ], request, context)
+    }
+
+    func lists(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let locale = context.locale
+        let version = request.uri.queryParameters.get("version").flatMap(Int.init)
+        let names = try await categoryNames(locale)
+        func handler(_ h: Handler) -> String {
+            switch h {
+            case .kind(let kind, let domain): kit.label("org_kind_", kind.rawValue, locale) + (domain.map { " · " + kit.label("domain_", $0.rawValue, locale) } ?? "")
+            case .organisation(let id): "#\(id)"
+            }
+        }
+        var data: [String: Any] = [:]
+        if let (v, entries) = try await services.lists.responsibility(version: version) {
+            data["responsibilityVersion"] = ["version": v.version, "date": kit.date(v.publishedAt), "note": v.note]
+            data["responsibility"] = entries.map { e -> [String: Any] in
+                ["category": names[e.category] ?? e.category, "place": e.placePath == "/" ? kit.t.text("lists_everywhere", locale) : e.placePath,
+                 "lead": handler(e.lead), "co": e.coHandlers.map(handler).joined(separator: "、"), "respond": e.respondHours, "resolve": e.resolveWorkingDays, "basis": e.basis]
+            }
+        }
+        if let (v, entries) = try await services.lists.negative() {
+            data["negativeVersion"] = ["version": v.version, "date": kit.date(v.publishedAt)]
+            data["negative"] = entries.map { ["category": names[$0.category] ?? $0.category, "basis": $0.basis] }
+        }
+        if let (v, entries) = try await services.lists.power() {
+            data["powerVersion"] = ["version": v.version, "date": kit.date(v.publishedAt)]
+            data["power"] = entries.map { ["holder": handler($0.holder), "power": $0.power, "basis": $0.basis] }
+        }
+        data["versions"] = try await services.lists.versions(.responsibility).map { ["version": $0.version, "date": kit.date($0.publishedAt), "note": $0.note] }
+        return kit.render("lists", data, request, context)
+    }
+}

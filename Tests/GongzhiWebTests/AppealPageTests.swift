@@ -1,0 +1,51 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import GongzhiTestSupport
+import GongzhiWeb
+import HTTPTypes
+import Testing
+
+@Suite("Pages: appeals, the board and the lists")
+struct AppealPageTests {
+    @Test("filing an appeal: errors in Chinese, the similar-appeal step, the handler's forms, public board and lists", arguments: TestEngine.available)
+    func flow(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            var resident = try await app.signIn("resident")
+            let (_, form, _) = try await app.page(&resident, "/appeals")
+            let place = try #require(form.range(of: #"<option value="(\d+)""#, options: .regularExpression, range: form.range(of: "appeal-place")!.lowerBound..<form.endIndex)
+                .map { String(form[$0]).filter(\.isNumber) })
+            let (short, shortPage, _) = try await app.page(&resident, "/appeals", method: .post, form: ["category": "street_light", "place": place, "description": "灯"])
+            #expect(short == .unprocessableContent && shortPage.contains("请描述问题"))
+            let (unknown, unknownPage, _) = try await app.page(&resident, "/appeals", method: .post, form: ["category": "ufo", "place": place, "description": "路灯坏了很多天。"])
+            #expect(unknown == .unprocessableContent && unknownPage.contains("没有这个诉求类别"))
+            // The first lamp report goes straight through; the second is shown the first.
+            let (first, _, headers) = try await app.page(&resident, "/appeals", method: .post, form: ["category": "street_light", "place": place, "description": "路灯坏了很多天。"])
+            #expect(first == .seeOther)
+            let location = try #require(headers[.location])
+            let (_, similar, _) = try await app.page(&resident, "/appeals", method: .post, form: ["category": "street_light", "place": place, "description": "北门路灯不亮。"])
+            #expect(similar.contains("id=\"similar\"") && similar.contains("name=\"confirmed\""))
+            let (_, page, _) = try await app.page(&resident, location)
+            #expect(page.contains("和平区城市管理委员会") && page.contains("已派单") && !page.contains("appeal-accept"))
+
+            var department = try await app.signIn("department")
+            let (_, queue, _) = try await app.page(&department, "/tasks")
+            #expect(queue.contains("href=\"\(location)\""))
+            let (noReason, noReasonPage, _) = try await app.page(&department, location + "/act", method: .post, form: ["action": "return", "note": ""])
+            #expect(noReason == .unprocessableContent && noReasonPage.contains("退回须写明理由"))
+            let (accepted, _, _) = try await app.page(&department, location + "/act", method: .post, form: ["action": "accept"])
+            #expect(accepted == .seeOther)
+            // Someone else's appeal does not exist for a neighbour.
+            var owner = try await app.signIn("owner")
+            #expect(try await app.page(&owner, location).0 == .notFound)
+
+            var visitor = TestApp.Browser()
+            let (_, board, _) = try await app.page(&visitor, "/rates?lang=en")
+            #expect(board.contains("The three rates") && board.contains("<polyline"))
+            let (_, lists, _) = try await app.page(&visitor, "/lists")
+            #expect(lists.contains("Negative list") && lists.contains("Illegal construction"))  // English remembered from the board
+            let (csvStatus, csv, csvHeaders) = try await app.page(&visitor, "/lists/responsibility/csv")
+            #expect(csvStatus == .ok && csv.hasPrefix("\u{FEFF}category") && csvHeaders[.contentType]?.hasPrefix("text/csv") == true)
+        }
+    }
+}
