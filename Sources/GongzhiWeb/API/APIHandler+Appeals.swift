@@ -150,3 +150,45 @@ extension Components.Schemas.Appeal {
                   ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto)
     }
 }
+
+extension APIHandler {
+    var whistles: WhistleQueries { WhistleQueries(services: services) }
+
+    func whistleBody(_ w: AppealStore.Whistle) -> Components.Schemas.Whistle {
+        let now = services.now()
+        return .init(
+            id: w.id, kind: .init(rawValue: w.kind.rawValue)!, matter: w.matter, appealId: w.appealID, placeId: w.placeID, streetOrganisationId: w.streetOrganisationID,
+            blownAt: w.blownAt, closedAt: w.closedAt,
+            summons: w.summons.map { s in
+                let (status, minutes): (Components.Schemas.Whistle.SummonsPayloadPayload.StatusPayload, Int) =
+                    switch WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now) {
+                    case .onTime(let m): (.onTime, m)
+                    case .late(let m, _): (.late, m)
+                    case .missing(let over): (.missing, over)
+                    case .pending(let left): (.pending, left)
+                    }
+                return .init(organisationId: s.organisationID, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, status: status, minutes: minutes)
+            })
+    }
+
+    func listWhistles(_ input: Operations.ListWhistles.Input) async throws -> Operations.ListWhistles.Output {
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        return .ok(.init(body: .json(.init(items: try await whistles.board(principal).map(whistleBody)))))
+    }
+
+    func blowWhistle(_ input: Operations.BlowWhistle.Input) async throws -> Operations.BlowWhistle.Output {
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let id = try await whistles.blow(kind: WhistleKind(rawValue: body.kind.rawValue)!, matter: body.matter, placeID: body.placeId, appealID: body.appealId,
+                                         departments: body.departments, limitMinutes: body.limitMinutes, by: principal)
+        guard let w = try await services.appeals.whistle(id: id) else { throw AppError.notFound }
+        return .created(.init(body: .json(whistleBody(w))))
+    }
+
+    func reportToWhistle(_ input: Operations.ReportToWhistle.Input) async throws -> Operations.ReportToWhistle.Output {
+        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        try await whistles.report(input.path.whistleId, by: principal)
+        guard let w = try await services.appeals.whistle(id: input.path.whistleId) else { throw AppError.notFound }
+        return .ok(.init(body: .json(whistleBody(w))))
+    }
+}

@@ -20,6 +20,31 @@ struct AppealPages {
         router.get("/tasks") { request, context in try await tasks(request, context) }
         router.get("/dispatch") { request, context in try await dispatch(request, context) }
         router.get("/rates") { request, context in try await board(request, context) }
+        router.get("/whistles") { request, context in try await whistles(request, context) }
+        router.post("/whistles") { request, context in
+            let principal = try kit.principal(request, context)
+            let f = context.form
+            do {
+                let departments = f.compactMap { key, value in key.hasPrefix("dept_") && value == "on" ? Int64(key.dropFirst(5)) : nil }
+                _ = try await WhistleQueries(services: services).blow(
+                    kind: f["kind"].flatMap(WhistleKind.init(rawValue:)) ?? .routine, matter: f["matter"] ?? "", placeID: f["place"].flatMap(Int64.init),
+                    appealID: f["appeal"].flatMap(Int64.init), departments: departments, limitMinutes: f["limit"].flatMap(Int.init), by: principal)
+                return kit.redirect("/whistles", context)
+            } catch {
+                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+                return try await whistles(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            }
+        }
+        router.post("/whistles/:id/report") { request, context in
+            let principal = try kit.principal(request, context)
+            do {
+                try await WhistleQueries(services: services).report(try kit.id(context), by: principal)
+                return kit.redirect("/whistles", context)
+            } catch {
+                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+                return try await whistles(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            }
+        }
         router.get("/lists") { request, context in try await lists(request, context) }
         router.get("/lists/:list/csv") { request, context in
             guard let kind = context.parameters.get("list").flatMap(ListKind.init(rawValue:)) else { throw AppError.notFound }
@@ -139,6 +164,7 @@ struct AppealPages {
         data["canReopen"] = view.isRequester && a.state == .rated && !a.reopened && a.satisfaction != .yes
         data["canWithdraw"] = view.isRequester && !a.state.isFinal && a.state != .resolved && a.state != .rated
         data["canClassify"] = view.isDispatcher && [.submitted, .returned, .reopened].contains(a.state)
+        data["canWhistle"] = !a.state.isFinal && principal.grants.contains { $0.role == .streetOfficer && $0.reaches(a.placePath) }
         data["categories"] = try await services.lists.categories().map { ["code": $0.code, "name": kit.text($0.name, locale)] }
         data["satisfactions"] = Satisfaction.allCases.map { ["value": $0.rawValue, "label": kit.label("satisfaction_", $0.rawValue, locale)] }
         return kit.render("appeal", data, request, context, status: status)
@@ -198,6 +224,50 @@ struct AppealPages {
         let queue = try await queries.dispatch(principal, overdue: false).map { summary($0, names, locale, now: now) }
         let overdue = try await queries.dispatch(principal, overdue: true).map { summary($0, names, locale, now: now) }
         return kit.render("dispatch", ["queue": queue, "overdue": overdue], request, context)
+    }
+
+    /// The whistle board: what the street blew and who reported when; departments report from here.
+    func whistles(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let locale = context.locale
+        let queries = WhistleQueries(services: services)
+        let list = try await queries.board(principal)
+        let all = try await services.organisations.all()
+        let names = Dictionary(uniqueKeysWithValues: all.map { ($0.organisation.id, $0.organisation.name) })
+        let mine = Set(principal.grants.filter(\.role.isStaff).compactMap(\.organisationID))
+        let now = services.now()
+        let streets = try await queries.streets(principal)
+        var places: [[String: Any]] = []
+        for street in streets {
+            if let place = try await services.places.place(id: street.organisation.placeID) {
+                places.append(["id": place.id, "name": place.name])
+                places += try await services.places.children(of: place.id).map { ["id": $0.id, "name": place.name + " · " + $0.name] }
+            }
+        }
+        return kit.render("whistles", [
+            "items": list.map { w -> [String: Any] in
+                var item: [String: Any] = [:]
+                if let appeal = w.appealID { item["appeal"] = ["id": appeal] }
+                return item.merging([
+                 "id": w.id, "kind": kit.label("whistle_", w.kind.rawValue, locale), "matter": w.matter, "date": kit.date(w.blownAt),
+                 "street": names[w.streetOrganisationID] ?? "",
+                 "summons": w.summons.map { s -> [String: Any] in
+                     let (status, minutes): (String, Int) = switch WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now) {
+                     case .onTime(let m): ("on_time", m)
+                     case .late(let m, _): ("late", m)
+                     case .missing(let over): ("missing", over)
+                     case .pending(let left): ("pending", left)
+                     }
+                     return ["organisation": names[s.organisationID] ?? "", "limit": s.limitMinutes, "status": kit.label("whistle_status_", status, locale),
+                             "minutes": minutes, "late": status == "late" || status == "missing",
+                             "canReport": s.reportedAt == nil && mine.contains(s.organisationID), "whistle": w.id]
+                 }]) { a, _ in a }
+            },
+            "canBlow": !streets.isEmpty, "places": places,
+            "departments": all.filter { $0.organisation.kind == .department }.map { ["id": $0.organisation.id, "name": $0.organisation.name] },
+            "kinds": WhistleKind.allCases.map { ["value": $0.rawValue, "label": kit.label("whistle_", $0.rawValue, locale) + " · \($0.defaultReportMinutes) " + kit.t.text("minutes", locale)] },
+            "appealID": request.uri.queryParameters.get("appeal") ?? "", "error": error ?? "",
+        ], request, context, status: status)
     }
 
     // MARK: Public

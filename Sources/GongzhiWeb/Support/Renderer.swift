@@ -43,6 +43,9 @@ public struct Renderer: Sendable {
             if principal.grants.contains(where: { [.committeeMember, .partySecretary, .streetOfficer].contains($0.role) }) {
                 nav.append(["href": "/dispatch", "label": t["nav_dispatch"] ?? "", "current": path.hasPrefix("/dispatch")])
             }
+            if principal.grants.contains(where: { [.streetOfficer, .departmentOfficer].contains($0.role) }) {
+                nav.append(["href": "/whistles", "label": t["nav_whistles"] ?? "", "current": path.hasPrefix("/whistles")])
+            }
             nav.append(rates)
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
