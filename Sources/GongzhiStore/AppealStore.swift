@@ -61,6 +61,20 @@ public struct AppealStore: Sendable {
         try await database.read { db in try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.token = \(bind: token)").first().map(Self.appeal) }
     }
 
+    public func addAttributes(appealID: Int64, _ answers: [String: [String]], in db: any SQLDatabase) async throws {
+        for (code, values) in answers.sorted(by: { $0.key < $1.key }) {
+            for value in values where !value.isEmpty {
+                try await db.raw("INSERT INTO appeal_attributes (appeal_id, code, value) VALUES (\(bind: appealID), \(bind: code), \(bind: value))").run()
+            }
+        }
+    }
+
+    public func attributes(appealID: Int64) async throws -> [(code: String, value: String)] {
+        try await database.read { db in
+            try await db.raw("SELECT code, value FROM appeal_attributes WHERE appeal_id = \(bind: appealID) ORDER BY code").all().map { (try $0.string("code"), try $0.string("value")) }
+        }
+    }
+
     public func addPhoto(appealID: Int64, sha256: String, in db: any SQLDatabase) async throws {
         try await db.raw("INSERT INTO appeal_photos (appeal_id, sha256) VALUES (\(bind: appealID), \(bind: sha256)) ON CONFLICT DO NOTHING").run()
     }
@@ -188,6 +202,37 @@ public struct AppealStore: Sendable {
                     """
             }
             return try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at DESC, a.id DESC LIMIT \(bind: limit)").all().map(Self.appeal)
+        }
+    }
+
+    /// Appeals for Open311's `GET requests`: by ids (which override the rest),
+    /// or by categories, a period of submission and states; oldest first, capped.
+    public func search(ids: [Int64], categories: [String], from: Date, to: Date, states: [AppealState], limit: Int) async throws -> [Appeal] {
+        try await database.read { db in
+            var filter: SQLQueryString
+            if !ids.isEmpty {
+                filter = "a.id IN (\(binds: ids))"
+            } else {
+                filter = "a.submitted_at >= \(bind: from.millis) AND a.submitted_at <= \(bind: to.millis)"
+                if !categories.isEmpty { filter = "\(filter) AND a.category IN (\(binds: categories))" }
+                if !states.isEmpty { filter = "\(filter) AND a.state IN (\(binds: states.map(\.rawValue)))" }
+            }
+            return try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at, a.id LIMIT \(bind: limit)").all().map(Self.appeal)
+        }
+    }
+
+    /// When each appeal last changed, and the latest note given.
+    public func lastEvents(appealIDs: [Int64]) async throws -> [Int64: (at: Date, event: String, note: String)] {
+        guard !appealIDs.isEmpty else { return [:] }
+        return try await database.read { db in
+            var last: [Int64: (Date, String, String)] = [:]
+            for row in try await db.raw("""
+                SELECT e.appeal_id, e.at, e.event, e.note FROM appeal_events e
+                WHERE e.appeal_id IN (\(binds: appealIDs)) AND e.id = (SELECT MAX(x.id) FROM appeal_events x WHERE x.appeal_id = e.appeal_id)
+                """).all() {
+                last[try row.int64("appeal_id")] = (try row.date("at"), try row.string("event"), try row.string("note"))
+            }
+            return last
         }
     }
 

@@ -120,26 +120,32 @@ public struct ListStore: Sendable {
         public var description: String
         /// Words residents use for it, for finding the category from a description.
         public var keywords: [String]
-        public init(code: String, name: Bilingual, description: String, keywords: [String]) {
+        /// Extra questions asked when filing (Open311 attributes).
+        public var attributes: [CategoryAttribute]
+        public init(code: String, name: Bilingual, description: String, keywords: [String], attributes: [CategoryAttribute] = []) {
             self.code = code
             self.name = name
             self.description = description
             self.keywords = keywords
+            self.attributes = attributes
         }
     }
 
     public func saveCategory(_ c: Category, in db: any SQLDatabase) async throws {
         try await db.raw("""
-            INSERT INTO appeal_categories (code, name_zh, name_en, description, keywords) VALUES (\(bind: c.code), \(bind: c.name.zh), \(bind: c.name.en), \(bind: c.description), \(bind: c.keywords.joined(separator: ",")))
-            ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, description = excluded.description, keywords = excluded.keywords
+            INSERT INTO appeal_categories (code, name_zh, name_en, description, keywords, attributes)
+            VALUES (\(bind: c.code), \(bind: c.name.zh), \(bind: c.name.en), \(bind: c.description), \(bind: c.keywords.joined(separator: ",")), \(bind: String(decoding: try JSONEncoder().encode(c.attributes), as: UTF8.self)))
+            ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, description = excluded.description, keywords = excluded.keywords,
+                attributes = excluded.attributes
             """).run()
     }
 
     public func categories() async throws -> [Category] {
         try await database.read { db in
-            try await db.raw("SELECT code, name_zh, name_en, description, keywords FROM appeal_categories ORDER BY code").all().map {
+            try await db.raw("SELECT code, name_zh, name_en, description, keywords, attributes FROM appeal_categories ORDER BY code").all().map {
                 Category(code: try $0.string("code"), name: Bilingual(zh: try $0.string("name_zh"), en: try $0.string("name_en")),
-                         description: try $0.string("description"), keywords: try $0.string("keywords").split(separator: ",").map(String.init))
+                         description: try $0.string("description"), keywords: try $0.string("keywords").split(separator: ",").map(String.init),
+                         attributes: (try? JSONDecoder().decode([CategoryAttribute].self, from: Data(try $0.string("attributes").utf8))) ?? [])
             }
         }
     }

@@ -107,6 +107,13 @@ public struct PlaceStore: Sendable {
         }
     }
 
+    /// The household registered at exactly this address, if one is.
+    public func household(address: String) async throws -> Int64? {
+        try await database.read { db in
+            try await db.raw("SELECT place_id FROM households WHERE address = \(bind: address.trimmingCharacters(in: .whitespaces)) LIMIT 1").first()?.int64("place_id")
+        }
+    }
+
     public func isEmpty() async throws -> Bool {
         try await database.read { db in try await db.raw("SELECT id FROM places LIMIT 1").first() == nil }
     }

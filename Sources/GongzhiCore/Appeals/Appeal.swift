@@ -107,3 +107,63 @@ public enum AppealRules {
         return principal.grants.contains { $0.organisationID != nil && $0.role.isStaff && $0.scopePaths.contains(appeal.communityPath) }
     }
 }
+
+/// An extra question a category asks (Open311's service definition
+/// attributes): "is anyone trapped?", "the plate number".
+public struct CategoryAttribute: Sendable, Equatable, Codable {
+    public enum Datatype: String, Sendable, Codable, CaseIterable { case string, number, datetime, text, singlevaluelist, multivaluelist }
+    public struct Value: Sendable, Equatable, Codable {
+        public var key: String
+        public var name: String
+        public init(key: String, name: String) { self.key = key; self.name = name }
+    }
+
+    public var code: String
+    public var datatype: Datatype
+    public var required: Bool
+    public var description: String
+    public var order: Int
+    public var values: [Value]
+
+    public init(code: String, datatype: Datatype, required: Bool, description: String, order: Int, values: [Value] = []) {
+        self.code = code
+        self.datatype = datatype
+        self.required = required
+        self.description = description
+        self.order = order
+        self.values = values
+    }
+}
+
+public enum AttributeError: Error, Equatable, Sendable {
+    case missing(String)
+    case invalid(String)
+    case unknown(String)
+}
+
+public enum AttributeRules {
+    /// Checks answers against a category's attributes: required ones present,
+    /// list answers among the listed keys, numbers numeric, nothing unknown.
+    public static func validate(_ answers: [String: [String]], against attributes: [CategoryAttribute]) throws(AttributeError) {
+        let known = Dictionary(uniqueKeysWithValues: attributes.map { ($0.code, $0) })
+        if let unknown = answers.keys.sorted().first(where: { known[$0] == nil }) { throw .unknown(unknown) }
+        for a in attributes.sorted(by: { $0.order < $1.order }) {
+            let given = (answers[a.code] ?? []).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            if given.isEmpty {
+                if a.required { throw .missing(a.code) }
+                continue
+            }
+            switch a.datatype {
+            case .singlevaluelist, .multivaluelist:
+                let keys = Set(a.values.map(\.key))
+                if (a.datatype == .singlevaluelist && given.count > 1) || !given.allSatisfy(keys.contains) { throw .invalid(a.code) }
+            case .number:
+                if given.count > 1 || Double(given[0]) == nil { throw .invalid(a.code) }
+            case .datetime:
+                if given.count > 1 || ISO8601DateFormatter().date(from: given[0]) == nil { throw .invalid(a.code) }
+            case .string, .text:
+                if given.count > 1 || given[0].count > 1000 { throw .invalid(a.code) }
+            }
+        }
+    }
+}

@@ -5,13 +5,16 @@ import GongzhiCore
 /// A deployment publishes its own lists (CSV) and loads each year's notice.
 enum DemoLists {
     static let categories: [ListStore.Category] = [
-        .init(code: "elevator_failure", name: Bilingual(zh: "电梯故障", en: "Lift breakdown"), description: "电梯停运、困人、异响", keywords: ["电梯", "困人", "lift", "elevator"]),
+        .init(code: "elevator_failure", name: Bilingual(zh: "电梯故障", en: "Lift breakdown"), description: "电梯停运、困人、异响", keywords: ["电梯", "困人", "lift", "elevator"],
+              attributes: [CategoryAttribute(code: "trapped", datatype: .singlevaluelist, required: false, description: "是否有人被困？ / Is anyone trapped?", order: 1,
+                                             values: [.init(key: "yes", name: "有人被困 / Yes"), .init(key: "no", name: "无人被困 / No")])]),
         .init(code: "pipe_leak_common", name: Bilingual(zh: "公共部位管道漏水", en: "Leaking pipe in a common area"), description: "楼道、地下室、管井漏水", keywords: ["漏水", "水管", "leak"]),
         .init(code: "illegal_construction", name: Bilingual(zh: "违法建设", en: "Illegal construction"), description: "私搭乱建、违规加建", keywords: ["违建", "搭建", "construction"]),
         .init(code: "night_noise", name: Bilingual(zh: "夜间噪声扰民", en: "Noise at night"), description: "夜间施工、娱乐噪声", keywords: ["噪声", "噪音", "noise"]),
         .init(code: "garbage_overflow", name: Bilingual(zh: "垃圾清运不及时", en: "Rubbish not collected"), description: "垃圾桶满溢、清运不及时", keywords: ["垃圾", "rubbish"]),
         .init(code: "street_light", name: Bilingual(zh: "路灯不亮", en: "Street light out"), description: "小区道路、市政路灯故障", keywords: ["路灯", "light"]),
-        .init(code: "fire_lane_blocked", name: Bilingual(zh: "消防通道被占用", en: "Fire lane blocked"), description: "车辆、杂物占用消防通道", keywords: ["消防通道", "fire"]),
+        .init(code: "fire_lane_blocked", name: Bilingual(zh: "消防通道被占用", en: "Fire lane blocked"), description: "车辆、杂物占用消防通道", keywords: ["消防通道", "fire"],
+              attributes: [CategoryAttribute(code: "plate", datatype: .string, required: false, description: "车牌号（如有） / Plate number, if any", order: 1)]),
         .init(code: "property_fee", name: Bilingual(zh: "物业收费争议", en: "Property fee dispute"), description: "物业费、停车费收费争议", keywords: ["物业费", "收费", "fee"]),
         .init(code: "heating", name: Bilingual(zh: "供暖不热", en: "Heating too weak"), description: "室温不达标", keywords: ["暖气", "供暖", "heating"]),
     ]

@@ -62,7 +62,8 @@ struct CSRFMiddleware: RouterMiddleware {
     let services: AppServices
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.method == .post, !request.uri.path.hasPrefix("/api/") else {
+        // The JSON API and Open311 authenticate with a token, not a cookie: no CSRF to check.
+        guard request.method == .post, !request.uri.path.hasPrefix("/api/"), !request.uri.path.hasPrefix("/open311/") else {
             return try await next(request, context)
         }
         var context = context
@@ -139,15 +140,18 @@ enum FormBody {
     }
 
     /// application/x-www-form-urlencoded: `+` is a space, then percent-decoding.
+    /// A repeated name keeps its last value.
     static func parse(_ body: String) -> [String: String] {
-        var result: [String: String] = [:]
-        for pair in body.split(separator: "&") {
+        Dictionary(pairs(body), uniquingKeysWith: { _, last in last })
+    }
+
+    /// Every name–value pair in order, repeats kept (Open311's `attribute[code][]`).
+    static func pairs(_ body: String) -> [(String, String)] {
+        body.split(separator: "&").compactMap { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let key = decode(String(parts[0]))
-            let value = parts.count > 1 ? decode(String(parts[1])) : ""
-            if !key.isEmpty { result[key] = value }
+            return key.isEmpty ? nil : (key, parts.count > 1 ? decode(String(parts[1])) : "")
         }
-        return result
     }
 
     private static func decode(_ s: String) -> String {

@@ -17,6 +17,8 @@ struct AppealQueries {
         var longitude: Double?
         var anonymous: Bool
         var photos: [(name: String, bytes: Data)] = []
+        /// Answers to the category's extra questions, by attribute code.
+        var attributes: [String: [String]] = [:]
         /// Staff taking an appeal by phone name the resident it is for.
         var onBehalfOf: Int64?
     }
@@ -47,7 +49,8 @@ struct AppealQueries {
     func submit(_ draft: Draft, by principal: Principal) async throws -> Appeal {
         guard let place = try await services.places.place(id: draft.placeID), principal.belongs(to: place.path) else { throw AppError.notFound }
         guard let community = Self.path(place.path, level: .community) else { throw AppError.invalid("appeal_place_too_wide") }
-        guard try await services.lists.categories().contains(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
+        guard let category = try await services.lists.categories().first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
+        try AttributeRules.validate(draft.attributes, against: category.attributes)
         try AppealRules.validate(description: draft.description, latitude: draft.latitude, longitude: draft.longitude)
         var requester = principal.personID
         if let other = draft.onBehalfOf {
@@ -68,6 +71,7 @@ struct AppealQueries {
         let id = try await services.database.transaction { db -> Int64 in
             var saved = appeal
             saved.id = try await store.insert(appeal, enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, in: db)
+            try await store.addAttributes(appealID: saved.id, draft.attributes, in: db)
             for (bytes, photo) in photos {
                 try await attachments.save(photo, content: bytes, now: now, in: db)
                 try await store.addPhoto(appealID: saved.id, sha256: photo.sha256, in: db)

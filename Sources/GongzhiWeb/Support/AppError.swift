@@ -105,6 +105,12 @@ public struct AppError: Error, Sendable, Equatable {
             case .unknownCategory(let code): return .invalid("appeal_category_unknown", detail: code)
             case .badLocation: return .invalid("appeal_location")
             }
+        case let e as AttributeError:
+            switch e {
+            case .missing(let code): return .invalid("appeal_attribute_missing", detail: code)
+            case .invalid(let code): return .invalid("appeal_attribute_invalid", detail: code)
+            case .unknown(let code): return .invalid("appeal_attribute_unknown", detail: code)
+            }
         case let e as AppealTransitionError:
             switch e {
             case .notAllowed(let event, let from): return AppError(.conflict, "appeal_transition", detail: "\(event) ← \(from.rawValue)")
