@@ -16,7 +16,7 @@ struct Gongzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongzhi",
         abstract: "Gongzhi (共治): a community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self, BenchConsultation.self],
+        subcommands: [Serve.self, Migrate.self, Demo.self, CalendarLoad.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self, BenchConsultation.self, BenchAppeals.self],
         defaultSubcommand: Serve.self)
 }
 
@@ -167,6 +167,25 @@ struct Demo: AsyncParsableCommand {
             throw ExitCode(1)
         }
         printDemoAccounts(accounts)
+    }
+}
+
+struct CalendarLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calendar", abstract: "Load a year's holiday notice: lines `2026-10-01 holiday` or `2026-09-20 workday` (adjusted working weekend days).")
+    @OptionGroup var options: Options
+    @Argument(help: "The notice file.") var file: String
+
+    func run() async throws {
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let calendar: WorkingCalendar
+        do { calendar = try WorkingCalendar(notice: text) } catch { print("invalid: \(error)"); throw ExitCode(1) }
+        let settings = options.settings()
+        try await options.withDatabase(settings) { database, _ in
+            let lists = ListStore(database: database)
+            try await database.transaction { db in try await lists.loadCalendar(calendar, in: db) }
+        }
+        print("Loaded \(calendar.holidays.count) holidays and \(calendar.workingWeekendDays.count) working weekend days.")
     }
 }
 

@@ -12,6 +12,7 @@ import time
 import unittest
 
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -55,6 +56,12 @@ class PageTests(unittest.TestCase):
         d.find_element(By.ID, "signin-submit").click()
         # Wait for the response page itself, not the sign-in page still on screen.
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signout" if succeeds else "signin-error")))
+
+    def wait_text(self, element_id, text):
+        # The page is being replaced after a form post: an element found on the
+        # old page may go stale before its text is read.
+        WebDriverWait(self.driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda drv: drv.find_element(By.ID, element_id).text == text)
 
     def test_resident_signs_in_in_chinese_switches_to_english_sees_household(self):
         d = self.driver
@@ -217,7 +224,7 @@ class PageTests(unittest.TestCase):
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "appeal-resolve")))
         d.find_element(By.ID, "resolve-note").send_keys("已更换门机传感器。")
         d.find_element(By.ID, "appeal-resolve").click()
-        WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "appeal-state").text == "已办结")
+        self.wait_text("appeal-state", "已办结")
         d.find_element(By.ID, "signout").click()
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))
 
@@ -227,7 +234,7 @@ class PageTests(unittest.TestCase):
         d.find_element(By.CSS_SELECTOR, "#rate-form input[name=resolved][value=yes]").click()
         d.find_element(By.CSS_SELECTOR, "#rate-form input[name=satisfaction][value=yes]").click()
         d.find_element(By.ID, "appeal-rate").click()
-        WebDriverWait(d, 10).until(lambda drv: drv.find_element(By.ID, "appeal-state").text == "已评价")
+        self.wait_text("appeal-state", "已评价")
         self.assertEqual(rated("安居物业服务有限公司"), before + 1)
         d.get(BASE + "/rates?weeks=4")
         self.assertIn("安居物业服务有限公司", d.find_element(By.ID, "rates-organisations").text)

@@ -67,3 +67,8 @@ enum DemoLists {
         2025-10-11 workday
         """
 }
+
+/// The demo's category codes, for generators outside the store.
+public enum DemoCategories {
+    public static var codes: [String] { DemoLists.categories.map(\.code) }
+}

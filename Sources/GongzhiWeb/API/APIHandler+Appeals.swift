@@ -8,11 +8,6 @@ import OpenAPIRuntime
 extension APIHandler {
     var appeals: AppealQueries { AppealQueries(services: services) }
 
-    private func caller() throws -> Principal {
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
-        return principal
-    }
-
     func listAppealCategories(_ input: Operations.ListAppealCategories.Input) async throws -> Operations.ListAppealCategories.Output {
         let categories = try await services.lists.categories()
         return .ok(.init(body: .json(.init(items: categories.map { .init(code: $0.code, name: .init(zh: $0.name.zh, en: $0.name.en), description: $0.description) }))))
@@ -45,7 +40,7 @@ extension APIHandler {
     func publishList(_ input: Operations.PublishList.Input) async throws -> Operations.PublishList.Output {
         guard case .csv(let body) = input.body else { throw AppError.malformed }
         let text = try await String(collecting: body, upTo: 2 << 20)
-        let v = try await ListQueries(services: services).publish(ListKind(rawValue: input.path.list.rawValue)!, csv: text, note: input.query.note ?? "", by: try caller())
+        let v = try await ListQueries(services: services).publish(ListKind(rawValue: input.path.list.rawValue)!, csv: text, note: input.query.note ?? "", by: try principal())
         return .created(.init(body: .json(.init(version: v.version, publishedAt: v.publishedAt, note: v.note))))
     }
 
@@ -55,24 +50,24 @@ extension APIHandler {
     }
 
     func listMyAppeals(_ input: Operations.ListMyAppeals.Input) async throws -> Operations.ListMyAppeals.Output {
-        .ok(.init(body: .json(.init(items: try await appeals.mine(try caller()).map(Components.Schemas.Appeal.init)))))
+        .ok(.init(body: .json(.init(items: try await appeals.mine(try principal()).map(Components.Schemas.Appeal.init)))))
     }
 
     func submitAppeal(_ input: Operations.SubmitAppeal.Input) async throws -> Operations.SubmitAppeal.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let principal = try caller()
+        let principal = try principal()
         let appeal = try await appeals.submit(.init(category: body.category, placeID: body.placeId, description: body.description, latitude: body.latitude,
                                                    longitude: body.longitude, anonymous: body.anonymous ?? false, onBehalfOf: body.onBehalfOf), by: principal)
         return .created(.init(body: .json(try await detail(appeal.id, principal))))
     }
 
     func listSimilarAppeals(_ input: Operations.ListSimilarAppeals.Input) async throws -> Operations.ListSimilarAppeals.Output {
-        let similar = try await appeals.similar(category: input.query.category, placeID: input.query.place, by: try caller())
+        let similar = try await appeals.similar(category: input.query.category, placeID: input.query.place, by: try principal())
         return .ok(.init(body: .json(.init(items: similar.map(Components.Schemas.Appeal.init)))))
     }
 
     func getAppeal(_ input: Operations.GetAppeal.Input) async throws -> Operations.GetAppeal.Output {
-        .ok(.init(body: .json(try await detail(input.path.appealId, try caller()))))
+        .ok(.init(body: .json(try await detail(input.path.appealId, try principal()))))
     }
 
     func detail(_ id: Int64, _ principal: Principal) async throws -> Components.Schemas.AppealDetail {
@@ -94,7 +89,7 @@ extension APIHandler {
 
     func actOnAppeal(_ input: Operations.ActOnAppeal.Input) async throws -> Operations.ActOnAppeal.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let principal = try caller()
+        let principal = try principal()
         let note = body.note ?? ""
         let action: AppealQueries.Action
         switch body.action {
@@ -121,7 +116,7 @@ extension APIHandler {
     }
 
     func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output {
-        let queue = try await appeals.queue(try caller())
+        let queue = try await appeals.queue(try principal())
         return .ok(.init(body: .json(.init(items: queue.map { item in
             .init(appeal: .init(item.appeal), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
                                                           state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt, note: item.task.note))
@@ -172,13 +167,13 @@ extension APIHandler {
     }
 
     func listWhistles(_ input: Operations.ListWhistles.Input) async throws -> Operations.ListWhistles.Output {
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let principal = try principal()
         return .ok(.init(body: .json(.init(items: try await whistles.board(principal).map(whistleBody)))))
     }
 
     func blowWhistle(_ input: Operations.BlowWhistle.Input) async throws -> Operations.BlowWhistle.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let principal = try principal()
         let id = try await whistles.blow(kind: WhistleKind(rawValue: body.kind.rawValue)!, matter: body.matter, placeID: body.placeId, appealID: body.appealId,
                                          departments: body.departments, limitMinutes: body.limitMinutes, by: principal)
         guard let w = try await services.appeals.whistle(id: id) else { throw AppError.notFound }
@@ -186,7 +181,7 @@ extension APIHandler {
     }
 
     func reportToWhistle(_ input: Operations.ReportToWhistle.Input) async throws -> Operations.ReportToWhistle.Output {
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let principal = try principal()
         try await whistles.report(input.path.whistleId, by: principal)
         guard let w = try await services.appeals.whistle(id: input.path.whistleId) else { throw AppError.notFound }
         return .ok(.init(body: .json(whistleBody(w))))

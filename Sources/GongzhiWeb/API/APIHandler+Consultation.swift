@@ -8,11 +8,6 @@ import GongzhiStore
 extension APIHandler {
     var consultations: ConsultationQueries { ConsultationQueries(services: services) }
 
-    private func signedIn() throws -> Principal {
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
-        return principal
-    }
-
     func listConsultations(_ input: Operations.ListConsultations.Input) async throws -> Operations.ListConsultations.Output {
         let limit = input.query.limit ?? 50
         guard (1...200).contains(limit) else { throw AppError.invalid("invalid_paging") }
@@ -23,7 +18,7 @@ extension APIHandler {
 
     func createConsultation(_ input: Operations.CreateConsultation.Input) async throws -> Operations.CreateConsultation.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let principal = try signedIn()
+        let principal = try principal()
         guard let ballot = BallotKind(code: body.ballot) else { throw AppError.invalid("consultation_ballot_unknown", detail: body.ballot) }
         func threshold(_ code: String?) throws -> Threshold? {
             guard let code else { return nil }
@@ -50,7 +45,7 @@ extension APIHandler {
     }
 
     func getConsultationStanding(_ input: Operations.GetConsultationStanding.Input) async throws -> Operations.GetConsultationStanding.Output {
-        let principal = try signedIn()
+        let principal = try principal()
         let record = try await consultations.get(input.path.consultationId)
         let standing = try await consultations.standing(principal, in: record)
         let votes = standing.own.map { ($0, false) } + standing.proxied.map { ($0, true) }
@@ -67,21 +62,21 @@ extension APIHandler {
 
     func castBallot(_ input: Operations.CastBallot.Input) async throws -> Operations.CastBallot.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let receipt = try await consultations.cast(input.path.consultationId, choice: try Self.choice(body.choice), voterKey: body.voterKey, by: try signedIn())
+        let receipt = try await consultations.cast(input.path.consultationId, choice: try Self.choice(body.choice), voterKey: body.voterKey, by: try principal())
         return .created(.init(body: .json(.init(receipt: receipt))))
     }
 
     func enterPaperBallot(_ input: Operations.EnterPaperBallot.Input) async throws -> Operations.EnterPaperBallot.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         guard let key = body.voterKey else { throw AppError.invalid("missing_field", detail: "voterKey") }
-        let receipt = try await consultations.enterPaper(input.path.consultationId, voterKey: key, choice: try Self.choice(body.choice), by: try signedIn())
+        let receipt = try await consultations.enterPaper(input.path.consultationId, voterKey: key, choice: try Self.choice(body.choice), by: try principal())
         return .created(.init(body: .json(.init(receipt: receipt))))
     }
 
     func recordProxy(_ input: Operations.RecordProxy.Input) async throws -> Operations.RecordProxy.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         try await consultations.recordProxy(input.path.consultationId, voterKey: body.voterKey, proxyPersonID: body.proxyPersonId,
-                                            authorisation: body.authorisation, by: try signedIn())
+                                            authorisation: body.authorisation, by: try principal())
         return .noContent(.init())
     }
 
@@ -113,7 +108,7 @@ extension APIHandler {
     }
 
     func announceConsultation(_ input: Operations.AnnounceConsultation.Input) async throws -> Operations.AnnounceConsultation.Output {
-        let id = try await consultations.announce(input.path.consultationId, by: try signedIn())
+        let id = try await consultations.announce(input.path.consultationId, by: try principal())
         return .created(.init(body: .json(.init(disclosureId: id))))
     }
 
@@ -128,12 +123,12 @@ extension APIHandler {
 
     func addConsultationComment(_ input: Operations.AddConsultationComment.Input) async throws -> Operations.AddConsultationComment.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let id = try await consultations.comment(input.path.consultationId, parentID: body.parentId, body: body.body, by: try signedIn())
+        let id = try await consultations.comment(input.path.consultationId, parentID: body.parentId, body: body.body, by: try principal())
         return .created(.init(body: .json(.init(id: id))))
     }
 
     func supportConsultationComment(_ input: Operations.SupportConsultationComment.Input) async throws -> Operations.SupportConsultationComment.Output {
-        try await consultations.support(input.path.consultationId, commentID: input.path.commentId, by: try signedIn())
+        try await consultations.support(input.path.consultationId, commentID: input.path.commentId, by: try principal())
         return .noContent(.init())
     }
 
@@ -145,7 +140,7 @@ extension APIHandler {
 
     func moderate(_ input: Operations.Moderate.Input) async throws -> Operations.Moderate.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        try await consultations.hide(ConsultationStore.Moderated(rawValue: body.kind.rawValue)!, body.id, in: input.path.consultationId, reason: body.reason, by: try signedIn())
+        try await consultations.hide(ConsultationStore.Moderated(rawValue: body.kind.rawValue)!, body.id, in: input.path.consultationId, reason: body.reason, by: try principal())
         return .noContent(.init())
     }
 
@@ -160,14 +155,14 @@ extension APIHandler {
 
     func addStatement(_ input: Operations.AddStatement.Input) async throws -> Operations.AddStatement.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let id = try await consultations.addStatement(input.path.consultationId, text: body.text, by: try signedIn())
+        let id = try await consultations.addStatement(input.path.consultationId, text: body.text, by: try principal())
         return .created(.init(body: .json(.init(id: id))))
     }
 
     func reactToStatement(_ input: Operations.ReactToStatement.Input) async throws -> Operations.ReactToStatement.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         let value: OpinionVote.Value = switch body.value { case .agree: .agree; case .disagree: .disagree; case .pass: .pass }
-        try await consultations.react(input.path.consultationId, statementID: input.path.statementId, value: value, by: try signedIn())
+        try await consultations.react(input.path.consultationId, statementID: input.path.statementId, value: value, by: try principal())
         return .noContent(.init())
     }
 
@@ -192,13 +187,13 @@ extension APIHandler {
 
     func addConsultationAction(_ input: Operations.AddConsultationAction.Input) async throws -> Operations.AddConsultationAction.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        let id = try await consultations.addAction(input.path.consultationId, title: body.title, organisationID: body.organisationId, dueOn: body.dueOn, by: try signedIn())
+        let id = try await consultations.addAction(input.path.consultationId, title: body.title, organisationID: body.organisationId, dueOn: body.dueOn, by: try principal())
         return .created(.init(body: .json(.init(id: id))))
     }
 
     func updateConsultationAction(_ input: Operations.UpdateConsultationAction.Input) async throws -> Operations.UpdateConsultationAction.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        try await consultations.updateAction(input.path.consultationId, actionID: input.path.actionId, progress: body.progress, note: body.note ?? "", by: try signedIn())
+        try await consultations.updateAction(input.path.consultationId, actionID: input.path.actionId, progress: body.progress, note: body.note ?? "", by: try principal())
         return .noContent(.init())
     }
 }
@@ -232,7 +227,7 @@ extension APIHandler {
 
     func createProposal(_ input: Operations.CreateProposal.Input) async throws -> Operations.CreateProposal.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let principal = try principal()
         let state = try await consultations.propose(meeting: ConsultationForm(rawValue: body.meeting.rawValue)!, title: body.title,
                                                     background: body.background ?? "", by: principal)
         return .created(.init(body: .json(.init(state))))
@@ -243,7 +238,7 @@ extension APIHandler {
     }
 
     func backProposal(_ input: Operations.BackProposal.Input) async throws -> Operations.BackProposal.Output {
-        guard let principal = RequestScope.principal else { throw AppError.unauthorized }
+        let principal = try principal()
         return .ok(.init(body: .json(.init(try await consultations.back(input.path.proposalId, by: principal)))))
     }
 }

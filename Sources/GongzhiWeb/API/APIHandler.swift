@@ -8,7 +8,8 @@ import GongzhiStore
 struct APIHandler: APIProtocol {
     let services: AppServices
 
-    private func principal() throws -> Principal {
+    /// The signed-in caller, or 401.
+    func principal() throws -> Principal {
         guard let principal = RequestScope.principal else { throw AppError.unauthorized }
         return principal
     }

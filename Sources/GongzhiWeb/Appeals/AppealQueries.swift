@@ -49,7 +49,8 @@ struct AppealQueries {
     func submit(_ draft: Draft, by principal: Principal) async throws -> Appeal {
         guard let place = try await services.places.place(id: draft.placeID), principal.belongs(to: place.path) else { throw AppError.notFound }
         guard let community = Self.path(place.path, level: .community) else { throw AppError.invalid("appeal_place_too_wide") }
-        guard let category = try await services.lists.categories().first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
+        let context = try await routingContext()
+        guard let category = context.categories.first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
         try AttributeRules.validate(draft.attributes, against: category.attributes)
         try AppealRules.validate(description: draft.description, latitude: draft.latitude, longitude: draft.longitude)
         var requester = principal.personID
@@ -66,7 +67,6 @@ struct AppealQueries {
         let appeal = Appeal(id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
                             description: draft.description.trimmingCharacters(in: .whitespacesAndNewlines), latitude: draft.latitude, longitude: draft.longitude,
                             anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: Secret.generate())
-        let context = try await routingContext()
         let (store, attachments, audit, remote) = (store, services.attachments, services.audit, RequestScope.remoteAddress)
         let id = try await services.database.transaction { db -> Int64 in
             var saved = appeal
@@ -89,16 +89,24 @@ struct AppealQueries {
         return stored
     }
 
-    struct RoutingContext {
+    /// What routing reads: the current lists, the bodies that can be
+    /// assigned, the calendar and the categories. Cached for a few seconds
+    /// (and dropped when a list is published here): several processes see a
+    /// new list within that time.
+    struct RoutingContext: Sendable {
         var entries: [ResponsibilityEntry]
         var negative: [NegativeEntry]
         var organisations: [ServingOrganisation]
         var calendar: WorkingCalendar
+        var categories: [ListStore.Category]
     }
 
     func routingContext() async throws -> RoutingContext {
-        RoutingContext(entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
-                       organisations: try await serving(), calendar: try await services.lists.calendar())
+        let services = services
+        return try await services.routing.value(0) {
+            RoutingContext(entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
+                           organisations: try await serving(), calendar: try await services.lists.calendar(), categories: try await services.lists.categories())
+        }!
     }
 
     /// Routes by the lists: the lead and every co-handler get their task at

@@ -207,7 +207,7 @@ struct Open311Routes {
             throw Failure(status: .forbidden, description: "Invalid api_key received -- can't proceed with create_request.")
         }
         guard let code = value("service_code"), !code.isEmpty else { throw Failure.bad("service_code was not provided") }
-        guard try await services.lists.categories().contains(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
+        guard try await queries.routingContext().categories.contains(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
         var placeID = value("address_id").flatMap(Int64.init)
         if placeID == nil, let address = value("address_string"), !address.isEmpty {
             placeID = try await services.places.household(address: address)

@@ -13,6 +13,8 @@ struct ListQueries {
     /// current responsibility list: either way nothing half-valid is stored.
     func publish(_ kind: ListKind, csv: String, note: String, by principal: Principal) async throws -> ListStore.Version {
         guard principal.has(.publishLists) else { throw AppError.forbidden }
+        // The next appeal is routed by what is published now.
+        defer { services.routing.removeAll { _ in true } }
         let now = services.now()
         let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)

@@ -31,8 +31,8 @@ struct AppealPages {
                     appealID: f["appeal"].flatMap(Int64.init), departments: departments, limitMinutes: f["limit"].flatMap(Int.init), by: principal)
                 return kit.redirect("/whistles", context)
             } catch {
-                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-                return try await whistles(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+                let shown = try kit.formError(error, context)
+                return try await whistles(request, context, error: shown.message, status: shown.status)
             }
         }
         router.post("/whistles/:id/report") { request, context in
@@ -41,8 +41,8 @@ struct AppealPages {
                 try await WhistleQueries(services: services).report(try kit.id(context), by: principal)
                 return kit.redirect("/whistles", context)
             } catch {
-                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-                return try await whistles(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+                let shown = try kit.formError(error, context)
+                return try await whistles(request, context, error: shown.message, status: shown.status)
             }
         }
         router.get("/lists") { request, context in try await lists(request, context) }
@@ -121,8 +121,8 @@ struct AppealPages {
             let appeal = try await queries.submit(draft, by: principal)
             return kit.redirect("/appeals/\(appeal.id)", context)
         } catch {
-            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-            return try await mine(request, context, values: f, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            let shown = try kit.formError(error, context)
+            return try await mine(request, context, values: f, error: shown.message, status: shown.status)
         }
     }
 
@@ -194,8 +194,8 @@ struct AppealPages {
             _ = try await queries.act(id, action, by: principal)
             return kit.redirect("/appeals/\(id)", context)
         } catch {
-            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-            return try await detail(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            let shown = try kit.formError(error, context)
+            return try await detail(request, context, error: shown.message, status: shown.status)
         }
     }
 

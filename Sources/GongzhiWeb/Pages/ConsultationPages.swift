@@ -26,8 +26,8 @@ struct ConsultationPages {
                                                       background: f["background"] ?? "", by: principal)
                 return kit.redirect("/proposals/\(state.proposal.id)", context)
             } catch {
-                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-                return try await list(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+                let shown = try kit.formError(error, context)
+                return try await list(request, context, error: shown.message, status: shown.status)
             }
         }
         router.post("/proposals/:id/back") { request, context in
@@ -37,8 +37,8 @@ struct ConsultationPages {
                 _ = try await queries.back(id, by: principal)
                 return kit.redirect("/proposals/\(id)", context)
             } catch {
-                guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-                return try await proposal(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+                let shown = try kit.formError(error, context)
+                return try await proposal(request, context, error: shown.message, status: shown.status)
             }
         }
         router.post("/consultations/:id/vote") { request, context in
@@ -123,8 +123,8 @@ struct ConsultationPages {
         do {
             return kit.redirect(try await body(principal, id, context.form), context)
         } catch {
-            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-            return try await detail(request, context, error: services.localizer.message(for: shown, context.locale), status: shown.status)
+            let shown = try kit.formError(error, context)
+            return try await detail(request, context, error: shown.message, status: shown.status)
         }
     }
 
@@ -497,8 +497,8 @@ struct ConsultationPages {
             let record = try await queries.create(draft, by: principal)
             return kit.redirect("/consultations/\(record.consultation.id)", context)
         } catch {
-            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-            return try await self.form(request, context, values: f, error: services.localizer.message(for: shown, context.locale))
+            let shown = try kit.formError(error, context)
+            return try await self.form(request, context, values: f, error: shown.message)
         }
     }
 }

@@ -199,8 +199,8 @@ struct DisclosurePages {
             return kit.redirect("/disclosures/\(disclosure.id)", context)
         } catch {
             // What the publisher can fix is shown on the form; not-found and faults go to the error page.
-            guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
-            return try await form(request, context, draft: f, error: services.localizer.message(for: shown, context.locale), found: [])
+            let shown = try kit.formError(error, context)
+            return try await form(request, context, draft: f, error: shown.message, found: [])
         }
     }
 }

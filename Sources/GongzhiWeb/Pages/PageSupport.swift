@@ -51,6 +51,14 @@ struct PageKit {
         ["id": view.id, "name": view.name, "phone": view.phone ?? "—", "idNumber": view.idNumber ?? "—", "masked": view.masked]
     }
 
+    /// What a form shows the user when their submission fails: the message in
+    /// their language and its status. Not-found and faults are rethrown for
+    /// the error page.
+    func formError(_ error: any Error, _ context: AppRequestContext) throws -> (message: String, status: HTTPResponse.Status) {
+        guard let shown = AppError.from(error), shown.status.code < 500, shown.status != .notFound else { throw error }
+        return (services.localizer.message(for: shown, context.locale), shown.status)
+    }
+
     /// A positive integer path parameter; anything else is simply not found.
     func id(_ context: AppRequestContext, _ name: String = "id") throws -> Int64 {
         guard let raw = context.parameters.get(name), let id = Int64(raw), id > 0 else { throw AppError.notFound }

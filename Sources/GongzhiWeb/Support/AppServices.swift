@@ -28,6 +28,8 @@ public struct AppServices: Sendable {
     public let log: TransparencyLog
     /// A place's ancestors by the place's parent id, for breadcrumbs.
     let lineages: ExpiringCache<Int64, [Place]>
+    /// The lists, bodies, calendar and categories appeals are routed by.
+    let routing: ExpiringCache<Int, AppealQueries.RoutingContext>
 
     public init(settings: AppSettings, database: Database, log: TransparencyLog, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
         self.log = log
@@ -48,6 +50,7 @@ public struct AppServices: Sendable {
         self.throttle = SignInThrottle(freeAttempts: settings.signInThrottleFreeAttempts)
         self.principals = PrincipalCache(accounts: accounts, now: now)
         self.lineages = ExpiringCache(lifetime: 60, capacity: 10_000, now: now)
+        self.routing = ExpiringCache(lifetime: 5, capacity: 1, now: now)
     }
 
     public func csrfToken(_ context: AppRequestContext) -> String {

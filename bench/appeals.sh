@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Appeals, one run:
+#   Open311 POST /open311/v2/requests.json (api_key, routing by the lists, a durable
+#   write on SQLite) side by side with the HTTP floor (a minimal Hummingbird route in
+#   the same binary): target >= 25% of the floor;
+#   the three-rates board of one street over 1,000,000 appeals: target p50 < 20 ms.
+# Needs: wrk, curl, python3. Usage: bench/appeals.sh [duration-seconds] [connections] [appeals]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+duration=${1:-10}
+connections=${2:-32}
+appeals=${3:-1000000}
+cd "$root"
+swift build -c release --product gongzhi >/dev/null
+bin="$root/.build/release/gongzhi"
+dir=$(mktemp -d)
+trap 'kill $floor $server 2>/dev/null || true; rm -rf "$dir"' EXIT
+
+"$bin" bench-floor --port 18191 > "$dir/floor.log" 2>&1 &
+floor=$!
+(cd "$dir" && exec env GONGZHI_LOG_LEVEL=warning "$bin" serve --demo --port 18192 --database-url "$dir/bench.sqlite" > "$dir/server.log" 2>&1) &
+server=$!
+for _ in $(seq 1 150); do
+  curl -fs http://127.0.0.1:18192/readyz >/dev/null 2>&1 && curl -fs http://127.0.0.1:18191/floor >/dev/null 2>&1 && break
+  sleep 0.2
+done
+token=$(curl -fs -X POST http://127.0.0.1:18192/api/v1/tokens -H 'content-type: application/json' \
+  -d '{"username":"resident","password":"gongzhi-demo","name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+household=$(curl -fs http://127.0.0.1:18192/api/v1/me -H "authorization: Bearer $token" | python3 -c 'import json,sys; print([g["placeId"] for g in json.load(sys.stdin)["grants"] if "placeId" in g][0])')
+cat > "$dir/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.body = "api_key=$token&service_code=garbage_overflow&address_id=$household&description=%E5%9E%83%E5%9C%BE%E6%A1%B6%E6%BB%A1%E4%BA%86%E6%B2%A1%E4%BA%BA%E6%B8%85%E8%BF%90"
+LUA
+curl -fs -X POST http://127.0.0.1:18192/open311/v2/requests.json --data-binary @<(lua_body=$(sed -n 's/^wrk.body = "\(.*\)"$/\1/p' "$dir/post.lua"); echo -n "$lua_body") \
+  -H 'content-type: application/x-www-form-urlencoded' >/dev/null
+
+rate() { wrk -t2 -c"$connections" -d"${duration}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
+wrk -t1 -c4 -d2s http://127.0.0.1:18191/floor >/dev/null
+wrk -t1 -c4 -d2s -s "$dir/post.lua" http://127.0.0.1:18192/open311/v2/requests.json >/dev/null
+floor_rate=$(rate http://127.0.0.1:18191/floor)
+post_rate=$(rate -s "$dir/post.lua" http://127.0.0.1:18192/open311/v2/requests.json)
+stored=$(curl -fs "http://127.0.0.1:18192/api/v1/appeals" -H "authorization: Bearer $token" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+kill $floor $server 2>/dev/null || true
+
+board=$("$bin" bench-appeals --appeals "$appeals" --database "$dir/rates.sqlite")
+echo "$board" | grep -v '^RESULT'
+python3 - "$floor_rate" "$post_rate" "$board" <<'PY'
+import sys
+floor, post = float(sys.argv[1]), float(sys.argv[2])
+fields = dict(kv.split("=") for kv in [l for l in sys.argv[3].splitlines() if l.startswith("RESULT")][0].split()[1:])
+print(f"floor  GET /floor (minimal Hummingbird route)                      {floor:10.0f} req/s")
+print(f"open311 POST requests.json (api_key, routing, durable SQLite write) {post:10.0f} req/s")
+print(f"ratio  open311 / floor                                             {post / floor * 100:9.1f} %   (target >= 25%)")
+print(f"board  three rates of one street over the appeals: p50 {float(fields['p50ms']):.2f} ms   (target < 20 ms)")
+PY
