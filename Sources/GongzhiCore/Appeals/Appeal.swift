@@ -85,11 +85,24 @@ public enum AppealRules {
     /// The ISO week (Monday first) of a moment in China, e.g. `2026-W48`: the
     /// bucket the three rates are counted in.
     public static func week(of date: Date) -> String {
-        var c = Calendar(identifier: .iso8601)
-        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        let parts = c.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
+        let parts = isoWeeks.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
         let w = parts.weekOfYear!
         return "\(parts.yearForWeekOfYear!)-W\(w < 10 ? "0" : "")\(w)"
+    }
+
+    static let isoWeeks: Calendar = {
+        var c = Calendar(identifier: .iso8601)
+        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        return c
+    }()
+
+    /// A moment as ISO 8601 in China's time zone, e.g. `2026-11-28T10:05:00+08:00`
+    /// (Open311's w3 format with the offset). Written by hand: a date
+    /// formatter costs more to create than the rest of a request.
+    public static func beijingTime(_ date: Date) -> String {
+        let c = WorkingCalendar.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(c.year!)-\(two(c.month!))-\(two(c.day!))T\(two(c.hour!)):\(two(c.minute!)):\(two(c.second!))+08:00"
     }
 
     /// The part of a place path that names its building (…/building/), for

@@ -67,26 +67,19 @@ struct AppealQueries {
         let appeal = Appeal(id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
                             description: draft.description.trimmingCharacters(in: .whitespacesAndNewlines), latitude: draft.latitude, longitude: draft.longitude,
                             anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: Secret.generate())
-        let (store, attachments, audit, remote) = (store, services.attachments, services.audit, RequestScope.remoteAddress)
-        let id = try await services.database.transaction { db -> Int64 in
-            var saved = appeal
-            saved.id = try await store.insert(appeal, enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, in: db)
-            try await store.addAttributes(appealID: saved.id, draft.attributes, in: db)
-            for (bytes, photo) in photos {
-                try await attachments.save(photo, content: bytes, now: now, in: db)
-                try await store.addPhoto(appealID: saved.id, sha256: photo.sha256, in: db)
+        if !photos.isEmpty {
+            // Photos are stored by content first; an appeal that then fails leaves only unreferenced files.
+            let attachments = services.attachments
+            try await services.database.transaction { db in
+                for (bytes, photo) in photos { try await attachments.save(photo, content: bytes, now: now, in: db) }
             }
-            try await store.record(appealID: saved.id, event: "submit", actor: draft.onBehalfOf == nil ? .requester : .dispatcher, accountID: principal.accountID,
-                                   organisationID: nil, note: "", at: now, in: db)
-            let (routed, decision) = try Self.routed(saved, context: context, excluding: [], actor: .system, now: now)
-            try await store.saveRouting(routed, decision, actor: .system, accountID: nil, now: now, in: db)
-            saved = routed
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "appeal", objectID: String(saved.id), detail: saved.category,
-                                   remoteAddress: remote, at: now, in: db)
-            return saved.id
         }
-        guard let stored = try await store.appeal(id: id) else { throw AppError.notFound }
-        return stored
+        var (routed, decision) = try Self.routed(appeal, context: context, excluding: [], actor: .system, now: now)
+        routed.id = try await services.intake.submit(AppealIntake.Submission(
+            appeal: routed, decision: decision, submittedBy: draft.onBehalfOf == nil ? .requester : .dispatcher,
+            enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, attributes: draft.attributes, photos: photos.map(\.1.sha256),
+            accountID: principal.accountID, remoteAddress: RequestScope.remoteAddress))
+        return routed
     }
 
     /// What routing reads: the current lists, the bodies that can be
@@ -99,13 +92,16 @@ struct AppealQueries {
         var organisations: [ServingOrganisation]
         var calendar: WorkingCalendar
         var categories: [ListStore.Category]
+        /// Organisation names by id, for notices.
+        var names: [Int64: String]
     }
 
     func routingContext() async throws -> RoutingContext {
         let services = services
         return try await services.routing.value(0) {
             RoutingContext(entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
-                           organisations: try await serving(), calendar: try await services.lists.calendar(), categories: try await services.lists.categories())
+                           organisations: try await serving(), calendar: try await services.lists.calendar(), categories: try await services.lists.categories(),
+                           names: Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) }))
         }!
     }
 

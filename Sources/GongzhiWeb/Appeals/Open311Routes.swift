@@ -134,11 +134,7 @@ struct Open311Routes {
 
     static let closedStates: Set<AppealState> = [.resolved, .rated, .closed, .merged, .withdrawn]
 
-    static func time(_ d: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        return f.string(from: d)
-    }
+    static func time(_ d: Date) -> String { AppealRules.beijingTime(d) }
 
     static func date(_ text: String) throws -> Date {
         let f = ISO8601DateFormatter()
@@ -227,7 +223,8 @@ struct Open311Routes {
         let appeal = try await RequestScope.$principal.withValue(principal) {
             try await queries.submit(draft, by: principal)
         }
-        let lead: String? = if let id = appeal.leadOrganisationID { try await services.organisations.entry(id: id)?.organisation.name } else { nil }
+        let names = try await queries.routingContext().names
+        let lead = appeal.leadOrganisationID.flatMap { names[$0] }
         let notice: String = if let lead, let due = appeal.resolveDue {
             locale == .en ? "Routed to \(lead); expected by \(Self.time(due))." : "已派往\(lead)，预计\(Self.time(due))前办结。"
         } else {

@@ -19,6 +19,8 @@ public struct AppServices: Sendable {
     public let consultations: ConsultationStore
     public let lists: ListStore
     public let appeals: AppealStore
+    /// Files appeals in groups: one transaction for those arriving together.
+    public let intake: AppealIntake
     public let localizer: Localizer
     public let renderer: Renderer
     /// Injected so tests can move time (session expiry, lock-outs).
@@ -44,6 +46,7 @@ public struct AppServices: Sendable {
         self.consultations = ConsultationStore(database: database)
         self.lists = ListStore(database: database)
         self.appeals = AppealStore(database: database)
+        self.intake = AppealIntake(database: database)
         self.localizer = localizer
         self.renderer = renderer
         self.now = now
