@@ -46,6 +46,17 @@ struct AppealPageTests {
             #expect(lists.contains("Negative list") && lists.contains("Illegal construction"))  // English remembered from the board
             let (csvStatus, csv, csvHeaders) = try await app.page(&visitor, "/lists/responsibility/csv")
             #expect(csvStatus == .ok && csv.hasPrefix("\u{FEFF}category") && csvHeaders[.contentType]?.hasPrefix("text/csv") == true)
+
+            // Publishing a list from the page: the admin may, a committee member may not; a bad list changes nothing.
+            let negative = "category,basis\nnight_noise,执法事项\nillegal_construction,执法事项\nfire_lane_blocked,执法事项\nstreet_light,市政设施\n"
+            var committee = try await app.signIn("committee")
+            #expect(try await app.page(&committee, "/lists", method: .post, form: ["list": "negative", "csv": negative]).0 == .forbidden)
+            var admin = try await app.signIn("admin")
+            let (bad, badPage, _) = try await app.page(&admin, "/lists", method: .post, form: ["list": "negative", "csv": "category\nx\n"])
+            #expect(bad == .unprocessableContent && badPage.contains("CSV"))
+            let (published, _, _) = try await app.page(&admin, "/lists", method: .post, form: ["list": "negative", "csv": negative, "note": "路灯纳入负面清单"])
+            #expect(published == .seeOther)
+            #expect(try await app.services.lists.versions(.negative).count == 2)
         }
     }
 }

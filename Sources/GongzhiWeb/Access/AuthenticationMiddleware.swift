@@ -17,7 +17,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
         // Only the routes that take files accept more than the ordinary limit.
-        let takesFiles = request.uri.path == "/api/v1/attachments" || request.uri.path == "/disclosures/new"
+        // Forms that upload files (attachments, appeal photos, list CSVs) get the upload limit.
+        let takesFiles = ["/api/v1/attachments", "/disclosures/new", "/appeals", "/lists"].contains(request.uri.path)
         context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
         let langQuery = request.uri.queryParameters.get("lang")
         let isAPI = request.uri.path.hasPrefix("/api/")

@@ -46,6 +46,20 @@ struct AppealPages {
             }
         }
         router.get("/lists") { request, context in try await lists(request, context) }
+        router.post("/lists") { request, context in
+            let principal = try kit.principal(request, context)
+            let f = context.form
+            do {
+                guard let kind = f["list"].flatMap(ListKind.init(rawValue:)) else { throw AppError.malformed }
+                // The CSV comes as an uploaded file (or pasted text, for a short list).
+                let csv = context.files.first { $0.name == "file" }.map { String(decoding: $0.content, as: UTF8.self) } ?? f["csv"] ?? ""
+                _ = try await ListQueries(services: services).publish(kind, csv: csv, note: f["note"] ?? "", by: principal)
+                return kit.redirect("/lists", context)
+            } catch {
+                let shown = try kit.formError(error, context)
+                return try await lists(request, context, error: shown.message, status: shown.status)
+            }
+        }
         router.get("/lists/:list/csv") { request, context in
             guard let kind = context.parameters.get("list").flatMap(ListKind.init(rawValue:)) else { throw AppError.notFound }
             let (v, csv) = try await ListQueries(services: services).csv(kind, version: request.uri.queryParameters.get("version").flatMap(Int.init))
@@ -316,7 +330,7 @@ struct AppealPages {
         ], request, context)
     }
 
-    func lists(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+    func lists(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let locale = context.locale
         let version = request.uri.queryParameters.get("version").flatMap(Int.init)
         let names = try await categoryNames(locale)
@@ -343,6 +357,9 @@ struct AppealPages {
             data["power"] = entries.map { ["holder": handler($0.holder), "power": $0.power, "basis": $0.basis] }
         }
         data["versions"] = try await services.lists.versions(.responsibility).map { ["version": $0.version, "date": kit.date($0.publishedAt), "note": $0.note] }
-        return kit.render("lists", data, request, context)
+        data["canPublish"] = context.principal?.has(.publishLists) ?? false
+        data["error"] = error ?? ""
+        data["kinds"] = ListKind.allCases.map { ["value": $0.rawValue, "label": kit.t.text("lists_\($0.rawValue)", locale)] }
+        return kit.render("lists", data, request, context, status: status)
     }
 }
