@@ -146,6 +146,11 @@ struct AppealsTests {
         #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(31 * 60), now: blown) == .late(minutes: 31, overBy: 1))
         #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(10 * 60)) == .pending(minutesLeft: 20))
         #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(45 * 60)) == .missing(overBy: 15))
+        // A department's record: pending summonses are not yet held against it.
+        var record = WhistleRecord()
+        for r in [WhistleReport.onTime(minutes: 20), .late(minutes: 40, overBy: 10), .missing(overBy: 5), .pending(minutesLeft: 3)] { record.add(r) }
+        #expect(record.onTimeRate == 1.0 / 3.0 && record.averageMinutes == 30 && record.pending == 1)
+        #expect(WhistleRecord().onTimeRate == nil)
     }
 
     @Test("three rates: arithmetic, partly satisfied counts half, few appeals never outrank many")

@@ -220,7 +220,7 @@ struct WhistleTests {
 
             var browser = try await app.signIn("street")
             let (_, page, _) = try await app.page(&browser, "/whistles")
-            #expect(page.contains("应急哨") && page.contains("未报到，已超时") && page.contains("按时报到，用时"))
+            #expect(page.contains("应急哨") && page.contains("未报到，已超时") && page.contains("按时报到，用时") && page.contains("id=\"whistle-records\""))
         }
     }
 }

@@ -47,6 +47,20 @@ struct AppealPageTests {
             let (csvStatus, csv, csvHeaders) = try await app.page(&visitor, "/lists/responsibility/csv")
             #expect(csvStatus == .ok && csv.hasPrefix("\u{FEFF}category") && csvHeaders[.contentType]?.hasPrefix("text/csv") == true)
 
+            // Committee staff take an appeal by phone for a resident, at a building of their community.
+            var desk = try await app.signIn("committee")
+            let (_, deskForm, _) = try await app.page(&desk, "/appeals")
+            #expect(deskForm.contains("name=\"onBehalf\"") && deskForm.contains("1号楼"))
+            let building = try #require(deskForm.range(of: #"<option value="(\d+)">[^<]*1号楼"#, options: .regularExpression).map { String(deskForm[$0]).prefix { $0 != ">" }.filter(\.isNumber) })
+            let residentToken = try await app.token("resident")
+            let (_, me) = try await app.api("/api/v1/me", token: residentToken)
+            let residentPerson = try #require((me["person"] as? [String: Any])?["id"] as? Int)
+            let (taken, _, _) = try await app.page(&desk, "/appeals", method: .post,
+                                                   form: ["category": "garbage_overflow", "place": String(building), "description": "电话反映：垃圾两天没清运。", "onBehalf": String(residentPerson)])
+            #expect(taken == .seeOther)
+            let (_, mine) = try await app.api("/api/v1/appeals", token: residentToken)
+            #expect((mine["items"] as? [[String: Any]])?.contains { $0["description"] as? String == "电话反映：垃圾两天没清运。" } == true)
+
             // Publishing a list from the page: the admin may, a committee member may not; a bad list changes nothing.
             let negative = "category,basis\nnight_noise,执法事项\nillegal_construction,执法事项\nfire_lane_blocked,执法事项\nstreet_light,市政设施\n"
             var committee = try await app.signIn("committee")

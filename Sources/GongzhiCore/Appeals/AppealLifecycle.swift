@@ -163,6 +163,35 @@ public enum WhistleRules {
     }
 }
 
+/// A department's (or a street's) record over many summonses: what it is assessed on.
+public struct WhistleRecord: Sendable, Equatable {
+    public var onTime = 0
+    public var late = 0
+    public var missing = 0
+    public var pending = 0
+    /// Minutes taken, summed over the reports made (on time or late).
+    public var reportedMinutes = 0
+
+    public init() {}
+
+    public mutating func add(_ report: WhistleReport) {
+        switch report {
+        case .onTime(let m): onTime += 1; reportedMinutes += m
+        case .late(let m, _): late += 1; reportedMinutes += m
+        case .missing: missing += 1
+        case .pending: pending += 1
+        }
+    }
+
+    /// Share of due summonses answered in time; nil while nothing is due.
+    public var onTimeRate: Double? {
+        let due = onTime + late + missing
+        return due > 0 ? Double(onTime) / Double(due) : nil
+    }
+
+    public var averageMinutes: Int? { onTime + late > 0 ? reportedMinutes / (onTime + late) : nil }
+}
+
 /// 三率: response, resolution and satisfaction rates of a set of appeals.
 public struct ThreeRates: Sendable, Equatable {
     /// Appeals counted: routed to the organisation (or in the category, place, period).

@@ -88,8 +88,17 @@ struct AppealPages {
         for (home, _, _) in homes {
             for id in home.lineage.dropFirst(2).reversed() where !ids.contains(id) { ids.append(id) }
         }
-        let places = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: ids).map { ($0.id, $0) })
-        return ids.compactMap { places[$0] }.filter { $0.kind != .grid }.map { p in
+        var places = try await services.places.places(ids: ids).sorted { ids.firstIndex(of: $0.id)! < ids.firstIndex(of: $1.id)! }
+        // Staff taking an appeal by phone choose among the communities they serve and their buildings.
+        if principal.has(.viewDirectory) {
+            for community in try await services.places.places(paths: principal.scopePaths(for: .viewDirectory)) where community.kind == .community {
+                places.append(community)
+                for grid in try await services.places.children(of: community.id) {
+                    places += try await services.places.children(of: grid.id).map { var b = $0; b.name = community.name + " " + b.name; return b }
+                }
+            }
+        }
+        return places.filter { $0.kind != .grid }.map { p in
             ["id": p.id, "name": kit.label("place_kind_", p.kind.rawValue, locale) + " · " + p.name]
         }
     }
@@ -109,6 +118,7 @@ struct AppealPages {
                 return p
             },
             "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
+            "staff": principal.has(.viewDirectory),
         ], request, context, status: status)
     }
 
@@ -131,7 +141,8 @@ struct AppealPages {
             }
             let draft = AppealQueries.Draft(
                 category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil, anonymous: f["anonymous"] == "on",
-                photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) })
+                photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) },
+                onBehalfOf: f["onBehalf"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
             let appeal = try await queries.submit(draft, by: principal)
             return kit.redirect("/appeals/\(appeal.id)", context)
         } catch {
@@ -258,7 +269,18 @@ struct AppealPages {
                 places += try await services.places.children(of: place.id).map { ["id": $0.id, "name": place.name + " · " + $0.name] }
             }
         }
+        // Each department's record over the whistles shown: what it is assessed on.
+        var records: [Int64: WhistleRecord] = [:]
+        for w in list {
+            for s in w.summons {
+                records[s.organisationID, default: WhistleRecord()].add(WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now))
+            }
+        }
         return kit.render("whistles", [
+            "records": records.sorted { ($0.value.onTimeRate ?? 2, names[$0.key] ?? "") > ($1.value.onTimeRate ?? 2, names[$1.key] ?? "") }.map { id, r -> [String: Any] in
+                ["organisation": names[id] ?? "", "onTime": r.onTime, "late": r.late, "missing": r.missing, "pending": r.pending,
+                 "rate": percent(r.onTimeRate), "average": r.averageMinutes.map(String.init) ?? "—"]
+            },
             "items": list.map { w -> [String: Any] in
                 var item: [String: Any] = [:]
                 if let appeal = w.appealID { item["appeal"] = ["id": appeal] }
