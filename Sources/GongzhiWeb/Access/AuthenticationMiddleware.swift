@@ -155,7 +155,36 @@ enum FormBody {
         }
     }
 
+    /// `+` is a space, `%XX` a byte; the bytes are UTF-8. Malformed escapes
+    /// are kept as written. Done over bytes: Foundation's percent decoding
+    /// was a tenth of an Open311 request.
     private static func decode(_ s: String) -> String {
-        s.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? s
+        var utf8 = Array(s.utf8)
+        guard utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else { return s }
+        func hex(_ c: UInt8) -> UInt8? {
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
+            default: nil
+            }
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count)
+        var i = 0
+        while i < utf8.count {
+            let c = utf8[i]
+            if c == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if c == UInt8(ascii: "%"), i + 2 < utf8.count, let hi = hex(utf8[i + 1]), let lo = hex(utf8[i + 2]) {
+                out.append(hi << 4 | lo)
+                i += 2
+            } else {
+                out.append(c)
+            }
+            i += 1
+        }
+        utf8 = out
+        return String(decoding: utf8, as: UTF8.self)
     }
 }

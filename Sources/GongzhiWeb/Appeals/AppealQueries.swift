@@ -47,7 +47,9 @@ struct AppealQueries {
     }
 
     func submit(_ draft: Draft, by principal: Principal) async throws -> Appeal {
-        guard let place = try await services.places.place(id: draft.placeID), principal.belongs(to: place.path) else { throw AppError.notFound }
+        let places = services.places
+        guard let place = try await services.placesByID.value(draft.placeID, load: { try await places.place(id: draft.placeID) }),
+              principal.belongs(to: place.path) else { throw AppError.notFound }
         guard let community = Self.path(place.path, level: .community) else { throw AppError.invalid("appeal_place_too_wide") }
         let context = try await routingContext()
         guard let category = context.categories.first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }

@@ -240,9 +240,8 @@ struct Open311Routes {
         let type: String
         switch format {
         case .json:
-            let objects = rows.map(Self.object)
-            let value: Any = single ? (objects.first ?? [:]) : objects
-            text = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .withoutEscapingSlashes])).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+            // Written by hand, keys in the spec's order (as the XML has them).
+            text = single ? Self.json(rows.first ?? []) : "[" + rows.map(Self.json).joined(separator: ",") + "]"
             type = "application/json; charset=utf-8"
         case .xml:
             var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -257,20 +256,35 @@ struct Open311Routes {
         return Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func object(_ row: [(String, Node)]) -> [String: Any] {
-        var o: [String: Any] = [:]
-        for (k, v) in row { o[k] = json(v) }
-        return o
+    static func json(_ row: [(String, Node)]) -> String {
+        "{" + row.map { k, v in quoted(k) + ":" + json(v) }.joined(separator: ",") + "}"
     }
 
-    static func json(_ node: Node) -> Any {
+    static func json(_ node: Node) -> String {
         switch node {
-        case .text(let s): s ?? NSNull()
-        case .bool(let b): b
-        case .number(let d): d
-        case .integer(let i): i
-        case .list(_, let rows): rows.map(object)
+        case .text(let s): s.map(quoted) ?? "null"
+        case .bool(let b): b ? "true" : "false"
+        case .number(let d): d.isFinite ? String(d) : "null"
+        case .integer(let i): String(i)
+        case .list(_, let rows): "[" + rows.map(json).joined(separator: ",") + "]"
         }
+    }
+
+    /// A JSON string (RFC 8259): quotes, backslashes and control characters escaped.
+    static func quoted(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
     }
 
     static func xml(_ row: [(String, Node)]) -> String {

@@ -30,6 +30,8 @@ public struct AppServices: Sendable {
     public let log: TransparencyLog
     /// A place's ancestors by the place's parent id, for breadcrumbs.
     let lineages: ExpiringCache<Int64, [Place]>
+    /// Places by id for the busiest lookups (filing appeals): places are created, never edited.
+    let placesByID: ExpiringCache<Int64, Place>
     /// The lists, bodies, calendar and categories appeals are routed by.
     let routing: ExpiringCache<Int, AppealQueries.RoutingContext>
 
@@ -54,6 +56,7 @@ public struct AppServices: Sendable {
         self.principals = PrincipalCache(accounts: accounts, now: now)
         self.lineages = ExpiringCache(lifetime: 60, capacity: 10_000, now: now)
         self.routing = ExpiringCache(lifetime: 5, capacity: 1, now: now)
+        self.placesByID = ExpiringCache(lifetime: 60, capacity: 50_000, now: now)
     }
 
     public func csrfToken(_ context: AppRequestContext) -> String {
