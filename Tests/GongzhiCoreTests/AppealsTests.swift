@@ -159,6 +159,10 @@ struct AppealsTests {
         #expect(r.responseRate == 0.95 && r.resolutionRate == 0.75 && r.satisfactionRate == 0.75)
         #expect(ThreeRates.zero.responseRate == nil && ThreeRates.zero.satisfactionRate == nil)
         #expect((r + r).total == 400 && (r + r).satisfactionRate == 0.75)
+        // A return visit counts once; taking it back (reopened) restores the counters.
+        let visit = ThreeRates.returnVisit(resolved: true, satisfaction: .partly)
+        #expect(visit.rated == 1 && visit.resolved == 1 && visit.partlySatisfied == 1 && visit.satisfied == 0)
+        #expect(r + visit + (-visit) == r)
         let perfectButFew = ThreeRates(total: 3, respondedInTime: 3, rated: 3, resolved: 3, satisfied: 3, partlySatisfied: 0)
         let goodAndMany = ThreeRates(total: 300, respondedInTime: 280, rated: 250, resolved: 220, satisfied: 200, partlySatisfied: 20)
         let worse = ThreeRates(total: 300, respondedInTime: 200, rated: 250, resolved: 150, satisfied: 100, partlySatisfied: 20)

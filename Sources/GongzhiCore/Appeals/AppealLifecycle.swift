@@ -229,6 +229,18 @@ public struct ThreeRates: Sendable, Equatable {
 
     public static let zero = ThreeRates(total: 0, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)
 
+    /// What one return visit adds to the counters.
+    public static func returnVisit(resolved: Bool, satisfaction: Satisfaction) -> ThreeRates {
+        ThreeRates(total: 0, respondedInTime: 0, rated: 1, resolved: resolved ? 1 : 0,
+                   satisfied: satisfaction == .yes ? 1 : 0, partlySatisfied: satisfaction == .partly ? 1 : 0)
+    }
+
+    /// The counters taken back: a reopened appeal's earlier rating stops counting.
+    public static prefix func - (r: ThreeRates) -> ThreeRates {
+        ThreeRates(total: -r.total, respondedInTime: -r.respondedInTime, rated: -r.rated, resolved: -r.resolved,
+                   satisfied: -r.satisfied, partlySatisfied: -r.partlySatisfied)
+    }
+
     /// Below this many return visits a rate is shown with its count but not
     /// ranked above any well-sampled one.
     public static let minimumSample = 30

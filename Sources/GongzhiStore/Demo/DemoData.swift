@@ -263,7 +263,7 @@ private struct Builder {
                     appeal.state = .rated
                     appeal.ratedResolved = fixed
                     appeal.satisfaction = satisfaction
-                    delta = delta + ThreeRates(total: 0, respondedInTime: 0, rated: 1, resolved: fixed ? 1 : 0, satisfied: satisfaction == .yes ? 1 : 0, partlySatisfied: satisfaction == .partly ? 1 : 0)
+                    delta = delta + ThreeRates.returnVisit(resolved: fixed, satisfaction: satisfaction)
                     try await appealStore.record(appealID: appeal.id, event: "rate", actor: .requester, accountID: nil, organisationID: nil,
                                                  note: "\(fixed ? "resolved" : "unresolved") \(satisfaction.rawValue)", at: resolved.addingTimeInterval(86_400), in: db)
                 }

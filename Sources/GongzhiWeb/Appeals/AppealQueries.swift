@@ -249,7 +249,7 @@ struct AppealQueries {
                 event = "rate"; note = "\(resolved ? "resolved" : "unresolved") \(satisfaction.rawValue)" + (comment.isEmpty ? "" : ": " + comment)
                 if let leadID = appeal.leadOrganisationID {
                     try await store.count(organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                                          Self.rating(resolved: resolved, satisfaction: satisfaction, sign: 1), in: db)
+                                          ThreeRates.returnVisit(resolved: resolved, satisfaction: satisfaction), in: db)
                 }
             case .withdraw:
                 guard view.isRequester else { throw AppError.forbidden }
@@ -262,7 +262,7 @@ struct AppealQueries {
                 // The reopened appeal will be rated again; only the last rating counts.
                 if let leadID = appeal.leadOrganisationID, let s = appeal.satisfaction, let r = appeal.ratedResolved {
                     try await store.count(organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                                          Self.rating(resolved: r, satisfaction: s, sign: -1), in: db)
+                                          -ThreeRates.returnVisit(resolved: r, satisfaction: s), in: db)
                 }
                 appeal.reopened = true
                 appeal.ratedResolved = nil
@@ -304,12 +304,6 @@ struct AppealQueries {
         }
         guard let stored = try await store.appeal(id: id) else { throw AppError.notFound }
         return stored
-    }
-
-    /// A return visit as counter deltas; `sign` -1 takes an earlier one back.
-    static func rating(resolved: Bool, satisfaction: Satisfaction, sign: Int) -> ThreeRates {
-        ThreeRates(total: 0, respondedInTime: 0, rated: sign, resolved: resolved ? sign : 0,
-                   satisfied: satisfaction == .yes ? sign : 0, partlySatisfied: satisfaction == .partly ? sign : 0)
     }
 
     // MARK: Queues and boards

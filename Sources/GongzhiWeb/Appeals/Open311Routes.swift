@@ -225,10 +225,11 @@ struct Open311Routes {
         }
         let names = try await queries.routingContext().names
         let lead = appeal.leadOrganisationID.flatMap { names[$0] }
+        let t = services.localizer
         let notice: String = if let lead, let due = appeal.resolveDue {
-            locale == .en ? "Routed to \(lead); expected by \(Self.time(due))." : "已派往\(lead)，预计\(Self.time(due))前办结。"
+            t.text("open311_notice_routed", locale).replacingOccurrences(of: "{handler}", with: lead).replacingOccurrences(of: "{due}", with: Self.time(due))
         } else {
-            locale == .en ? "Received; the community's first receiver will route it." : "已受理，由社区首接单位分派。"
+            t.text("open311_notice_first_receiver", locale)
         }
         return [[("service_request_id", .integer(appeal.id)), ("service_notice", .text(notice)), ("account_id", .text(nil))]]
     }
