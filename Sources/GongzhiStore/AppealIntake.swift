@@ -89,7 +89,7 @@ public final class AppealIntake: Sendable {
                 INSERT INTO appeals (id, category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
                                      state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token) VALUES
                 """)
-            var tasks: [SQLQueryString] = [], events: [SQLQueryString] = [], audit: [SQLQueryString] = [], extras: [SQLQueryString] = [], photos: [SQLQueryString] = []
+            var tasks: [SQLQueryString] = [], events: [SQLQueryString] = [], audit: [AuditStore.Record] = [], extras: [SQLQueryString] = [], photos: [SQLQueryString] = []
             var counts: [String: (Int64, String, String, String, Int)] = [:]
             for (i, s) in items.enumerated() {
                 let a = s.appeal, id = ids[i]
@@ -115,7 +115,8 @@ public final class AppealIntake: Sendable {
                     for v in values where !v.isEmpty { extras.append("(\(bind: id), \(bind: code), \(bind: v))") }
                 }
                 for sha in s.photos { photos.append("(\(bind: id), \(bind: sha))") }
-                audit.append("(\(bind: at), \(bind: s.accountID), 'create', 'appeal', \(bind: String(id)), \(bind: a.category), \(bind: s.remoteAddress))")
+                audit.append(.init(accountID: s.accountID, action: .create, objectType: "appeal", objectID: String(id), detail: a.category,
+                                   remoteAddress: s.remoteAddress, at: a.submittedAt))
             }
             try await db.raw(appeals).run()
             func insert(_ head: String, _ rows: [SQLQueryString], then tail: String = "") async throws {
@@ -132,7 +133,7 @@ public final class AppealIntake: Sendable {
             try await insert("INSERT INTO appeal_events (appeal_id, event, actor, account_id, organisation_id, note, at) VALUES ", events)
             try await insert("INSERT INTO appeal_attributes (appeal_id, code, value) VALUES ", extras)
             try await insert("INSERT INTO appeal_photos (appeal_id, sha256) VALUES ", photos)
-            try await insert("INSERT INTO audit_log (at, account_id, action, object_type, object_id, detail, remote_address) VALUES ", audit)
+            try await AuditStore(database: database).append(audit, in: db)
             // One more appeal on each lead's counters; one row per key, as an upsert may not touch a row twice.
             try await insert("INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total) VALUES ",
                              counts.values.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }.map { "(\(bind: $0.0), \(bind: $0.1), \(bind: $0.2), \(bind: $0.3), \(bind: $0.4))" },

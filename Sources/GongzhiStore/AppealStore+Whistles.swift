@@ -45,10 +45,6 @@ extension AppealStore {
             """).first() != nil
     }
 
-    public func closeWhistle(id: Int64, at: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE whistles SET closed_at = \(bind: at.millis) WHERE id = \(bind: id) AND closed_at IS NULL").run()
-    }
-
     public func whistle(id: Int64, in db: any SQLDatabase) async throws -> Whistle? {
         try await whistles(filter: "w.id = \(bind: id)", limit: 1, in: db).first
     }

@@ -16,6 +16,31 @@ public struct AuditStore: Sendable {
             """).run()
     }
 
+    /// One entry of a batch written together.
+    public struct Record: Sendable {
+        public var accountID: Int64?
+        public var action: AuditAction
+        public var objectType: String
+        public var objectID: String
+        public var detail: String
+        public var remoteAddress: String
+        public var at: Date
+        public init(accountID: Int64?, action: AuditAction, objectType: String, objectID: String, detail: String, remoteAddress: String, at: Date) {
+            (self.accountID, self.action, self.objectType, self.objectID, self.detail, self.remoteAddress, self.at) = (accountID, action, objectType, objectID, detail, remoteAddress, at)
+        }
+    }
+
+    /// Appends several entries in one statement (group-committed writes).
+    public func append(_ records: [Record], in db: any SQLDatabase) async throws {
+        guard !records.isEmpty else { return }
+        var q = SQLQueryString("INSERT INTO audit_log (at, account_id, action, object_type, object_id, detail, remote_address) VALUES ")
+        for (i, r) in records.enumerated() {
+            if i > 0 { q.appendLiteral(", ") }
+            q.appendInterpolation("(\(bind: r.at.millis), \(bind: r.accountID), \(bind: r.action.rawValue), \(bind: r.objectType), \(bind: r.objectID), \(bind: r.detail), \(bind: r.remoteAddress))" as SQLQueryString)
+        }
+        try await db.raw(q).run()
+    }
+
     public func append(accountID: Int64?, action: AuditAction, objectType: String, objectID: String, detail: String, remoteAddress: String, at: Date) async throws {
         try await database.transaction { db in
             try await append(accountID: accountID, action: action, objectType: objectType, objectID: objectID, detail: detail, remoteAddress: remoteAddress, at: at, in: db)

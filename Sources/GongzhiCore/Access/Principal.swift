@@ -65,6 +65,18 @@ public struct Principal: Sendable, Hashable {
         scopePaths(for: .viewDirectory).contains { path.hasPrefix($0) || $0.hasPrefix(path) }
     }
 
+    /// Organisations the caller works for as staff: their appeal tasks and whistles.
+    public var staffOrganisationIDs: Set<Int64> {
+        Set(grants.filter(\.role.isStaff).compactMap(\.organisationID))
+    }
+
+    /// Grants under which the caller dispatches appeals (classifies the
+    /// first-receiver queue, merges, watches deadlines): committee, party
+    /// and street staff, and the platform administrator.
+    public var dispatchGrants: [RoleGrant] {
+        grants.filter { [.committeeMember, .partySecretary, .streetOfficer, .platformAdmin].contains($0.role) }
+    }
+
     /// Whether the caller belongs to the place with this path: lives there, or
     /// holds a role whose area overlaps it. Deliberation is open to them.
     public func belongs(to path: String) -> Bool {

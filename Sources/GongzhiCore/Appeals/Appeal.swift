@@ -105,13 +105,6 @@ public enum AppealRules {
         return "\(c.year!)-\(two(c.month!))-\(two(c.day!))T\(two(c.hour!)):\(two(c.minute!)):\(two(c.second!))+08:00"
     }
 
-    /// The part of a place path that names its building (…/building/), for
-    /// finding similar appeals; the place itself when it is higher up.
-    public static func buildingPath(_ placePath: String, depth: Int) -> String {
-        let ids = placePath.split(separator: "/")
-        return ids.count <= depth ? placePath : "/" + ids.prefix(depth).joined(separator: "/") + "/"
-    }
-
     /// Whether the requester's identity may be shown to someone: always to
     /// the requester; for an anonymous appeal, only to staff of the community.
     public static func showsRequester(_ appeal: Appeal, to principal: Principal) -> Bool {

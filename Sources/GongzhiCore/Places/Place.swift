@@ -32,6 +32,13 @@ public struct Place: Sendable, Hashable, Codable {
     }
 
     /// The paths of a path's ancestors and itself, root first: `/1/2/` → `/1/`, `/1/2/`.
+    /// The path of the ancestor at a level (the community of a household,
+    /// its building …); nil when the path does not reach that deep.
+    public static func ancestorPath(of path: String, at level: PlaceKind) -> String? {
+        let ids = path.split(separator: "/")
+        return ids.count > level.level ? "/" + ids.prefix(level.level + 1).joined(separator: "/") + "/" : nil
+    }
+
     public static func ancestorPaths(of path: String) -> [String] {
         var paths: [String] = []
         var current = "/"

@@ -227,7 +227,7 @@ private struct Builder {
             let place = homes[random.int(homes.count)]
             let category = codes[random.int(codes.count)]
             let submitted = now.addingTimeInterval(-Double(3600 * (2 + random.int(84 * 24))))
-            let community = "/" + place.path.split(separator: "/").prefix(3).joined(separator: "/") + "/"
+            let community = Place.ancestorPath(of: place.path, at: .community)!
             var appeal = Appeal(id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: nil,
                                 description: texts[category]!, latitude: nil, longitude: nil, anonymous: random.int(5) == 0, state: .submitted, leadOrganisationID: nil,
                                 submittedAt: submitted, token: "demo-\(n)-\(random.next())")
@@ -273,7 +273,7 @@ private struct Builder {
             try await appealStore.count(organisationID: lead, category: category, communityPath: community, week: week, delta, in: db)
         }
         guard let resident, let place = homes.first(where: { $0.id == home }) else { return }
-        let community = "/" + place.path.split(separator: "/").prefix(3).joined(separator: "/") + "/"
+        let community = Place.ancestorPath(of: place.path, at: .community)!
         for (category, text, resolvedAgo) in [("elevator_failure", "1号楼电梯按钮失灵，已经两天了。", Optional(86_400.0)), ("pipe_leak_common", "1单元楼道顶部在滴水。", nil)] {
             let submitted = now.addingTimeInterval(-(resolvedAgo ?? 0) - 7200)
             var appeal = Appeal(id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: resident,

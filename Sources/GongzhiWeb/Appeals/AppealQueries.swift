@@ -23,11 +23,6 @@ struct AppealQueries {
         var onBehalfOf: Int64?
     }
 
-    static func path(_ placePath: String, level: PlaceKind) -> String? {
-        let ids = placePath.split(separator: "/")
-        return ids.count > level.level ? "/" + ids.prefix(level.level + 1).joined(separator: "/") + "/" : nil
-    }
-
     /// The organisations routing can choose from.
     func serving() async throws -> [ServingOrganisation] {
         let all = try await services.organisations.all()
@@ -42,7 +37,7 @@ struct AppealQueries {
     /// Open appeals like this one (same category, same building, last 30 days), to follow instead of filing again.
     func similar(category: String, placeID: Int64, by principal: Principal) async throws -> [Appeal] {
         guard let place = try await services.places.place(id: placeID), principal.belongs(to: place.path) else { throw AppError.notFound }
-        let building = Self.path(place.path, level: .building) ?? place.path
+        let building = Place.ancestorPath(of: place.path, at: .building) ?? place.path
         return try await store.similar(category: category, under: building, since: services.now().addingTimeInterval(-AppealRules.similarWindow), limit: 5)
     }
 
@@ -50,7 +45,7 @@ struct AppealQueries {
         let places = services.places
         guard let place = try await services.placesByID.value(draft.placeID, load: { try await places.place(id: draft.placeID) }),
               principal.belongs(to: place.path) else { throw AppError.notFound }
-        guard let community = Self.path(place.path, level: .community) else { throw AppError.invalid("appeal_place_too_wide") }
+        guard let community = Place.ancestorPath(of: place.path, at: .community) else { throw AppError.invalid("appeal_place_too_wide") }
         let context = try await routingContext()
         guard let category = context.categories.first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
         try AttributeRules.validate(draft.attributes, against: category.attributes)
@@ -140,14 +135,11 @@ struct AppealQueries {
         var isDispatcher: Bool
     }
 
-    /// Organisations the caller acts for.
-    func organisationIDs(_ principal: Principal) -> Set<Int64> {
-        Set(principal.grants.filter { $0.role.isStaff }.compactMap(\.organisationID))
-    }
+    func organisationIDs(_ principal: Principal) -> Set<Int64> { principal.staffOrganisationIDs }
 
     /// Dispatchers classify, route and merge: committee and street staff whose area holds the appeal.
     func isDispatcher(_ principal: Principal, _ appeal: Appeal) -> Bool {
-        principal.grants.contains { [.committeeMember, .partySecretary, .streetOfficer, .platformAdmin].contains($0.role) && $0.reaches(appeal.placePath) }
+        principal.dispatchGrants.contains { $0.reaches(appeal.placePath) }
     }
 
     /// An appeal as the caller may see it; anyone else is told it does not exist.
@@ -318,7 +310,7 @@ struct AppealQueries {
 
     /// The first-receiver queue and the overdue board: appeals in the dispatcher's area.
     func dispatch(_ principal: Principal, overdue: Bool) async throws -> [Appeal] {
-        let paths = principal.grants.filter { [.committeeMember, .partySecretary, .streetOfficer, .platformAdmin].contains($0.role) }.flatMap(\.scopePaths)
+        let paths = principal.dispatchGrants.flatMap(\.scopePaths)
         guard !paths.isEmpty else { throw AppError.notFound }
         return try await store.appeals(under: paths, unclassified: !overdue, overdueAt: overdue ? services.now() : nil, limit: 200)
     }

@@ -171,8 +171,7 @@ struct Open311Routes {
         let categories = Dictionary(uniqueKeysWithValues: try await services.lists.categories().map { ($0.code, $0) })
         let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
         let last = try await services.appeals.lastEvents(appealIDs: appeals.map(\.id))
-        let buildingIDs = appeals.compactMap { AppealQueries.path($0.placePath, level: .building).flatMap { $0.split(separator: "/").last.flatMap { Int64($0) } } ?? $0.placeID }
-        let places = try await services.places.places(ids: Array(Set(buildingIDs + appeals.flatMap { a in a.placePath.split(separator: "/").compactMap { Int64($0) } })))
+        let places = try await services.places.places(ids: Array(Set(appeals.flatMap { a in a.placePath.split(separator: "/").compactMap { Int64($0) } })))
         let names = Dictionary(uniqueKeysWithValues: places.map { ($0.id, $0) })
         return appeals.map { a in
             let shown = a.placePath.split(separator: "/").compactMap { Int64($0) }.prefix(PlaceKind.building.level + 1)

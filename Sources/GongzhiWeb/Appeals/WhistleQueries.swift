@@ -56,7 +56,7 @@ struct WhistleQueries {
     /// A summoned department reports (报到); the time is what it is assessed on.
     func report(_ id: Int64, by principal: Principal) async throws {
         guard let whistle = try await store.whistle(id: id) else { throw AppError.notFound }
-        let mine = Set(principal.grants.filter(\.role.isStaff).compactMap(\.organisationID))
+        let mine = principal.staffOrganisationIDs
         guard let org = whistle.summons.first(where: { mine.contains($0.organisationID) })?.organisationID else { throw AppError.notFound }
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
@@ -69,18 +69,10 @@ struct WhistleQueries {
         }
     }
 
-    func close(_ id: Int64, by principal: Principal) async throws {
-        guard let whistle = try await store.whistle(id: id), try await streets(principal).contains(where: { $0.organisation.id == whistle.streetOrganisationID }) else {
-            throw AppError.notFound
-        }
-        let (now, store) = (services.now(), store)
-        try await services.database.transaction { db in try await store.closeWhistle(id: id, at: now, in: db) }
-    }
-
     /// The whistles a caller sees: those their street blew, and those summoning their department.
     func board(_ principal: Principal) async throws -> [AppealStore.Whistle] {
         let paths = try await streets(principal).map(\.servedPath)
-        let mine = Array(Set(principal.grants.filter(\.role.isStaff).compactMap(\.organisationID)))
+        let mine = Array(principal.staffOrganisationIDs)
         guard !paths.isEmpty || !mine.isEmpty else { throw AppError.notFound }
         return try await store.whistles(under: paths, summoning: mine, limit: 100)
     }

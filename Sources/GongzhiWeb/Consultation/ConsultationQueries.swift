@@ -312,7 +312,7 @@ struct ConsultationQueries {
         guard record.announcedAt != nil, try await result(record)?.result.passed == true else { throw AppError.conflict("consultation_not_passed") }
         let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else { throw AppError.invalid("action_title_required") }
-        guard Self.isDate(dueOn) else { throw AppError.invalid("action_due_invalid") }
+        guard Day(dueOn) != nil else { throw AppError.invalid("action_due_invalid") }
         guard try await services.organisations.entry(id: organisationID) != nil else { throw AppError.notFound }
         let (now, store) = (services.now(), store)
         return try await services.database.transaction { db in
@@ -328,14 +328,6 @@ struct ConsultationQueries {
         try await services.database.transaction { db in
             try await store.updateAction(id: actionID, consultationID: id, progress: progress, note: note.trimmingCharacters(in: .whitespacesAndNewlines), now: now, in: db)
         }
-    }
-
-    /// A calendar date written yyyy-MM-dd.
-    static func isDate(_ s: String) -> Bool {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd"
-        f.locale = Foundation.Locale(identifier: "en_US_POSIX")
-        return s.count == 10 && f.date(from: s) != nil
     }
 }
 

@@ -259,7 +259,7 @@ struct AppealPages {
         let list = try await queries.board(principal)
         let all = try await services.organisations.all()
         let names = Dictionary(uniqueKeysWithValues: all.map { ($0.organisation.id, $0.organisation.name) })
-        let mine = Set(principal.grants.filter(\.role.isStaff).compactMap(\.organisationID))
+        let mine = principal.staffOrganisationIDs
         let now = services.now()
         let streets = try await queries.streets(principal)
         var places: [[String: Any]] = []

@@ -452,14 +452,7 @@ struct ConsultationPages {
     }
 
     /// A yyyy-MM-dd date as midnight in China's time zone.
-    static func day(_ s: String?) -> Date? {
-        guard let s, s.count == 10 else { return nil }
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd"
-        f.timeZone = TimeZone(identifier: "Asia/Shanghai")
-        f.locale = Foundation.Locale(identifier: "en_US_POSIX")
-        return f.date(from: s)
-    }
+    static func day(_ s: String?) -> Date? { s.flatMap(Day.init).flatMap(WorkingCalendar.date(of:)) }
 
     func create(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try kit.principal(request, context)

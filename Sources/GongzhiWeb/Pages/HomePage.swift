@@ -36,8 +36,8 @@ struct HomePage {
             if principal.has(.publishDisclosures) { card("disclosures", "/disclosures") }
             card(principal.has(.runConsultations) ? "consultations_run" : "consultations", "/consultations")
             card("appeals", "/appeals")
-            if principal.grants.contains(where: { $0.organisationID != nil && $0.role.isStaff }) { card("tasks", "/tasks") }
-            if principal.grants.contains(where: { [.committeeMember, .partySecretary, .streetOfficer].contains($0.role) }) { card("dispatch", "/dispatch") }
+            if !principal.staffOrganisationIDs.isEmpty { card("tasks", "/tasks") }
+            if !principal.dispatchGrants.isEmpty { card("dispatch", "/dispatch") }
             if principal.has(.viewAudit) { card("audit", "/audit") }
             card("tokens", "/tokens")
             card("docs", "/docs")

@@ -37,10 +37,10 @@ public struct Renderer: Sendable {
             nav.append(disclosures)
             nav.append(consultations)
             nav.append(["href": "/appeals", "label": t["nav_appeals"] ?? "", "current": path.hasPrefix("/appeals")])
-            if principal.grants.contains(where: { $0.organisationID != nil && $0.role.isStaff }) {
+            if !principal.staffOrganisationIDs.isEmpty {
                 nav.append(["href": "/tasks", "label": t["nav_tasks"] ?? "", "current": path.hasPrefix("/tasks")])
             }
-            if principal.grants.contains(where: { [.committeeMember, .partySecretary, .streetOfficer].contains($0.role) }) {
+            if !principal.dispatchGrants.isEmpty {
                 nav.append(["href": "/dispatch", "label": t["nav_dispatch"] ?? "", "current": path.hasPrefix("/dispatch")])
             }
             if principal.grants.contains(where: { [.streetOfficer, .departmentOfficer].contains($0.role) }) {
