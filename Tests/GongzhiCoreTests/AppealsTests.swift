@@ -136,6 +136,28 @@ struct AppealsTests {
         #expect(Day("2025-02-29") == nil && Day("2024-02-29") != nil)
     }
 
+    @Test("China's days, clock and ISO weeks by arithmetic agree with Foundation's calendar")
+    func chinaClock() {
+        var calendar = Calendar(identifier: .iso8601)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        var rng = SplitMix64(seed: 7)
+        // From 1992 (China has had no daylight saving since 1991) to 2100, and the edges of a few years.
+        var moments = (0..<5_000).map { _ in Date(timeIntervalSince1970: Double(694_224_000 + Int64(rng.next() % 3_400_000_000))) }
+        moments += ["2020-12-31T16:00:00Z", "2021-01-03T15:59:59Z", "2026-12-28T00:00:00+08:00", "2024-02-29T23:59:59+08:00"].map(at)
+        for moment in moments {
+            let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .yearForWeekOfYear, .weekOfYear], from: moment)
+            let day = WorkingCalendar.day(of: moment)
+            #expect(day == Day(year: c.year!, month: c.month!, day: c.day!))
+            #expect(day.weekday == (c.weekday! + 5) % 7 + 1)   // Foundation: 1 = Sunday
+            #expect(day.isoWeek.year == c.yearForWeekOfYear! && day.isoWeek.week == c.weekOfYear!)
+            #expect(WorkingCalendar.date(of: day) == calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day)))
+            func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+            #expect(AppealRules.beijingTime(moment).hasSuffix("T\(two(c.hour!)):\(two(c.minute!)):\(two(c.second!))+08:00"))
+        }
+        #expect(AppealRules.week(of: at("2021-01-03T23:59:00+08:00")) == "2020-W53")
+        #expect(AppealRules.week(of: at("2026-12-28T00:00:00+08:00")) == "2026-W53")
+    }
+
     @Test("whistles: an emergency summons must report within 30 minutes")
     func whistles() {
         let blown = at("2025-11-03T09:00:00+08:00")

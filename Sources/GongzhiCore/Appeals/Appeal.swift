@@ -69,7 +69,7 @@ public enum AppealRules {
     public static let similarWindow: TimeInterval = 30 * 86_400
 
     public static func validate(description: String, latitude: Double?, longitude: Double?) throws(AppealError) {
-        let d = description.trimmingCharacters(in: .whitespacesAndNewlines)
+        let d = description.trimmed
         guard (5...2000).contains(d.count) else { throw .descriptionLength }
         if let latitude, !(-90...90).contains(latitude) { throw .badLocation }
         if let longitude, !(-180...180).contains(longitude) { throw .badLocation }
@@ -85,24 +85,17 @@ public enum AppealRules {
     /// The ISO week (Monday first) of a moment in China, e.g. `2026-W48`: the
     /// bucket the three rates are counted in.
     public static func week(of date: Date) -> String {
-        let parts = isoWeeks.dateComponents([.yearForWeekOfYear, .weekOfYear], from: date)
-        let w = parts.weekOfYear!
-        return "\(parts.yearForWeekOfYear!)-W\(w < 10 ? "0" : "")\(w)"
+        let (year, w) = WorkingCalendar.day(of: date).isoWeek
+        return "\(year)-W\(w < 10 ? "0" : "")\(w)"
     }
-
-    static let isoWeeks: Calendar = {
-        var c = Calendar(identifier: .iso8601)
-        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return c
-    }()
 
     /// A moment as ISO 8601 in China's time zone, e.g. `2026-11-28T10:05:00+08:00`
     /// (Open311's w3 format with the offset). Written by hand: a date
     /// formatter costs more to create than the rest of a request.
     public static func beijingTime(_ date: Date) -> String {
-        let c = WorkingCalendar.calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        let c = WorkingCalendar.clock(date)
         func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year!)-\(two(c.month!))-\(two(c.day!))T\(two(c.hour!)):\(two(c.minute!)):\(two(c.second!))+08:00"
+        return "\(c.day)T\(two(c.hour)):\(two(c.minute)):\(two(c.second))+08:00"
     }
 
     /// Whether the requester's identity may be shown to someone: always to

@@ -22,6 +22,40 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     public static func < (a: Day, b: Day) -> Bool { (a.year, a.month, a.day) < (b.year, b.month, b.day) }
+
+    /// Days since 1970-01-01 in the proleptic Gregorian calendar
+    /// (the days-from-civil algorithm: years counted from March, in 400-year eras).
+    public var ordinal: Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The day a number of days after 1970-01-01 (the inverse of `ordinal`).
+    public init(ordinal: Int) {
+        let z = ordinal + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let d = dayOfYear - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        self.init(year: yearOfEra + era * 400 + (m <= 2 ? 1 : 0), month: m, day: d)
+    }
+
+    /// ISO weekday: 1 = Monday … 7 = Sunday (1970-01-01 was a Thursday).
+    public var weekday: Int { ((ordinal % 7 + 7) % 7 + 3) % 7 + 1 }
+
+    /// The ISO 8601 week: its year and number (weeks start on Monday; week 1 holds the year's first Thursday).
+    public var isoWeek: (year: Int, week: Int) {
+        let thursday = Day(ordinal: ordinal - weekday + 4)
+        let firstOfYear = Day(year: thursday.year, month: 1, day: 1).ordinal
+        return (thursday.year, (thursday.ordinal - firstOfYear) / 7 + 1)
+    }
 }
 
 /// Working days as the State Council's holiday notice sets them each year:
@@ -37,31 +71,35 @@ public struct WorkingCalendar: Sendable, Equatable {
         self.workingWeekendDays = workingWeekendDays
     }
 
-    static let calendar: Calendar = {
-        var c = Calendar(identifier: .gregorian)
-        c.timeZone = TimeZone(identifier: "Asia/Shanghai")!
-        return c
-    }()
+    /// China's clock: UTC+8, with no daylight saving since 1991. A moment's
+    /// day and time there are therefore arithmetic, which matters on the
+    /// appeal intake where Foundation's calendar cost more than routing.
+    static let offsetSeconds: Int64 = 8 * 3600
 
     public static func day(of date: Date) -> Day {
-        let c = calendar.dateComponents([.year, .month, .day], from: date)
-        return Day(year: c.year!, month: c.month!, day: c.day!)
+        Day(ordinal: Int(floorDivide(Int64(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds, 86_400)))
     }
 
     /// Midnight at the start of a day, in China's time zone.
     public static func date(of day: Day) -> Date? {
-        calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day))
+        Date(timeIntervalSince1970: Double(Int64(day.ordinal) * 86_400 - offsetSeconds))
     }
 
-    public static func next(_ day: Day) -> Day {
-        Self.day(of: calendar.date(byAdding: .day, value: 1, to: date(of: day)!)!)
+    public static func next(_ day: Day) -> Day { Day(ordinal: day.ordinal + 1) }
+
+    /// Year, month, day, hour, minute and second of a moment in China.
+    static func clock(_ date: Date) -> (day: Day, hour: Int, minute: Int, second: Int) {
+        let local = Int64(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds
+        let seconds = Int(local - floorDivide(local, 86_400) * 86_400)
+        return (Day(ordinal: Int(floorDivide(local, 86_400))), seconds / 3600, seconds % 3600 / 60, seconds % 60)
     }
+
+    static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
 
     public func isWorkingDay(_ day: Day) -> Bool {
         if holidays.contains(day) { return false }
         if workingWeekendDays.contains(day) { return true }
-        let weekday = Self.calendar.component(.weekday, from: Self.date(of: day)!)
-        return weekday != 1 && weekday != 7   // 1 = Sunday, 7 = Saturday
+        return day.weekday < 6
     }
 
     /// The deadline "within n working days" of something received at `start`:

@@ -62,7 +62,7 @@ struct AppealQueries {
         if let notImage = photos.first(where: { !$0.1.contentType.hasPrefix("image/") }) { throw AttachmentError.unsupportedType(notImage.1.name) }
         let now = services.now()
         let appeal = Appeal(id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
-                            description: draft.description.trimmingCharacters(in: .whitespacesAndNewlines), latitude: draft.latitude, longitude: draft.longitude,
+                            description: draft.description.trimmed, latitude: draft.latitude, longitude: draft.longitude,
                             anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: Secret.generate())
         if !photos.isEmpty {
             // Photos are stored by content first; an appeal that then fails leaves only unreferenced files.

@@ -312,8 +312,8 @@ struct ConsultationPages {
 
     func ballotDetail(_ b: BallotKind, _ locale: Locale) -> String {
         switch b {
-        case .multipleChoice(let max): kit.t.text("ballot_up_to", locale).replacingOccurrences(of: "{n}", with: String(max))
-        case .election(let seats): kit.t.text("ballot_seats", locale).replacingOccurrences(of: "{n}", with: String(seats))
+        case .multipleChoice(let max): kit.t.text("ballot_up_to", locale, filling: ["n": String(max)])
+        case .election(let seats): kit.t.text("ballot_seats", locale, filling: ["n": String(seats)])
         case .ranked(let m): " · " + kit.label("ranked_", m.rawValue, locale)
         default: ""
         }

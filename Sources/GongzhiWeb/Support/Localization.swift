@@ -56,6 +56,25 @@ public struct Localizer: Sendable {
         tables[locale]?[key] ?? tables[.default]?[key] ?? key
     }
 
+    /// A text with its `{name}` placeholders filled, in one pass (Foundation's
+    /// replacing went through NSString and showed on the appeal intake).
+    /// Unknown placeholders stay as written.
+    public func text(_ key: String, _ locale: Locale, filling values: KeyValuePairs<String, String>) -> String {
+        let template = text(key, locale)
+        var out = ""
+        out.reserveCapacity(template.utf8.count + 32)
+        var rest = template[...]
+        while let open = rest.firstIndex(of: "{") {
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            out += rest[..<open]
+            let name = rest[rest.index(after: open)..<close]
+            if let value = values.first(where: { $0.key == name })?.value { out += value } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+
     public func message(for error: AppError, _ locale: Locale) -> String {
         let base = text(error.messageKey, locale)
         guard let detail = error.detail, !detail.isEmpty else { return base }
