@@ -77,28 +77,34 @@ public final class AppealIntake: Sendable {
     }
 
     func write(_ items: [Submission]) async throws -> [Int64] {
-        let engine = database.engine
-        return try await database.transaction { db in
-            // Ids are given here: only the intake inserts appeals, and it holds the
-            // writer (SQLite) or this lock (PostgreSQL) until it commits.
-            if engine == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7109)").run() }
-            let first = try await db.raw("SELECT COALESCE(MAX(id), 0) + 1 AS next FROM appeals").first()?.int64("next") ?? 1
-            let ids = items.indices.map { first + Int64($0) }
-
+        try await database.transaction { db in
             var appeals = SQLQueryString("""
-                INSERT INTO appeals (id, category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
+                INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
                                      state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token) VALUES
                 """)
+            for (i, s) in items.enumerated() {
+                let a = s.appeal
+                if i > 0 { appeals.appendLiteral(", ") }
+                appeals.appendInterpolation("""
+                    (\(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID), \(bind: s.enteredBy),
+                     \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue), \(bind: a.leadOrganisationID),
+                     \(bind: a.submittedAt.millis), \(bind: a.respondDue?.millis), \(bind: a.resolveDue?.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token))
+                    """ as SQLQueryString)
+            }
+            // The database numbers the appeals (one sequence however many processes
+            // file them); each comes back with its token, which is unique.
+            appeals.appendLiteral(" RETURNING id, token")
+            var idsByToken: [String: Int64] = [:]
+            for row in try await db.raw(appeals).all() { idsByToken[try row.string("token")] = try row.int64("id") }
+            let ids = try items.map { s in
+                guard let id = idsByToken[s.appeal.token] else { throw AppealIntakeError.unnumbered }
+                return id
+            }
+
             var tasks: [SQLQueryString] = [], events: [SQLQueryString] = [], audit: [AuditStore.Record] = [], extras: [SQLQueryString] = [], photos: [SQLQueryString] = []
             var counts: [String: (Int64, String, String, String, Int)] = [:]
             for (i, s) in items.enumerated() {
                 let a = s.appeal, id = ids[i]
-                if i > 0 { appeals.appendLiteral(", ") }
-                appeals.appendInterpolation("""
-                    (\(bind: id), \(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID), \(bind: s.enteredBy),
-                     \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue), \(bind: a.leadOrganisationID),
-                     \(bind: a.submittedAt.millis), \(bind: a.respondDue?.millis), \(bind: a.resolveDue?.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token))
-                    """ as SQLQueryString)
                 let at = a.submittedAt.millis
                 events.append("(\(bind: id), 'submit', \(bind: s.submittedBy.rawValue), \(bind: s.accountID), \(bind: Int64?.none), '', \(bind: at))")
                 switch s.decision {
@@ -118,7 +124,6 @@ public final class AppealIntake: Sendable {
                 audit.append(.init(accountID: s.accountID, action: .create, objectType: "appeal", objectID: String(id), detail: a.category,
                                    remoteAddress: s.remoteAddress, at: a.submittedAt))
             }
-            try await db.raw(appeals).run()
             func insert(_ head: String, _ rows: [SQLQueryString], then tail: String = "") async throws {
                 guard !rows.isEmpty else { return }
                 var q = SQLQueryString(head)
@@ -138,10 +143,9 @@ public final class AppealIntake: Sendable {
             try await insert("INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total) VALUES ",
                              counts.values.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }.map { "(\(bind: $0.0), \(bind: $0.1), \(bind: $0.2), \(bind: $0.3), \(bind: $0.4))" },
                              then: " ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total")
-            if engine == .postgres {
-                try await db.raw("SELECT setval(pg_get_serial_sequence('appeals', 'id'), (SELECT MAX(id) FROM appeals))").run()
-            }
             return ids
         }
     }
 }
+
+enum AppealIntakeError: Error { case unnumbered }

@@ -29,8 +29,9 @@ public final class Database: Sendable {
     /// writers on one file meet "database is locked"), and reader connections
     /// that WAL lets run beside it.
     public static func sqlite(path: String, readers: Int = 2, logger: Logger) async throws -> Database {
-        func open() async throws -> SQLiteConnection {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        func open(on loop: (any EventLoop)? = nil, pool: NIOThreadPool? = nil) async throws -> SQLiteConnection {
+            let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool ?? .singleton, logger: logger,
+                                                             on: loop ?? MultiThreadedEventLoopGroup.singleton.any())
             // A 64 MB page cache and in-memory statement journals: large
             // transactions (a batch of log appends) otherwise spill pages to disk mid-way.
             for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
@@ -39,10 +40,16 @@ public final class Database: Sendable {
             }
             return connection
         }
-        let writer = try await open()
+        // The writer has a thread for its answers and one for SQLite of its own:
+        // its statements then never queue behind readers' or HTTP work.
+        let writerLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let writerPool = NIOThreadPool(numberOfThreads: 1)
+        writerPool.start()
+        let writer = try await open(on: writerLoop.next(), pool: writerPool)
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<max(1, readers) { readerConnections.append(try await open()) }
-        return Database(engine: .sqlite, backend: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: RoundRobin()), logger: logger)
+        return Database(engine: .sqlite, backend: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: RoundRobin()), logger: logger,
+                        writerThreads: (writerLoop, writerPool))
     }
 
     /// Connects to PostgreSQL from a `postgres://` URL. The pool must be run
@@ -75,7 +82,16 @@ public final class Database: Sendable {
         return try await sqlite(path: path, logger: logger)
     }
 
-    private init(engine: Engine, backend: Backend, logger: Logger) {
+    /// SQLite's writer answers on its event loop; a transaction runs there
+    /// too, so each statement's answer resumes it on the same thread instead
+    /// of waking another (a group write is a chain of such statements).
+    private let writerExecutor: EventLoopTaskExecutor?
+
+    private let writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)?
+
+    private init(engine: Engine, backend: Backend, logger: Logger, writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)? = nil) {
+        self.writerThreads = writerThreads
+        if case .sqlite(let writer, _, _, _) = backend { writerExecutor = EventLoopTaskExecutor(writer.eventLoop) } else { writerExecutor = nil }
         self.engine = engine
         self.backend = backend
         self.logger = logger
@@ -83,7 +99,10 @@ public final class Database: Sendable {
 
     /// Runs the PostgreSQL pool until cancelled; returns at once on SQLite.
     public func run() async {
-        if case .postgres(let client) = backend { await client.run() }
+        switch backend {
+        case .postgres(let client): await client.run()
+        case .sqlite: return
+        }
     }
 
     /// Reads outside a transaction.
@@ -100,7 +119,7 @@ public final class Database: Sendable {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, _, let lock, _):
-            return try await lock.withLock {
+            return try await withTaskExecutorPreference(writerExecutor) { try await lock.withLock {
                 let db = writer.sql()
                 // IMMEDIATE takes the write lock up front, so a transaction never
                 // fails half-way on a reader upgrading to a writer.
@@ -113,7 +132,7 @@ public final class Database: Sendable {
                     try? await db.raw("ROLLBACK").run()
                     throw error
                 }
-            }
+            } }
         case .postgres(let client):
             return try await client.withConnection { connection in
                 let db = connection.sql()
@@ -138,6 +157,10 @@ public final class Database: Sendable {
     public func close() async {
         if case .sqlite(let writer, let readers, _, _) = backend {
             for connection in [writer] + readers { try? await connection.close() }
+        }
+        if let (loop, pool) = writerThreads {
+            try? await pool.shutdownGracefully()
+            try? await loop.shutdownGracefully()
         }
     }
 }
@@ -174,6 +197,17 @@ final class AsyncLock: Sendable {
             return s.waiters.removeFirst()
         }
         next?.resume()
+    }
+}
+
+/// Runs the nonisolated async code of a task that prefers it on one event loop (SE-0417).
+final class EventLoopTaskExecutor: TaskExecutor {
+    let loop: any EventLoop
+    init(_ loop: any EventLoop) { self.loop = loop }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 

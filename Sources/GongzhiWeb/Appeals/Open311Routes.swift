@@ -45,7 +45,7 @@ struct Open311Routes {
         router.post("/open311/v2/:resource") { request, context in
             var request = request
             let body = try await request.collectBody(upTo: context.maxUploadSize)
-            let pairs = FormBody.pairs(String(buffer: body))
+            let pairs = FormBody.pairs(body.readableBytesView)
             return try await respond(context.parameters.get("resource") ?? "") { name in
                 guard name == "requests" else { throw Failure.notFound("no such resource: \(name)") }
                 return ("service_requests", "request", try await create(pairs, request: request, locale: context.locale))
@@ -226,7 +226,7 @@ struct Open311Routes {
         let lead = appeal.leadOrganisationID.flatMap { names[$0] }
         let t = services.localizer
         let notice: String = if let lead, let due = appeal.resolveDue {
-            t.text("open311_notice_routed", locale).replacingOccurrences(of: "{handler}", with: lead).replacingOccurrences(of: "{due}", with: Self.time(due))
+            t.text("open311_notice_routed", locale, filling: ["handler": lead, "due": Self.time(due)])
         } else {
             t.text("open311_notice_first_receiver", locale)
         }
