@@ -196,10 +196,7 @@ public struct AppealStore: Sendable {
             var filter = subtreeCondition("a.place_path", paths: paths)
             if unclassified { filter = "\(filter) AND a.state IN ('submitted', 'returned', 'reopened')" }
             if let overdueAt {
-                filter = """
-                    \(filter) AND a.state IN ('routed', 'accepted', 'in_progress', 'returned', 'reopened')
-                    AND ((a.resolve_due IS NOT NULL AND a.resolve_due < \(bind: overdueAt.millis)) OR (a.accepted_at IS NULL AND a.respond_due IS NOT NULL AND a.respond_due < \(bind: overdueAt.millis)))
-                    """
+                filter = "\(filter) AND \(Self.overdue(at: overdueAt))"
             }
             return try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at DESC, a.id DESC LIMIT \(bind: limit)").all().map(Self.appeal)
         }

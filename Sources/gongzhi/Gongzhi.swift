@@ -128,6 +128,7 @@ struct Serve: AsyncParsableCommand {
                     }
                 }
                 let services = try await makeServices(settings: settings, database: database)
+                group.addTask { await AppealClock(services: services).run(every: .seconds(60), logger: logger) }
                 let app = try buildApplication(services: services, registry: registry, logger: logger) { address in
                     print("Gongzhi is serving at \(address)")
                 }

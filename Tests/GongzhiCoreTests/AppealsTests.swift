@@ -158,6 +158,30 @@ struct AppealsTests {
         #expect(AppealRules.week(of: at("2026-12-28T00:00:00+08:00")) == "2026-W53")
     }
 
+    @Test("escalation: each missed deadline of a working appeal, to the street serving its place")
+    func escalation() {
+        let routed = at("2025-11-03T09:00:00+08:00")
+        var a = Appeal(id: 1, category: "elevator_failure", placeID: 9, placePath: "/1/2/3/9/", communityPath: "/1/2/3/", requesterPersonID: 5, description: "电梯停了。",
+                       latitude: nil, longitude: nil, anonymous: false, state: .routed, leadOrganisationID: 11, submittedAt: routed,
+                       respondDue: routed.addingTimeInterval(2 * 3600), resolveDue: at("2025-11-07T00:00:00+08:00"), token: "t")
+        // The deadline itself is still in time; a second later it is missed.
+        #expect(EscalationRules.missed(a, now: a.respondDue!).isEmpty)
+        #expect(EscalationRules.missed(a, now: a.respondDue!.addingTimeInterval(1)).map(\.kind) == [.response])
+        #expect(EscalationRules.missed(a, now: a.resolveDue!.addingTimeInterval(1)).map(\.kind) == [.response, .resolution])
+        // Contact made: only the resolution can be late.
+        a.state = .accepted
+        a.acceptedAt = routed.addingTimeInterval(3 * 3600)
+        #expect(EscalationRules.missed(a, now: a.resolveDue!.addingTimeInterval(1)).map(\.kind) == [.resolution])
+        #expect(EscalationRules.missed(a, now: a.resolveDue!.addingTimeInterval(1)).first?.due == a.resolveDue)
+        // Nothing is overdue once resolved, or while it waits for the first receiver.
+        for state in [AppealState.resolved, .rated, .closed, .returned, .withdrawn, .merged] {
+            a.state = state
+            #expect(EscalationRules.missed(a, now: a.resolveDue!.addingTimeInterval(86_400)).isEmpty)
+        }
+        #expect(EscalationRules.street(for: a, among: organisations) == 12)
+        #expect(EscalationRules.street(for: a, among: organisations.filter { $0.kind != .streetOffice }) == nil)
+    }
+
     @Test("whistles: an emergency summons must report within 30 minutes")
     func whistles() {
         let blown = at("2025-11-03T09:00:00+08:00")

@@ -133,6 +133,57 @@ struct AppealAPITests {
         }
     }
 
+    @Test("missed deadlines escalate to the street office once each; the street's overdue board shows them", arguments: TestEngine.available)
+    func escalation(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let resident = try await app.token("resident")
+            let home = try await app.householdID(resident)
+            let property = try await app.token("property")
+            let street = try await app.token("street")
+            let streetOrg = try await orgID(app, token: street, kind: "street_office")
+            let clock = AppealClock(services: app.services)
+            func escalations(_ id: Int) async throws -> [[String: Any]] {
+                let (_, body) = try await app.api("/api/v1/appeals/\(id)", token: resident)
+                return (body["timeline"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "escalate" }
+            }
+
+            // A lift: contact within 2 hours, resolved within 3 working days.
+            let (_, created) = try await submit(app, resident, category: "elevator_failure", place: home)
+            let id = try #require(appeal(created)["id"] as? Int)
+            try await clock.escalate(now: app.clock.now)
+            #expect(try await escalations(id).isEmpty)
+
+            // Two hours and a minute later nobody has made contact: the street is told, once.
+            app.clock.advance(2 * 3600 + 60)
+            try await clock.escalate(now: app.clock.now)
+            try await clock.escalate(now: app.clock.now)
+            let first = try await escalations(id)
+            #expect(first.count == 1 && first.first?["note"] as? String == "response" && first.first?["organisationId"] as? Int == streetOrg)
+            let (_, board) = try await app.api("/api/v1/appeals/overdue", token: street)
+            let row = try #require((board["items"] as? [[String: Any]])?.first { ($0["appeal"] as? [String: Any])?["id"] as? Int == id })
+            #expect(row["missed"] as? [String] == ["response"])
+            #expect((row["escalations"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["response"])
+            // Residents and handlers have no overdue board.
+            let (residentBoard, _) = try await app.api("/api/v1/appeals/overdue", token: resident)
+            #expect(residentBoard == .notFound)
+
+            // Accepted late, then left unresolved past the third working day: escalated again, for the resolution.
+            let (accepted, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"accept"}"#)
+            #expect(accepted == .ok)
+            app.clock.advance(6 * 86_400)
+            try await clock.escalate(now: app.clock.now)
+            #expect(try await escalations(id).compactMap { $0["note"] as? String } == ["response", "resolution"])
+            // Once resolved it leaves the board and escalates no more.
+            let (resolved, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已修复"}"#)
+            #expect(resolved == .ok)
+            app.clock.advance(30 * 86_400)
+            try await clock.escalate(now: app.clock.now)
+            #expect(try await escalations(id).count == 2)
+            let (_, after) = try await app.api("/api/v1/appeals/overdue", token: street)
+            #expect((after["items"] as? [[String: Any]])?.contains { ($0["appeal"] as? [String: Any])?["id"] as? Int == id } == false)
+        }
+    }
+
     @Test("lists: public, versioned, exported as CSV with a BOM, and a version against the negative list is refused", arguments: TestEngine.available)
     func lists(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

@@ -71,6 +71,17 @@ struct AppealPageTests {
             let (published, _, _) = try await app.page(&admin, "/lists", method: .post, form: ["list": "negative", "csv": negative, "note": "路灯纳入负面清单"])
             #expect(published == .seeOther)
             #expect(try await app.services.lists.versions(.negative).count == 2)
+
+            // The lamp, accepted but left unresolved for three weeks, escalates to the street: its board and the timeline say so.
+            app.clock.advance(21 * 86_400)
+            try await AppealClock(services: app.services).escalate(now: app.clock.now)
+            var street = try await app.signIn("street")
+            let (_, dispatch, _) = try await app.page(&street, "/dispatch")
+            let overdue = try #require(dispatch.range(of: "id=\"overdue\"").map { String(dispatch[$0.lowerBound...]) })
+            #expect(overdue.contains("href=\"\(location)\"") && overdue.contains("已督办至") && overdue.contains("未按时办结"))
+            resident = try await app.signIn("resident")   // three weeks on, the old session has expired
+            let (_, timeline, _) = try await app.page(&resident, location)
+            #expect(timeline.contains("超时督办"))
         }
     }
 }

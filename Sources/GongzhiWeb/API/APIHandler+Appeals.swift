@@ -123,6 +123,14 @@ extension APIHandler {
         }))))
     }
 
+    func listOverdueAppeals(_ input: Operations.ListOverdueAppeals.Input) async throws -> Operations.ListOverdueAppeals.Output {
+        let items = try await appeals.overdue(try principal())
+        return .ok(.init(body: .json(.init(items: items.map { item in
+            .init(appeal: .init(item.appeal), missed: item.missed.map { .init(rawValue: $0.rawValue)! },
+                  escalations: item.escalations.map { .init(kind: .init(rawValue: $0.kind.rawValue)!, streetOrganisationId: $0.streetOrganisationID, at: $0.at) })
+        }))))
+    }
+
     func getThreeRates(_ input: Operations.GetThreeRates.Input) async throws -> Operations.GetThreeRates.Output {
         let grouping = AppealStore.RateGrouping(rawValue: input.query.by?.rawValue ?? "organisation")!
         let rows = try await appeals.rates(placeID: input.query.place, weeks: input.query.weeks ?? 12, by: grouping)

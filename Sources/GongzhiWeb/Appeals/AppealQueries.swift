@@ -315,6 +315,21 @@ struct AppealQueries {
         return try await store.appeals(under: paths, unclassified: !overdue, overdueAt: overdue ? services.now() : nil, limit: 200)
     }
 
+    /// The overdue board: appeals in the dispatcher's area past a deadline,
+    /// with the deadlines missed and the escalations they caused.
+    struct Overdue {
+        var appeal: Appeal
+        var missed: [OverdueKind]
+        var escalations: [AppealStore.Escalation]
+    }
+
+    func overdue(_ principal: Principal) async throws -> [Overdue] {
+        let now = services.now()
+        let appeals = try await dispatch(principal, overdue: true)
+        let escalations = try await store.openEscalations(appealIDs: appeals.map(\.id))
+        return appeals.map { Overdue(appeal: $0, missed: EscalationRules.missed($0, now: now).map(\.kind), escalations: escalations[$0.id] ?? []) }
+    }
+
     /// The public three-rates board for a place (its communities), grouped.
     func rates(placeID: Int64?, weeks: Int, by grouping: AppealStore.RateGrouping) async throws -> [(key: String, rates: ThreeRates)] {
         var paths = ["/"]

@@ -73,10 +73,9 @@ struct AppealPages {
     }
 
     func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
-        let open = [.routed, .accepted, .inProgress, .returned, .reopened].contains(a.state)
         return ["id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
                 "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(a.description.prefix(60)),
-                "overdue": open && (a.resolveDue.map { $0 < now } ?? false || (a.acceptedAt == nil && (a.respondDue.map { $0 < now } ?? false)))]
+                "overdue": !EscalationRules.missed(a, now: now).isEmpty]
     }
 
     // MARK: Residents
@@ -175,7 +174,7 @@ struct AppealPages {
         }
         data["timeline"] = view.events.map { e -> [String: Any] in
             ["event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at), "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
-             "note": e.event == "route" || e.event == "first_receiver" ? "" : e.note]
+             "note": e.event == "route" || e.event == "first_receiver" ? "" : e.event == "escalate" ? kit.label("overdue_", e.note, locale) : e.note]
         }
         data["photos"] = view.photos.map { ["href": "/attachments/\($0)?name=photo.jpg"] }
         let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
@@ -247,7 +246,15 @@ struct AppealPages {
         let names = try await categoryNames(locale)
         let now = services.now()
         let queue = try await queries.dispatch(principal, overdue: false).map { summary($0, names, locale, now: now) }
-        let overdue = try await queries.dispatch(principal, overdue: true).map { summary($0, names, locale, now: now) }
+        let orgs = try await queries.routingContext().names
+        let overdue = try await queries.overdue(principal).map { item -> [String: Any] in
+            var row = summary(item.appeal, names, locale, now: now)
+            row["lead"] = item.appeal.leadOrganisationID.flatMap { orgs[$0] } ?? ""
+            row["escalations"] = item.escalations.map { e -> [String: Any] in
+                ["street": orgs[e.streetOrganisationID] ?? "", "kind": kit.label("overdue_", e.kind.rawValue, locale), "date": kit.date(e.at)]
+            }
+            return row
+        }
         return kit.render("dispatch", ["queue": queue, "overdue": overdue], request, context)
     }
 

@@ -1,0 +1,56 @@
+import Foundation
+import GongzhiCore
+import GongzhiStore
+import Logging
+
+/// What happens to appeals with the passing of time, not at anyone's
+/// request: a missed deadline escalates to the street office serving the
+/// place (`EscalationRules`), recorded on the timeline and the street's
+/// board. Every server runs it; each deadline escalates once however many
+/// run at the same moment (the database keeps one row per deadline).
+public struct AppealClock: Sendable {
+    let services: AppServices
+    static let batch = 500
+
+    public init(services: AppServices) { self.services = services }
+
+    /// One pass over every overdue appeal: how many deadlines it escalated.
+    @discardableResult
+    public func escalate(now: Date) async throws -> Int {
+        let store = services.appeals, audit = services.audit
+        let organisations = try await AppealQueries(services: services).routingContext().organisations
+        var escalated = 0
+        var after: Int64 = 0
+        while true {
+            let overdue = try await store.unescalated(at: now, after: after, limit: Self.batch)
+            guard let last = overdue.last else { break }
+            after = last.id
+            escalated += try await services.database.transaction { db in
+                var records: [AuditStore.Record] = []
+                for appeal in overdue {
+                    guard let street = EscalationRules.street(for: appeal, among: organisations) else { continue }
+                    for (kind, due) in EscalationRules.missed(appeal, now: now)
+                    where try await store.escalate(appealID: appeal.id, kind: kind, due: due, streetOrganisationID: street, at: now, in: db) {
+                        records.append(.init(accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id),
+                                             detail: "escalate \(kind.rawValue) \(street)", remoteAddress: "", at: now))
+                    }
+                }
+                try await audit.append(records, in: db)
+                return records.count
+            }
+            if overdue.count < Self.batch { break }
+        }
+        return escalated
+    }
+
+    /// Passes every `interval` until cancelled. A failed pass is logged and
+    /// the next one tries again: the deadlines are still in the database.
+    public func run(every interval: Duration, logger: Logger) async {
+        while !Task.isCancelled {
+            do { try await escalate(now: services.now()) } catch {
+                logger.error("escalating overdue appeals failed", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
