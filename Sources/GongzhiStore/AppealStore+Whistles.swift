@@ -19,7 +19,10 @@ extension AppealStore {
         public var matter: String
         public var streetOrganisationID: Int64
         public var blownAt: Date
+        /// When the street closed a whistle on a bare matter.
         public var closedAt: Date?
+        /// When the matter was settled: closed by the street, or its appeal resolved.
+        public var settledAt: Date?
         public var summons: [Summons]
     }
 
@@ -45,6 +48,13 @@ extension AppealStore {
             """).first() != nil
     }
 
+    /// The street closes a whistle on a bare matter; false when it was closed already.
+    public func close(whistleID: Int64, at: Date, in db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("""
+            UPDATE whistles SET closed_at = \(bind: at.millis) WHERE id = \(bind: whistleID) AND appeal_id IS NULL AND closed_at IS NULL RETURNING id
+            """).first() != nil
+    }
+
     public func whistle(id: Int64, in db: any SQLDatabase) async throws -> Whistle? {
         try await whistles(filter: "w.id = \(bind: id)", limit: 1, in: db).first
     }
@@ -66,13 +76,15 @@ extension AppealStore {
 
     func whistles(filter: SQLQueryString, limit: Int, in db: any SQLDatabase) async throws -> [Whistle] {
         let rows = try await db.raw("""
-            SELECT w.id, w.appeal_id, w.place_id, w.place_path, w.kind, w.matter, w.street_organisation_id, w.blown_at, w.closed_at
-            FROM whistles w WHERE \(filter) ORDER BY w.blown_at DESC, w.id DESC LIMIT \(bind: limit)
+            SELECT w.id, w.appeal_id, w.place_id, w.place_path, w.kind, w.matter, w.street_organisation_id, w.blown_at, w.closed_at,
+                   COALESCE(w.closed_at, a.resolved_at) AS settled_at
+            FROM whistles w LEFT JOIN appeals a ON a.id = w.appeal_id WHERE \(filter) ORDER BY w.blown_at DESC, w.id DESC LIMIT \(bind: limit)
             """).all()
         var result = try rows.map { row in
             Whistle(id: try row.int64("id"), appealID: try row.optionalInt64("appeal_id"), placeID: try row.int64("place_id"), placePath: try row.string("place_path"),
                     kind: WhistleKind(rawValue: try row.string("kind")) ?? .routine, matter: try row.string("matter"),
-                    streetOrganisationID: try row.int64("street_organisation_id"), blownAt: try row.date("blown_at"), closedAt: try row.optionalDate("closed_at"), summons: [])
+                    streetOrganisationID: try row.int64("street_organisation_id"), blownAt: try row.date("blown_at"), closedAt: try row.optionalDate("closed_at"),
+                    settledAt: try row.optionalDate("settled_at"), summons: [])
         }
         guard !result.isEmpty else { return [] }
         var summons: [Int64: [Summons]] = [:]

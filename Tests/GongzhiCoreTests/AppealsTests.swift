@@ -197,6 +197,14 @@ struct AppealsTests {
         for r in [WhistleReport.onTime(minutes: 20), .late(minutes: 40, overBy: 10), .missing(overBy: 5), .pending(minutesLeft: 3)] { record.add(r) }
         #expect(record.onTimeRate == 1.0 / 3.0 && record.averageMinutes == 30 && record.pending == 1)
         #expect(WhistleRecord().onTimeRate == nil)
+        // The street's own record: matters settled and how fast, and its summonses' answers.
+        var street = StreetWhistleRecord()
+        street.add(kind: .emergency, blownAt: blown, settledAt: blown.addingTimeInterval(3 * 3600), reports: [.onTime(minutes: 20), .missing(overBy: 5)])
+        street.add(kind: .routine, blownAt: blown, settledAt: nil, reports: [.late(minutes: 90, overBy: 30)])
+        street.add(kind: .tough, blownAt: blown, settledAt: blown.addingTimeInterval(5 * 3600), reports: [])
+        #expect(street.blown == 3 && street.settled == 2 && street.open == 1 && street.settledRate == 2.0 / 3.0)
+        #expect(street.averageHoursToSettle == 4 && street.summonses.onTimeRate == 1.0 / 3.0 && street.byKind[.emergency] == 1)
+        #expect(StreetWhistleRecord().settledRate == nil && StreetWhistleRecord().averageHoursToSettle == nil)
     }
 
     @Test("three rates: arithmetic, partly satisfied counts half, few appeals never outrank many")

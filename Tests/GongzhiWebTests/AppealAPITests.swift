@@ -269,9 +269,39 @@ struct WhistleTests {
             let (notSummoned, _) = try await app.api("/api/v1/whistles/\(id)/report", method: .post, token: try await app.token("property"))
             #expect(notSummoned == .notFound)
 
+            // The street is assessed too: one matter blown on, not settled yet; one of its two summonses answered in time.
+            let streetOrg = try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "street_office" }?["id"] as? Int)
+            func streetRow(_ board: [String: Any]) -> [String: Any]? { (board["streets"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == streetOrg } }
+            #expect(streetRow(board)?["blown"] as? Int == 1 && streetRow(board)?["settled"] as? Int == 0)
+            #expect(streetRow(board)?["summonsOnTime"] as? Int == 1 && streetRow(board)?["summonsDue"] as? Int == 2)
+            #expect((board["departments"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == urban }?["onTime"] as? Int == 1)
+            // A whistle on an appeal is settled by the appeal's resolution, not closed by hand.
+            let (follows, followsBody) = try await app.api("/api/v1/whistles/\(id)/close", method: .post, token: street)
+            #expect(follows == .conflict && code(followsBody) == "whistle_follows_appeal")
+            let property = try await app.token("property")
+            for action in [#"{"action":"accept"}"#, #"{"action":"resolve","note":"管道已更换，积水已抽干"}"#] {
+                let (status, _) = try await app.api("/api/v1/appeals/\(appealID)/actions", method: .post, token: property, json: action)
+                #expect(status == .ok)
+            }
+            // A bare matter: the street that blew closes it when it is settled, once; a department cannot.
+            let (_, matter) = try await app.api("/api/v1/whistles", method: .post, token: street,
+                                                json: #"{"kind":"routine","matter":"背街小巷占道经营","placeId":\#(home),"departments":[\#(urban)]}"#)
+            let matterID = try #require(matter["id"] as? Int)
+            let (byDepartment, _) = try await app.api("/api/v1/whistles/\(matterID)/close", method: .post, token: department)
+            #expect(byDepartment == .notFound)
+            app.clock.advance(2 * 3600)
+            let (closed, closedBody) = try await app.api("/api/v1/whistles/\(matterID)/close", method: .post, token: street)
+            #expect(closed == .ok && closedBody["settledAt"] != nil)
+            let (again, againBody) = try await app.api("/api/v1/whistles/\(matterID)/close", method: .post, token: street)
+            #expect(again == .conflict && code(againBody) == "whistle_already_closed")
+            let (_, settledBoard) = try await app.api("/api/v1/whistles", token: street)
+            #expect(streetRow(settledBoard)?["blown"] as? Int == 2 && streetRow(settledBoard)?["settled"] as? Int == 2 && streetRow(settledBoard)?["open"] as? Int == 0)
+            #expect((streetRow(settledBoard)?["averageHoursToSettle"] as? Double).map { abs($0 - 1.35) < 0.01 } == true)
+
             var browser = try await app.signIn("street")
             let (_, page, _) = try await app.page(&browser, "/whistles")
             #expect(page.contains("应急哨") && page.contains("未报到，已超时") && page.contains("按时报到，用时") && page.contains("id=\"whistle-records\""))
+            #expect(page.contains("id=\"street-records\"") && page.contains("办结率"))
         }
     }
 }

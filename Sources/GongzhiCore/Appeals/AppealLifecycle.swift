@@ -192,6 +192,37 @@ public struct WhistleRecord: Sendable, Equatable {
     public var averageMinutes: Int? { onTime + late > 0 ? reportedMinutes / (onTime + late) : nil }
 }
 
+/// A street office's record on its whistles (the street is assessed too, not
+/// only the departments it summons): how many matters it blew on were
+/// settled and how fast, and how the summoned departments answered it.
+/// A whistle on an appeal is settled when the appeal is resolved; one on a
+/// bare matter when the street closes it.
+public struct StreetWhistleRecord: Sendable, Equatable {
+    public var blown = 0
+    public var settled = 0
+    /// Hours from whistle to settlement, summed over the settled ones.
+    public var settledHours = 0.0
+    public var byKind: [WhistleKind: Int] = [:]
+    /// The reports of every department it summoned.
+    public var summonses = WhistleRecord()
+
+    public init() {}
+
+    public mutating func add(kind: WhistleKind, blownAt: Date, settledAt: Date?, reports: [WhistleReport]) {
+        blown += 1
+        byKind[kind, default: 0] += 1
+        if let settledAt {
+            settled += 1
+            settledHours += max(0, settledAt.timeIntervalSince(blownAt)) / 3600
+        }
+        for report in reports { summonses.add(report) }
+    }
+
+    public var open: Int { blown - settled }
+    public var settledRate: Double? { blown > 0 ? Double(settled) / Double(blown) : nil }
+    public var averageHoursToSettle: Double? { settled > 0 ? settledHours / Double(settled) : nil }
+}
+
 /// 三率: response, resolution and satisfaction rates of a set of appeals.
 public struct ThreeRates: Sendable, Equatable {
     /// Appeals counted: routed to the organisation (or in the category, place, period).

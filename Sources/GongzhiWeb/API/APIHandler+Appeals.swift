@@ -161,7 +161,7 @@ extension APIHandler {
         let now = services.now()
         return .init(
             id: w.id, kind: .init(rawValue: w.kind.rawValue)!, matter: w.matter, appealId: w.appealID, placeId: w.placeID, streetOrganisationId: w.streetOrganisationID,
-            blownAt: w.blownAt, closedAt: w.closedAt,
+            blownAt: w.blownAt, closedAt: w.closedAt, settledAt: w.settledAt,
             summons: w.summons.map { s in
                 let (status, minutes): (Components.Schemas.Whistle.SummonsPayloadPayload.StatusPayload, Int) =
                     switch WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now) {
@@ -176,7 +176,23 @@ extension APIHandler {
 
     func listWhistles(_ input: Operations.ListWhistles.Input) async throws -> Operations.ListWhistles.Output {
         let principal = try principal()
-        return .ok(.init(body: .json(.init(items: try await whistles.board(principal).map(whistleBody)))))
+        let list = try await whistles.board(principal)
+        let (departments, streets) = whistles.assessment(list, now: services.now())
+        return .ok(.init(body: .json(.init(
+            items: list.map(whistleBody),
+            departments: departments.sorted { ($0.value.onTimeRate ?? 2, -$0.key) > ($1.value.onTimeRate ?? 2, -$1.key) }.map { id, r in
+                .init(organisationId: id, onTime: r.onTime, late: r.late, missing: r.missing, pending: r.pending, onTimeRate: r.onTimeRate, averageMinutes: r.averageMinutes)
+            },
+            streets: streets.sorted { $0.key < $1.key }.map { id, r in
+                .init(organisationId: id, blown: r.blown, settled: r.settled, open: r.open, settledRate: r.settledRate, averageHoursToSettle: r.averageHoursToSettle,
+                      summonsOnTime: r.summonses.onTime, summonsDue: r.summonses.onTime + r.summonses.late + r.summonses.missing)
+            }))))
+    }
+
+    func closeWhistle(_ input: Operations.CloseWhistle.Input) async throws -> Operations.CloseWhistle.Output {
+        try await whistles.close(input.path.whistleId, by: try principal())
+        guard let w = try await services.appeals.whistle(id: input.path.whistleId) else { throw AppError.notFound }
+        return .ok(.init(body: .json(whistleBody(w))))
     }
 
     func blowWhistle(_ input: Operations.BlowWhistle.Input) async throws -> Operations.BlowWhistle.Output {

@@ -19,7 +19,7 @@ struct WhistleQueries {
     func blow(kind: WhistleKind, matter: String, placeID: Int64?, appealID: Int64?, departments: [Int64], limitMinutes: Int?, by principal: Principal) async throws -> Int64 {
         let streets = try await streets(principal)
         guard !streets.isEmpty else { throw AppError.forbidden }
-        let text = matter.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = matter.trimmed
         guard !text.isEmpty, text.count <= 500 else { throw AppError.invalid("whistle_matter_required") }
         let limit = limitMinutes ?? kind.defaultReportMinutes
         guard (5...10_080).contains(limit) else { throw AppError.invalid("whistle_limit") }
@@ -67,6 +67,34 @@ struct WhistleQueries {
             try await audit.append(accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "reported \(org)",
                                    remoteAddress: remote, at: now, in: db)
         }
+    }
+
+    /// The street that blew a whistle on a bare matter closes it when the
+    /// matter is settled; a whistle on an appeal follows the appeal.
+    func close(_ id: Int64, by principal: Principal) async throws {
+        guard let whistle = try await store.whistle(id: id),
+              try await streets(principal).contains(where: { $0.organisation.id == whistle.streetOrganisationID }) else { throw AppError.notFound }
+        if whistle.appealID != nil { throw AppError.conflict("whistle_follows_appeal") }
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        try await services.database.transaction { db in
+            guard try await store.close(whistleID: id, at: now, in: db) else { throw AppError.conflict("whistle_already_closed") }
+            try await audit.append(accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "closed",
+                                   remoteAddress: remote, at: now, in: db)
+        }
+    }
+
+    /// What the departments and the streets are assessed on, over these whistles:
+    /// each department's reports; each street's settled matters and its summonses' answers.
+    func assessment(_ whistles: [AppealStore.Whistle], now: Date) -> (departments: [Int64: WhistleRecord], streets: [Int64: StreetWhistleRecord]) {
+        var departments: [Int64: WhistleRecord] = [:]
+        var streets: [Int64: StreetWhistleRecord] = [:]
+        for w in whistles {
+            let reports = w.summons.map { WhistleRules.assess(blownAt: w.blownAt, limitMinutes: $0.limitMinutes, reportedAt: $0.reportedAt, now: now) }
+            for (s, report) in zip(w.summons, reports) { departments[s.organisationID, default: WhistleRecord()].add(report) }
+            streets[w.streetOrganisationID, default: StreetWhistleRecord()].add(kind: w.kind, blownAt: w.blownAt, settledAt: w.settledAt, reports: reports)
+        }
+        return (departments, streets)
     }
 
     /// The whistles a caller sees: those their street blew, and those summoning their department.

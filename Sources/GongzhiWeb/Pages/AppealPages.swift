@@ -35,14 +35,18 @@ struct AppealPages {
                 return try await whistles(request, context, error: shown.message, status: shown.status)
             }
         }
-        router.post("/whistles/:id/report") { request, context in
-            let principal = try kit.principal(request, context)
-            do {
-                try await WhistleQueries(services: services).report(try kit.id(context), by: principal)
-                return kit.redirect("/whistles", context)
-            } catch {
-                let shown = try kit.formError(error, context)
-                return try await whistles(request, context, error: shown.message, status: shown.status)
+        // A summoned department reports; the street closes a settled matter.
+        for path in ["report", "close"] {
+            router.post("/whistles/:id/\(path)") { request, context in
+                let principal = try kit.principal(request, context)
+                do {
+                    let queries = WhistleQueries(services: services), id = try kit.id(context)
+                    if path == "report" { try await queries.report(id, by: principal) } else { try await queries.close(id, by: principal) }
+                    return kit.redirect("/whistles", context)
+                } catch {
+                    let shown = try kit.formError(error, context)
+                    return try await whistles(request, context, error: shown.message, status: shown.status)
+                }
             }
         }
         router.get("/lists") { request, context in try await lists(request, context) }
@@ -276,14 +280,14 @@ struct AppealPages {
                 places += try await services.places.children(of: place.id).map { ["id": $0.id, "name": place.name + " · " + $0.name] }
             }
         }
-        // Each department's record over the whistles shown: what it is assessed on.
-        var records: [Int64: WhistleRecord] = [:]
-        for w in list {
-            for s in w.summons {
-                records[s.organisationID, default: WhistleRecord()].add(WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now))
-            }
-        }
+        // What the departments and the streets are assessed on, over the whistles shown.
+        let (records, streetRecords) = queries.assessment(list, now: now)
+        let blowing = Set(streets.map(\.organisation.id))
         return kit.render("whistles", [
+            "streetRecords": streetRecords.sorted { (names[$0.key] ?? "") < (names[$1.key] ?? "") }.map { id, r -> [String: Any] in
+                ["organisation": names[id] ?? "", "blown": r.blown, "settled": r.settled, "open": r.open, "rate": percent(r.settledRate),
+                 "hours": r.averageHoursToSettle.map { String(format: "%.1f", $0) } ?? "—", "summonsRate": percent(r.summonses.onTimeRate)]
+            },
             "records": records.sorted { ($0.value.onTimeRate ?? 2, names[$0.key] ?? "") > ($1.value.onTimeRate ?? 2, names[$1.key] ?? "") }.map { id, r -> [String: Any] in
                 ["organisation": names[id] ?? "", "onTime": r.onTime, "late": r.late, "missing": r.missing, "pending": r.pending,
                  "rate": percent(r.onTimeRate), "average": r.averageMinutes.map(String.init) ?? "—"]
@@ -293,7 +297,8 @@ struct AppealPages {
                 if let appeal = w.appealID { item["appeal"] = ["id": appeal] }
                 return item.merging([
                  "id": w.id, "kind": kit.label("whistle_", w.kind.rawValue, locale), "matter": w.matter, "date": kit.date(w.blownAt),
-                 "street": names[w.streetOrganisationID] ?? "",
+                 "street": names[w.streetOrganisationID] ?? "", "settled": w.settledAt.map(kit.date) ?? "",
+                 "canClose": w.appealID == nil && w.closedAt == nil && blowing.contains(w.streetOrganisationID),
                  "summons": w.summons.map { s -> [String: Any] in
                      let (status, minutes): (String, Int) = switch WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now) {
                      case .onTime(let m): ("on_time", m)
