@@ -35,6 +35,19 @@ struct AppealPageTests {
             #expect(noReason == .unprocessableContent && noReasonPage.contains("退回须写明理由"))
             let (accepted, _, _) = try await app.page(&department, location + "/act", method: .post, form: ["action": "accept"])
             #expect(accepted == .seeOther)
+            // A category's extra questions are on the form; the answers reach the handler, in the category's words.
+            let (_, withQuestions, _) = try await app.page(&resident, "/appeals")
+            #expect(withQuestions.contains("data-category=\"elevator_failure\"") && withQuestions.contains("是否有人被困？"))
+            let (badAnswer, badAnswerPage, _) = try await app.page(&resident, "/appeals", method: .post, form: [
+                "category": "elevator_failure", "place": place, "description": "3号楼电梯停在两层之间。", "confirmed": "1", "attr.elevator_failure.trapped": "maybe"])
+            #expect(badAnswer == .unprocessableContent && badAnswerPage.contains("填写的内容不符合要求"))
+            let (trapped, _, trappedHeaders) = try await app.page(&resident, "/appeals", method: .post, form: [
+                "category": "elevator_failure", "place": place, "description": "3号楼电梯停在两层之间。", "confirmed": "1",
+                "attr.elevator_failure.trapped": "yes", "attr.fire_lane_blocked.plate": "京A12345"])
+            #expect(trapped == .seeOther)
+            let (_, trappedPage, _) = try await app.page(&resident, try #require(trappedHeaders[.location]))
+            #expect(trappedPage.contains("有人被困 / Yes") && !trappedPage.contains("京A12345"))
+
             // Someone else's appeal does not exist for a neighbour.
             var owner = try await app.signIn("owner")
             #expect(try await app.page(&owner, location).0 == .notFound)

@@ -204,6 +204,11 @@ class PageTests(unittest.TestCase):
         d.get(BASE + "/appeals")
         from selenium.webdriver.support.ui import Select
         Select(d.find_element(By.ID, "appeal-category")).select_by_visible_text("电梯故障")
+        # Only the chosen category's extra questions are shown.
+        trapped = d.find_element(By.ID, "attr.elevator_failure.trapped")
+        self.assertTrue(trapped.is_displayed())
+        self.assertFalse(d.find_element(By.ID, "attr.fire_lane_blocked.plate").is_displayed())
+        Select(trapped).select_by_value("no")
         d.find_element(By.ID, "appeal-description").send_keys("2号电梯关门时夹人，请尽快检修。")
         d.find_element(By.ID, "appeal-submit").click()
         # The demo resident already reported a lift fault in this building: it is offered first.
@@ -213,6 +218,7 @@ class PageTests(unittest.TestCase):
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "appeal-state")))
         self.assertEqual(d.find_element(By.ID, "appeal-state").text, "已派单")
         self.assertEqual(d.find_element(By.ID, "appeal-lead").text, "安居物业服务有限公司")
+        self.assertIn("无人被困 / No", d.find_element(By.CSS_SELECTOR, "dd.appeal-answer").text)
         url = d.current_url
         d.find_element(By.ID, "signout").click()
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))

@@ -112,9 +112,27 @@ struct AppealPages {
         let locale = context.locale
         let names = try await categoryNames(locale)
         let now = services.now()
+        let categories = try await services.lists.categories()
         return kit.render("appeals", [
             "items": try await queries.mine(principal).map { summary($0, names, locale, now: now) },
-            "categories": try await services.lists.categories().map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": values["category"] == $0.code] },
+            "categories": categories.map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": values["category"] == $0.code] },
+            // The extra questions of each category that asks some; a script shows only the chosen category's.
+            "attributeGroups": categories.filter { !$0.attributes.isEmpty }.map { c -> [String: Any] in
+                ["category": c.code, "name": kit.text(c.name, locale), "attributes": c.attributes.sorted { $0.order < $1.order }.map { a -> [String: Any] in
+                    let field = Self.attributeField(c.code, a.code)
+                    var row: [String: Any] = ["field": field, "description": a.description, "required": a.required, "value": values[field] ?? "",
+                                              "choices": [[String: Any]](), "options": [[String: Any]]()]
+                    switch a.datatype {
+                    case .singlevaluelist: row["choices"] = a.values.map { ["key": $0.key, "name": $0.name, "selected": values[field] == $0.key] }
+                    case .multivaluelist: row["options"] = a.values.map { ["field": field + "." + $0.key, "name": $0.name, "checked": values[field + "." + $0.key] == "on"] }
+                    case .text: row["long"] = true
+                    case .number: row["type"] = "number"
+                    case .datetime: row["type"] = "datetime-local"
+                    case .string: row["type"] = "text"
+                    }
+                    return row
+                }]
+            },
             "places": try await places(principal, locale).map { p -> [String: Any] in
                 var p = p
                 p["selected"] = values["place"] == String(p["id"] as? Int64 ?? 0)
@@ -142,9 +160,11 @@ struct AppealPages {
                                           similar: similar.map { summary($0, names, context.locale, now: services.now()) })
                 }
             }
+            let asked = try await services.lists.categories().first { $0.code == category }?.attributes ?? []
             let draft = AppealQueries.Draft(
                 category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil, anonymous: f["anonymous"] == "on",
                 photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) },
+                attributes: Self.answers(f, category: category, asked: asked),
                 onBehalfOf: f["onBehalf"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
             let appeal = try await queries.submit(draft, by: principal)
             return kit.redirect("/appeals/\(appeal.id)", context)
@@ -152,6 +172,27 @@ struct AppealPages {
             let shown = try kit.formError(error, context)
             return try await mine(request, context, values: f, error: shown.message, status: shown.status)
         }
+    }
+
+    /// A category's question as a form field: the category is part of the name,
+    /// as every category's questions are on the page at once.
+    static func attributeField(_ category: String, _ code: String) -> String { "attr.\(category).\(code)" }
+
+    /// The answers the form gives to the chosen category's questions, as
+    /// Open311 takes them. A browser's local date and time is China's.
+    static func answers(_ form: [String: String], category: String, asked: [CategoryAttribute]) -> [String: [String]] {
+        var answers: [String: [String]] = [:]
+        for a in asked {
+            let field = attributeField(category, a.code)
+            var given: [String]
+            switch a.datatype {
+            case .multivaluelist: given = a.values.filter { form[field + "." + $0.key] == "on" }.map(\.key)
+            default: given = [form[field]?.trimmed ?? ""].filter { !$0.isEmpty }
+            }
+            if a.datatype == .datetime, let local = given.first, local.count == 16 { given = [local + ":00+08:00"] }
+            if !given.isEmpty { answers[a.code] = given }
+        }
+        return answers
     }
 
     func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -181,6 +222,12 @@ struct AppealPages {
              "note": e.event == "route" || e.event == "first_receiver" ? "" : e.event == "escalate" ? kit.label("overdue_", e.note, locale) : e.note]
         }
         data["photos"] = view.photos.map { ["href": "/attachments/\($0)?name=photo.jpg"] }
+        // Answers to the category's questions, in the category's words.
+        let asked = try await services.lists.categories().first { $0.code == a.category }?.attributes ?? []
+        data["answers"] = try await services.appeals.attributes(appealID: a.id).map { answer -> [String: Any] in
+            let question = asked.first { $0.code == answer.code }
+            return ["question": question?.description ?? answer.code, "answer": question?.values.first { $0.key == answer.value }?.name ?? answer.value]
+        }
         let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
         let co = view.handlingFor.first { $0.role == .co && ($0.state == .open || $0.state == .accepted) }
         data["canAccept"] = lead != nil && a.state == .routed
