@@ -80,7 +80,7 @@ public final class AppealIntake: Sendable {
         try await database.transaction { db in
             var appeals = SQLQueryString("""
                 INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
-                                     state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token) VALUES
+                                     state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token, media_url) VALUES
                 """)
             for (i, s) in items.enumerated() {
                 let a = s.appeal
@@ -88,7 +88,7 @@ public final class AppealIntake: Sendable {
                 appeals.appendInterpolation("""
                     (\(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID), \(bind: s.enteredBy),
                      \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue), \(bind: a.leadOrganisationID),
-                     \(bind: a.submittedAt.millis), \(bind: a.respondDue?.millis), \(bind: a.resolveDue?.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token))
+                     \(bind: a.submittedAt.millis), \(bind: a.respondDue?.millis), \(bind: a.resolveDue?.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token), \(bind: a.mediaURL))
                     """ as SQLQueryString)
             }
             // The database numbers the appeals (one sequence however many processes

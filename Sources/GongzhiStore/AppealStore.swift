@@ -11,7 +11,7 @@ public struct AppealStore: Sendable {
     static let columns: SQLQueryString = """
         a.id, a.category, a.place_id, a.place_path, a.community_path, a.requester_person_id, a.description, a.latitude, a.longitude, a.anonymous,
         a.state, a.lead_organisation_id, a.submitted_at, a.respond_due, a.resolve_due, a.accepted_at, a.resolved_at, a.rated_resolved, a.satisfaction,
-        a.reopened, a.merged_into, a.token
+        a.reopened, a.merged_into, a.token, a.media_url
         """
 
     static func appeal(_ row: any SQLRow) throws -> Appeal {
@@ -23,7 +23,8 @@ public struct AppealStore: Sendable {
             leadOrganisationID: try row.optionalInt64("lead_organisation_id"), submittedAt: try row.date("submitted_at"), respondDue: try row.optionalDate("respond_due"),
             resolveDue: try row.optionalDate("resolve_due"), acceptedAt: try row.optionalDate("accepted_at"), resolvedAt: try row.optionalDate("resolved_at"),
             ratedResolved: try row.optionalInt64("rated_resolved").map { $0 != 0 }, satisfaction: try row.optionalString("satisfaction").flatMap(Satisfaction.init(rawValue:)),
-            reopened: try row.int64("reopened") != 0, mergedInto: try row.optionalInt64("merged_into"), token: try row.string("token"))
+            reopened: try row.int64("reopened") != 0, mergedInto: try row.optionalInt64("merged_into"), token: try row.string("token"),
+            mediaURL: try row.optionalString("media_url"))
     }
 
     public func insert(_ a: Appeal, enteredBy: Int64?, in db: any SQLDatabase) async throws -> Int64 {

@@ -184,6 +184,43 @@ struct AppealAPITests {
         }
     }
 
+    @Test("photos added to an open appeal by the requester and the handler; a stranger, a non-image and an oversize file change nothing", arguments: TestEngine.available)
+    func photos(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let resident = try await app.token("resident")
+            let home = try await app.householdID(resident)
+            let (_, created) = try await app.api("/api/v1/appeals", method: .post, token: resident, json: """
+                {"category":"elevator_failure","placeId":\(home),"description":"电梯按钮失灵。","attributes":{"trapped":["no"]},"mediaUrl":"https://img.example.cn/a.jpg"}
+                """)
+            let id = try #require(appeal(created)["id"] as? Int)
+            #expect(appeal(created)["mediaUrl"] as? String == "https://img.example.cn/a.jpg")
+            let (badAnswer, badAnswerBody) = try await app.api("/api/v1/appeals", method: .post, token: resident,
+                                                               json: #"{"category":"elevator_failure","placeId":\#(home),"description":"电梯按钮失灵。","attributes":{"trapped":["maybe"]}}"#)
+            #expect(badAnswer == .unprocessableContent && code(badAnswerBody) == "appeal_attribute_invalid")
+            let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
+            func upload(_ token: String, name: String, _ bytes: [UInt8]) async throws -> (HTTPResponse.Status, [String: Any]) {
+                try await app.client.execute(uri: "/api/v1/appeals/\(id)/photos?name=\(name)", method: .post,
+                                             headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream", .accept: "application/json"],
+                                             body: ByteBuffer(bytes: bytes)) { response in
+                    (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
+                }
+            }
+            let (added, addedBody) = try await upload(resident, name: "lift.png", png)
+            #expect(added == .created && (addedBody["photos"] as? [String])?.count == 1)
+            #expect((addedBody["timeline"] as? [[String: Any]])?.last?["event"] as? String == "photo")
+            let (handlerAdded, handlerBody) = try await upload(try await app.token("property"), name: "fixed.png", png + [1])
+            #expect(handlerAdded == .created && (handlerBody["photos"] as? [String])?.count == 2)
+            let (stranger, _) = try await upload(try await app.token("owner"), name: "x.png", png)
+            #expect(stranger == .notFound)
+            let (notImage, notImageBody) = try await upload(resident, name: "notes.pdf", Array("%PDF-1.4".utf8))
+            #expect(notImage == .unprocessableContent && code(notImageBody) != nil)
+            let (tooLarge, _) = try await upload(resident, name: "huge.png", png + Array(repeating: 0, count: AttachmentRules.maxBytes))
+            #expect(tooLarge == .contentTooLarge)
+            let (_, after) = try await app.api("/api/v1/appeals/\(id)", token: resident)
+            #expect((after["photos"] as? [String])?.count == 2)
+        }
+    }
+
     @Test("lists: public, versioned, exported as CSV with a BOM, and a version against the negative list is refused", arguments: TestEngine.available)
     func lists(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

@@ -77,6 +77,14 @@ struct Open311Tests {
             let address = try #require(try await app.services.places.household(id: home)?.1.address)
             let (byAddress, _, _) = try await call(app, "requests.json", method: .post, form: good.filter { $0.0 != "address_id" } + [("address_string", address)])
             #expect(byAddress == .created)
+            // media_url is kept when it is a web address, refused otherwise, and published with the request.
+            let (unsafeMedia, unsafeMediaBody, _) = try await call(app, "requests.json", method: .post, form: good + [("media_url", "javascript:alert(1)")])
+            #expect(unsafeMedia == .badRequest && unsafeMediaBody.contains("media URL"))
+            let (withMedia, withMediaBody, _) = try await call(app, "requests.json", method: .post, form: good + [("media_url", "https://img.example.cn/lift.jpg")])
+            #expect(withMedia == .created)
+            let mediaID = try #require((json(withMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? Int)
+            let (_, mediaRequest, _) = try await call(app, "requests/\(mediaID).json")
+            #expect((json(mediaRequest) as? [[String: Any]])?.first?["media_url"] as? String == "https://img.example.cn/lift.jpg")
 
             // GET requests / request
             let (_, one, _) = try await call(app, "requests.json?service_request_id=\(id)")

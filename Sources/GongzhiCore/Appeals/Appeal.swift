@@ -27,11 +27,13 @@ public struct Appeal: Sendable, Equatable {
     public var mergedInto: Int64?
     /// Open311's `token`, and the requester's handle to follow it without an account.
     public var token: String
+    /// Open311's `media_url`: a picture the client published elsewhere.
+    public var mediaURL: String?
 
     public init(id: Int64, category: String, placeID: Int64, placePath: String, communityPath: String, requesterPersonID: Int64?, description: String,
                 latitude: Double?, longitude: Double?, anonymous: Bool, state: AppealState, leadOrganisationID: Int64?, submittedAt: Date,
                 respondDue: Date? = nil, resolveDue: Date? = nil, acceptedAt: Date? = nil, resolvedAt: Date? = nil, ratedResolved: Bool? = nil,
-                satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String) {
+                satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String, mediaURL: String? = nil) {
         self.id = id
         self.category = category
         self.placeID = placeID
@@ -54,6 +56,7 @@ public struct Appeal: Sendable, Equatable {
         self.reopened = reopened
         self.mergedInto = mergedInto
         self.token = token
+        self.mediaURL = mediaURL
     }
 }
 
@@ -61,6 +64,7 @@ public enum AppealError: Error, Equatable, Sendable {
     case descriptionLength
     case unknownCategory(String)
     case badLocation
+    case badMediaURL
 }
 
 public enum AppealRules {
@@ -74,6 +78,13 @@ public enum AppealRules {
         if let latitude, !(-90...90).contains(latitude) { throw .badLocation }
         if let longitude, !(-180...180).contains(longitude) { throw .badLocation }
         if (latitude == nil) != (longitude == nil) { throw .badLocation }
+    }
+
+    /// A media URL is kept only as an absolute http(s) address: anything else
+    /// (`javascript:`, `data:`, a bare path) would be unsafe to show as a link.
+    public static func validate(mediaURL: String) throws(AppealError) {
+        guard mediaURL.count <= 2000, let url = URL(string: mediaURL), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+              let host = url.host, !host.isEmpty else { throw .badMediaURL }
     }
 
     /// The deadlines the list sets: contact within hours, resolve within

@@ -57,8 +57,17 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         let principal = try principal()
         let appeal = try await appeals.submit(.init(category: body.category, placeID: body.placeId, description: body.description, latitude: body.latitude,
-                                                   longitude: body.longitude, anonymous: body.anonymous ?? false, onBehalfOf: body.onBehalfOf), by: principal)
+                                                   longitude: body.longitude, anonymous: body.anonymous ?? false, attributes: body.attributes?.additionalProperties ?? [:],
+                                                   onBehalfOf: body.onBehalfOf, mediaURL: body.mediaUrl), by: principal)
         return .created(.init(body: .json(try await detail(appeal.id, principal))))
+    }
+
+    func addAppealPhoto(_ input: Operations.AddAppealPhoto.Input) async throws -> Operations.AddAppealPhoto.Output {
+        guard case .binary(let body) = input.body else { throw AppError.malformed }
+        let principal = try principal()
+        let bytes = try await uploaded(body)
+        let view = try await appeals.addPhoto(input.path.appealId, name: input.query.name, bytes: bytes, by: principal)
+        return .created(.init(body: .json(try await detail(view.appeal.id, principal))))
     }
 
     func listSimilarAppeals(_ input: Operations.ListSimilarAppeals.Input) async throws -> Operations.ListSimilarAppeals.Output {
@@ -150,7 +159,7 @@ extension Components.Schemas.Appeal {
         self.init(id: a.id, category: a.category, placeId: a.placeID, description: a.description, state: .init(rawValue: a.state.rawValue)!,
                   leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
                   acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
-                  ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto)
+                  ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: a.mediaURL)
     }
 }
 

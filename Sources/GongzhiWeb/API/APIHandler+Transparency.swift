@@ -33,10 +33,19 @@ extension APIHandler {
         return .created(.init(body: .json(.init(disclosure, leafIndex: index))))
     }
 
+    /// An uploaded file's bytes, refused with 413 past the attachment limit
+    /// (collecting more would otherwise fail as a server error).
+    func uploaded(_ body: HTTPBody) async throws -> Data {
+        if case .known(let length) = body.length, length > AttachmentRules.maxBytes { throw AttachmentError.tooLarge(limit: AttachmentRules.maxBytes) }
+        do { return try await Data(collecting: body, upTo: AttachmentRules.maxBytes) } catch is CancellationError { throw CancellationError() } catch {
+            throw AttachmentError.tooLarge(limit: AttachmentRules.maxBytes)
+        }
+    }
+
     func uploadAttachment(_ input: Operations.UploadAttachment.Input) async throws -> Operations.UploadAttachment.Output {
         guard let principal = RequestScope.principal else { throw AppError.unauthorized }
         guard case .binary(let body) = input.body else { throw AppError.malformed }
-        let bytes = try await Data(collecting: body, upTo: AttachmentRules.maxBytes + 1)
+        let bytes = try await uploaded(body)
         let attachment = try await transparency.upload(name: input.query.name, bytes: bytes, by: principal)
         return .created(.init(body: .json(.init(attachment))))
     }

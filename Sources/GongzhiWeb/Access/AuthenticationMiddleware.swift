@@ -18,7 +18,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         var context = context
         // Only the routes that take files accept more than the ordinary limit.
         // Forms that upload files (attachments, appeal photos, list CSVs) get the upload limit.
-        let takesFiles = ["/api/v1/attachments", "/disclosures/new", "/appeals", "/lists"].contains(request.uri.path)
+        let path = request.uri.path
+        let takesFiles = ["/api/v1/attachments", "/disclosures/new", "/appeals", "/lists"].contains(path)
+            || (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
         context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
         let langQuery = request.uri.queryParameters.get("lang")
         let isAPI = request.uri.path.hasPrefix("/api/")

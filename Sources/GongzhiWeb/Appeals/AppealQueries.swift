@@ -21,6 +21,8 @@ struct AppealQueries {
         var attributes: [String: [String]] = [:]
         /// Staff taking an appeal by phone name the resident it is for.
         var onBehalfOf: Int64?
+        /// A picture the client published elsewhere (Open311's media_url).
+        var mediaURL: String?
     }
 
     /// The organisations routing can choose from.
@@ -50,6 +52,7 @@ struct AppealQueries {
         guard let category = context.categories.first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
         try AttributeRules.validate(draft.attributes, against: category.attributes)
         try AppealRules.validate(description: draft.description, latitude: draft.latitude, longitude: draft.longitude)
+        if let media = draft.mediaURL { try AppealRules.validate(mediaURL: media) }
         var requester = principal.personID
         if let other = draft.onBehalfOf {
             // Taking an appeal by phone is for staff of the place, for a resident who lives there.
@@ -63,7 +66,7 @@ struct AppealQueries {
         let now = services.now()
         let appeal = Appeal(id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
                             description: draft.description.trimmed, latitude: draft.latitude, longitude: draft.longitude,
-                            anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: Secret.generate())
+                            anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: Secret.generate(), mediaURL: draft.mediaURL)
         if !photos.isEmpty {
             // Photos are stored by content first; an appeal that then fails leaves only unreferenced files.
             let attachments = services.attachments
@@ -153,6 +156,28 @@ struct AppealQueries {
         guard isRequester || !handling.isEmpty || dispatcher else { throw AppError.notFound }
         return View(appeal: appeal, tasks: tasks, events: try await store.events(appealID: id), photos: try await store.photos(appealID: id),
                     showsRequester: AppealRules.showsRequester(appeal, to: principal), handlingFor: handling, isRequester: isRequester, isDispatcher: dispatcher)
+    }
+
+    /// A photo added to an open appeal: by the requester (what it looks like)
+    /// or by a handler (the work done). On the timeline for everyone who sees it.
+    func addPhoto(_ id: Int64, name: String, bytes: Data, by principal: Principal) async throws -> View {
+        let view = try await view(id, by: principal)
+        let actor: AppealActor
+        if view.isRequester { actor = .requester } else if !view.handlingFor.isEmpty { actor = .handler } else { throw AppError.forbidden }
+        guard !view.appeal.state.isFinal else { throw AppealTransitionError.notAllowed(event: "photo", from: view.appeal.state) }
+        let photo = try AttachmentRules.describe(name: name, bytes: bytes)
+        guard photo.contentType.hasPrefix("image/") else { throw AttachmentError.unsupportedType(photo.name) }
+        let now = services.now()
+        let (store, attachments, audit, remote) = (store, services.attachments, services.audit, RequestScope.remoteAddress)
+        let organisation = actor == .handler ? view.handlingFor.first?.organisationID : nil
+        try await services.database.transaction { db in
+            try await attachments.save(photo, content: bytes, now: now, in: db)
+            try await store.addPhoto(appealID: id, sha256: photo.sha256, in: db)
+            try await store.record(appealID: id, event: "photo", actor: actor, accountID: principal.accountID, organisationID: organisation, note: "", at: now, in: db)
+            try await audit.append(accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: "photo \(photo.sha256)",
+                                   remoteAddress: remote, at: now, in: db)
+        }
+        return try await self.view(id, by: principal)
     }
 
     // MARK: Acting on an appeal

@@ -188,7 +188,7 @@ struct Open311Routes {
                 ("requested_datetime", .text(Self.time(a.submittedAt))), ("updated_datetime", .text(Self.time(event?.at ?? a.submittedAt))),
                 ("expected_datetime", .text(a.resolveDue.map(Self.time))),
                 ("address", .text(address)), ("address_id", .integer(shown.last ?? a.placeID)), ("zipcode", .text(nil)),
-                ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)), ("media_url", .text(nil)),
+                ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)), ("media_url", .text(a.mediaURL)),
             ]
         }
     }
@@ -218,7 +218,7 @@ struct Open311Routes {
             attributes[code, default: []].append(v)
         }
         let draft = AppealQueries.Draft(category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
-                                        anonymous: false, attributes: attributes)
+                                        anonymous: false, attributes: attributes, mediaURL: value("media_url").flatMap { $0.isEmpty ? nil : $0 })
         let appeal = try await RequestScope.$principal.withValue(principal) {
             try await queries.submit(draft, by: principal)
         }

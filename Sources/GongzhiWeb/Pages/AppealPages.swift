@@ -209,6 +209,7 @@ struct AppealPages {
         data["lead"] = a.leadOrganisationID.flatMap { orgs[$0] } ?? ""
         data["error"] = error ?? ""
         data["anonymous"] = a.anonymous
+        if let media = a.mediaURL { data["media"] = media }
         if view.showsRequester, let person = a.requesterPersonID, let p = try await services.people.person(id: person), !view.isRequester {
             let shown = PersonalDataMask.view(of: p, unmasked: false)
             data["requester"] = ["name": shown.name, "phone": view.handlingFor.isEmpty ? (shown.phone ?? "") : (p.phone ?? "")]

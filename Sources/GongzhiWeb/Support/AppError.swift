@@ -104,6 +104,7 @@ public struct AppError: Error, Sendable, Equatable {
             case .descriptionLength: return .invalid("appeal_description_length")
             case .unknownCategory(let code): return .invalid("appeal_category_unknown", detail: code)
             case .badLocation: return .invalid("appeal_location")
+            case .badMediaURL: return .invalid("appeal_media_url")
             }
         case let e as AttributeError:
             switch e {
