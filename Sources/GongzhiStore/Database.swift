@@ -99,10 +99,7 @@ public final class Database: Sendable {
 
     /// Runs the PostgreSQL pool until cancelled; returns at once on SQLite.
     public func run() async {
-        switch backend {
-        case .postgres(let client): await client.run()
-        case .sqlite: return
-        }
+        if case .postgres(let client) = backend { await client.run() }
     }
 
     /// Reads outside a transaction.
@@ -215,6 +212,23 @@ final class RoundRobin: Sendable {
     private let counter = Mutex(0)
     func index(count: Int) -> Int {
         counter.withLock { c in c = (c + 1) % count; return c }
+    }
+}
+
+extension SQLDatabase {
+    /// Sends statements one after another without waiting for each answer,
+    /// then waits for all. The connection runs them in the order sent (a
+    /// PostgreSQL connection queues them; SQLite's writer has one thread), so
+    /// a chain of independent writes costs one round trip instead of one
+    /// each. Inside a transaction: if one fails, the transaction is rolled back
+    /// whatever the others did.
+    func pipelined(_ statements: [SQLQueryString]) async throws {
+        let answers = statements.map { execute(sql: $0) { _ in } }
+        var failure: (any Error)?
+        for answer in answers {
+            do { try await answer.get() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
     }
 }
 
