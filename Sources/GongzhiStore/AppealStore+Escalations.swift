@@ -2,7 +2,8 @@ import Foundation
 import GongzhiCore
 import SQLKit
 
-/// Overdue appeals escalated to the street (督办).
+/// What the clock does to appeals: overdue ones escalated to the street
+/// (督办), resolved ones closed after the return visit.
 extension AppealStore {
     /// The SQL form of `EscalationRules.missed`: working appeals past a
     /// deadline at `now`. Keep the two in step.
@@ -24,6 +25,17 @@ extension AppealStore {
                         AND NOT EXISTS (SELECT 1 FROM appeal_escalations e WHERE e.appeal_id = a.id AND e.kind = 'resolution' AND e.due = a.resolve_due))
                     OR (a.state = 'routed' AND a.accepted_at IS NULL AND a.respond_due IS NOT NULL AND a.respond_due < \(bind: now.millis)
                         AND NOT EXISTS (SELECT 1 FROM appeal_escalations e WHERE e.appeal_id = a.id AND e.kind = 'response' AND e.due = a.respond_due)))
+                ORDER BY a.id LIMIT \(bind: limit)
+                """).all().map(Self.appeal)
+        }
+    }
+
+    /// Resolved or rated appeals whose return-visit window closed before `cutoff`, by id from `after`.
+    public func pastReturnVisit(resolvedBefore cutoff: Date, after: Int64, limit: Int) async throws -> [Appeal] {
+        try await database.read { db in
+            try await db.raw("""
+                SELECT \(Self.columns) FROM appeals a
+                WHERE a.id > \(bind: after) AND a.state IN ('resolved', 'rated') AND a.resolved_at < \(bind: cutoff.millis)
                 ORDER BY a.id LIMIT \(bind: limit)
                 """).all().map(Self.appeal)
         }

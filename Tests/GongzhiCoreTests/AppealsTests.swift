@@ -179,6 +179,15 @@ struct AppealsTests {
             #expect(EscalationRules.missed(a, now: a.resolveDue!.addingTimeInterval(86_400)).isEmpty)
         }
         #expect(EscalationRules.street(for: a, among: organisations) == 12)
+        // The return visit lasts seven days from the resolution; then the platform closes it, rated or not.
+        a.state = .resolved
+        a.resolvedAt = routed.addingTimeInterval(86_400)
+        #expect(!AppealRules.closesAfterReturnVisit(a, now: a.resolvedAt!.addingTimeInterval(7 * 86_400)))
+        #expect(AppealRules.closesAfterReturnVisit(a, now: a.resolvedAt!.addingTimeInterval(7 * 86_400 + 1)))
+        a.state = .rated
+        #expect(AppealRules.closesAfterReturnVisit(a, now: a.resolvedAt!.addingTimeInterval(8 * 86_400)))
+        a.state = .reopened
+        #expect(!AppealRules.closesAfterReturnVisit(a, now: a.resolvedAt!.addingTimeInterval(30 * 86_400)))
         #expect(EscalationRules.street(for: a, among: organisations.filter { $0.kind != .streetOffice }) == nil)
     }
 

@@ -133,7 +133,7 @@ struct AppealAPITests {
         }
     }
 
-    @Test("missed deadlines escalate to the street office once each; the street's overdue board shows them", arguments: TestEngine.available)
+    @Test("missed deadlines escalate to the street office once each; the street's overdue board shows them; the return visit's end closes it", arguments: TestEngine.available)
     func escalation(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
@@ -181,6 +181,14 @@ struct AppealAPITests {
             #expect(try await escalations(id).count == 2)
             let (_, after) = try await app.api("/api/v1/appeals/overdue", token: street)
             #expect((after["items"] as? [[String: Any]])?.contains { ($0["appeal"] as? [String: Any])?["id"] as? Int == id } == false)
+
+            // Thirty days after the resolution the return visit is long over: the clock closes it, and a rating comes too late.
+            try await clock.closeAfterReturnVisit(now: app.clock.now)
+            let (_, closed) = try await app.api("/api/v1/appeals/\(id)", token: resident)
+            #expect(appeal(closed)["state"] as? String == "closed")
+            #expect((closed["timeline"] as? [[String: Any]])?.last.map { $0["event"] as? String == "close" && $0["actor"] as? String == "system" } == true)
+            let (late, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
+            #expect(late == .conflict)
         }
     }
 

@@ -72,6 +72,17 @@ public enum AppealRules {
     /// are offered to the resident to follow instead of filing again.
     public static let similarWindow: TimeInterval = 30 * 86_400
 
+    /// The return visit's window: the requester rates, and may reopen once,
+    /// within this time of the resolution; after it the platform closes the
+    /// appeal, rated or not.
+    public static let returnVisitWindow: TimeInterval = 7 * 86_400
+
+    /// Whether the platform closes a resolved or rated appeal now.
+    public static func closesAfterReturnVisit(_ appeal: Appeal, now: Date) -> Bool {
+        guard appeal.state == .resolved || appeal.state == .rated, let resolved = appeal.resolvedAt else { return false }
+        return now.timeIntervalSince(resolved) > returnVisitWindow
+    }
+
     public static func validate(description: String, latitude: Double?, longitude: Double?) throws(AppealError) {
         let d = description.trimmed
         guard (5...2000).contains(d.count) else { throw .descriptionLength }

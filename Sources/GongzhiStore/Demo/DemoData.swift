@@ -267,6 +267,12 @@ private struct Builder {
                     try await appealStore.record(appealID: appeal.id, event: "rate", actor: .requester, accountID: nil, organisationID: nil,
                                                  note: "\(fixed ? "resolved" : "unresolved") \(satisfaction.rawValue)", at: resolved.addingTimeInterval(86_400), in: db)
                 }
+                // Past the return visit, the platform has closed it.
+                let closes = resolved.addingTimeInterval(AppealRules.returnVisitWindow + 60)
+                if closes < now {
+                    appeal.state = .closed
+                    try await appealStore.record(appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: closes, in: db)
+                }
             }
             try await appealStore.update(appeal, in: db)
             try await appealStore.closeTasks(appealID: appeal.id, now: now, in: db)

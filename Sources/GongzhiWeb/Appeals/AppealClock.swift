@@ -6,8 +6,10 @@ import Logging
 /// What happens to appeals with the passing of time, not at anyone's
 /// request: a missed deadline escalates to the street office serving the
 /// place (`EscalationRules`), recorded on the timeline and the street's
-/// board. Every server runs it; each deadline escalates once however many
-/// run at the same moment (the database keeps one row per deadline).
+/// board; a resolved appeal closes when its return-visit window has passed.
+/// Every server runs it; each deadline escalates once however many run at
+/// the same moment (the database keeps one row per deadline), and an
+/// appeal closes once (the close is a transition from resolved or rated).
 public struct AppealClock: Sendable {
     let services: AppServices
     static let batch = 500
@@ -43,12 +45,46 @@ public struct AppealClock: Sendable {
         return escalated
     }
 
+    /// Closes resolved and rated appeals whose return-visit window has passed: how many.
+    @discardableResult
+    public func closeAfterReturnVisit(now: Date) async throws -> Int {
+        let store = services.appeals, audit = services.audit
+        var closed = 0
+        var after: Int64 = 0
+        while true {
+            let due = try await store.pastReturnVisit(resolvedBefore: now.addingTimeInterval(-AppealRules.returnVisitWindow), after: after, limit: Self.batch)
+            guard let last = due.last else { break }
+            after = last.id
+            closed += try await services.database.transaction { db in
+                var records: [AuditStore.Record] = []
+                for candidate in due {
+                    // Read again under the writer: the requester may have just rated or reopened it.
+                    guard var appeal = try await store.appeal(id: candidate.id, in: db), AppealRules.closesAfterReturnVisit(appeal, now: now) else { continue }
+                    appeal.state = try AppealLifecycle.transition(appeal.state, .close, by: .system)
+                    try await store.update(appeal, in: db)
+                    try await store.closeTasks(appealID: appeal.id, now: now, in: db)
+                    try await store.record(appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: now, in: db)
+                    records.append(.init(accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id), detail: "close after return visit",
+                                         remoteAddress: "", at: now))
+                }
+                try await audit.append(records, in: db)
+                return records.count
+            }
+            if due.count < Self.batch { break }
+        }
+        return closed
+    }
+
     /// Passes every `interval` until cancelled. A failed pass is logged and
     /// the next one tries again: the deadlines are still in the database.
     public func run(every interval: Duration, logger: Logger) async {
         while !Task.isCancelled {
-            do { try await escalate(now: services.now()) } catch {
-                logger.error("escalating overdue appeals failed", metadata: ["error": "\(error)"])
+            do {
+                let now = services.now()
+                try await escalate(now: now)
+                try await closeAfterReturnVisit(now: now)
+            } catch {
+                logger.error("the appeals' clock failed", metadata: ["error": "\(error)"])
             }
             try? await Task.sleep(for: interval)
         }

@@ -220,7 +220,8 @@ struct AppealPages {
         }
         data["timeline"] = view.events.map { e -> [String: Any] in
             ["event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at), "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
-             "note": e.event == "route" || e.event == "first_receiver" ? "" : e.event == "escalate" ? kit.label("overdue_", e.note, locale) : e.note]
+             "note": e.event == "route" || e.event == "first_receiver" ? "" : e.event == "escalate" ? kit.label("overdue_", e.note, locale)
+                : e.event == "close" && e.actor == .system ? kit.t.text("appeal_closed_after_return_visit", locale) : e.note]
         }
         data["photos"] = view.photos.map { ["href": "/attachments/\($0)?name=photo.jpg"] }
         // Answers to the category's questions, in the category's words.
