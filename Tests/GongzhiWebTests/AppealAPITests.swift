@@ -65,6 +65,14 @@ struct AppealAPITests {
             #expect(accepted == .ok && appeal(acceptedBody)["state"] as? String == "accepted")
             // The handler may reach the requester: the phone is shown to them.
             #expect(((acceptedBody["requester"] as? [String: Any])?["phone"] as? String)?.contains("*") == false)
+            // Progress notes: the handler tells the requester how it goes; the requester cannot add one; an empty one is refused.
+            let (noted, notedBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"note","note":"已联系电梯维保单位，下午到场"}"#)
+            #expect(noted == .ok && appeal(notedBody)["state"] as? String == "accepted")
+            #expect((notedBody["timeline"] as? [[String: Any]])?.last.map { $0["event"] as? String == "note" && $0["note"] as? String == "已联系电梯维保单位，下午到场" } == true)
+            let (residentNote, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"note","note":"催一下"}"#)
+            #expect(residentNote == .forbidden)
+            let (emptyNote, emptyNoteBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"note","note":"  "}"#)
+            #expect(emptyNote == .unprocessableContent && code(emptyNoteBody) == "appeal_note_length")
             let (resolved, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已更换控制板"}"#)
             #expect(resolved == .ok)
 

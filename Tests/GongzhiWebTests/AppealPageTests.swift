@@ -35,6 +35,12 @@ struct AppealPageTests {
             #expect(noReason == .unprocessableContent && noReasonPage.contains("退回须写明理由"))
             let (accepted, _, _) = try await app.page(&department, location + "/act", method: .post, form: ["action": "accept"])
             #expect(accepted == .seeOther)
+            let (_, handling, _) = try await app.page(&department, location)
+            #expect(handling.contains("id=\"note-form\""))
+            let (noted, _, _) = try await app.page(&department, location + "/act", method: .post, form: ["action": "note", "note": "已派人查看线路"])
+            #expect(noted == .seeOther)
+            let (_, followed, _) = try await app.page(&resident, location)
+            #expect(followed.contains("办理进展") && followed.contains("已派人查看线路") && !followed.contains("id=\"note-form\""))
             // A category's extra questions are on the form; the answers reach the handler, in the category's words.
             let (_, withQuestions, _) = try await app.page(&resident, "/appeals")
             #expect(withQuestions.contains("data-category=\"elevator_failure\"") && withQuestions.contains("是否有人被困？"))

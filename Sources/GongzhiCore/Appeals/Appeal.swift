@@ -65,12 +65,20 @@ public enum AppealError: Error, Equatable, Sendable {
     case unknownCategory(String)
     case badLocation
     case badMediaURL
+    case noteLength
 }
 
 public enum AppealRules {
     /// Appeals of the same category in the same building within this window
     /// are offered to the resident to follow instead of filing again.
     public static let similarWindow: TimeInterval = 30 * 86_400
+
+    /// A handler's progress note (已联系, 明天上门 …): said while the appeal is
+    /// being worked, shown on the timeline; it changes no state.
+    public static func checkNote(_ note: String, on state: AppealState) throws {
+        guard [.routed, .accepted, .inProgress].contains(state) else { throw AppealTransitionError.notAllowed(event: "note", from: state) }
+        guard (1...1000).contains(note.trimmed.count) else { throw AppealError.noteLength }
+    }
 
     /// The return visit's window: the requester rates, and may reopen once,
     /// within this time of the resolution; after it the platform closes the

@@ -107,6 +107,7 @@ extension APIHandler {
         case .resolve: action = .resolve(note: note)
         case ._return: action = .giveBack(reason: note)
         case .coDone: action = .coDone(note: note)
+        case .note: action = .note(note)
         case .rate:
             guard let resolved = body.resolved, let s = body.satisfaction else { throw AppError.invalid("missing_field", detail: "resolved, satisfaction") }
             action = .rate(resolved: resolved, satisfaction: Satisfaction(rawValue: s.rawValue)!, comment: note)

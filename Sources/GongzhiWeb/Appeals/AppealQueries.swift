@@ -183,7 +183,7 @@ struct AppealQueries {
     // MARK: Acting on an appeal
 
     enum Action {
-        case accept, start, resolve(note: String), giveBack(reason: String), coDone(note: String)
+        case accept, start, resolve(note: String), giveBack(reason: String), coDone(note: String), note(String)
         case rate(resolved: Bool, satisfaction: Satisfaction, comment: String)
         case withdraw, reopen
         case classify(category: String)
@@ -253,6 +253,11 @@ struct AppealQueries {
                     event = ""
                 default: break
                 }
+            case .note(let n):
+                // Any handler still holding a task may tell the requester how it goes.
+                guard let task = lead ?? co else { throw AppError.forbidden }
+                try AppealRules.checkNote(n, on: appeal.state)
+                event = "note"; note = n.trimmed; organisation = task.organisationID
             case .coDone(let n):
                 guard let co else { throw AppError.forbidden }
                 guard [.routed, .accepted, .inProgress].contains(appeal.state) else { throw AppealTransitionError.notAllowed(event: "co_done", from: appeal.state) }

@@ -237,6 +237,7 @@ struct AppealPages {
         data["canResolve"] = lead != nil && (a.state == .accepted || a.state == .inProgress)
         data["canReturn"] = lead != nil && (a.state == .routed || a.state == .accepted)
         data["canCoDone"] = co != nil
+        data["canNote"] = (lead != nil || co != nil) && [.routed, .accepted, .inProgress].contains(a.state)
         data["canRate"] = view.isRequester && a.state == .resolved
         data["canReopen"] = view.isRequester && a.state == .rated && !a.reopened && a.satisfaction != .yes
         data["canWithdraw"] = view.isRequester && !a.state.isFinal && a.state != .resolved && a.state != .rated
@@ -260,6 +261,7 @@ struct AppealPages {
             case "resolve": action = .resolve(note: note)
             case "return": action = .giveBack(reason: note)
             case "co_done": action = .coDone(note: note)
+            case "note": action = .note(note)
             case "rate":
                 guard let s = f["satisfaction"].flatMap(Satisfaction.init(rawValue:)), let r = f["resolved"] else { throw AppError.invalid("appeal_rating_required") }
                 action = .rate(resolved: r == "yes", satisfaction: s, comment: note)

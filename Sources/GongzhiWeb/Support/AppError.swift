@@ -105,6 +105,7 @@ public struct AppError: Error, Sendable, Equatable {
             case .unknownCategory(let code): return .invalid("appeal_category_unknown", detail: code)
             case .badLocation: return .invalid("appeal_location")
             case .badMediaURL: return .invalid("appeal_media_url")
+            case .noteLength: return .invalid("appeal_note_length")
             }
         case let e as AttributeError:
             switch e {
