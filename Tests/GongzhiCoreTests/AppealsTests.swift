@@ -191,6 +191,16 @@ struct AppealsTests {
         #expect(EscalationRules.street(for: a, among: organisations.filter { $0.kind != .streetOffice }) == nil)
     }
 
+    @Test("appeal tokens sort by the moment they were made and are otherwise random")
+    func tokens() {
+        let t = at("2026-11-28T10:00:00+08:00")
+        let earlier = AppealRules.newToken(at: t), later = AppealRules.newToken(at: t.addingTimeInterval(0.002))
+        // 2026's milliseconds are 11 hex digits, written as 12.
+        #expect(earlier < later && earlier.count == 34 && earlier.hasPrefix("0" + String(UInt64(t.timeIntervalSince1970 * 1000), radix: 16)))
+        let same = (0..<1000).map { _ in AppealRules.newToken(at: t) }
+        #expect(Set(same).count == 1000 && Set(same.map { $0.prefix(12) }).count == 1)
+    }
+
     @Test("whistles: an emergency summons must report within 30 minutes")
     func whistles() {
         let blown = at("2025-11-03T09:00:00+08:00")

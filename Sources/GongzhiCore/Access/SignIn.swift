@@ -46,15 +46,15 @@ public enum SignInRules {
 /// Secrets handed to a client (session cookies, API tokens): random, shown
 /// once, and stored only as their SHA-256 so a copy of the database cannot sign in.
 public enum Secret {
-    public static func generate(prefix: String = "") -> String {
+    public static func generate(prefix: String = "", bytes count: Int = 32) -> String {
         var rng = SystemRandomNumberGenerator()
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(32)
-        for _ in 0..<4 {
+        bytes.reserveCapacity(count + 7)
+        for _ in 0..<((count + 7) / 8) {
             let word: UInt64 = rng.next()
             for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
         }
-        return prefix + base64URL(Data(bytes))
+        return prefix + base64URL(Data(bytes.prefix(count)))
     }
 
     public static func hash(_ secret: String) -> String {

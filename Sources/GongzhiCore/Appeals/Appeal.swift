@@ -99,6 +99,17 @@ public enum AppealRules {
         if (latitude == nil) != (longitude == nil) { throw .badLocation }
     }
 
+    /// An appeal's token (Open311's handle for a request not yet numbered):
+    /// the moment in milliseconds as 12 hex digits, then 128 random bits.
+    /// The time first keeps new tokens at the end of their index, so filing
+    /// writes one index page per batch instead of one scattered page per
+    /// appeal; the random part keeps them unguessable.
+    public static func newToken(at date: Date) -> String {
+        let millis = UInt64(max(0, date.timeIntervalSince1970 * 1000))
+        let hex = String(millis, radix: 16)
+        return String(repeating: "0", count: max(0, 12 - hex.count)) + hex + Secret.generate(bytes: 16)
+    }
+
     /// A media URL is kept only as an absolute http(s) address: anything else
     /// (`javascript:`, `data:`, a bare path) would be unsafe to show as a link.
     public static func validate(mediaURL: String) throws(AppealError) {

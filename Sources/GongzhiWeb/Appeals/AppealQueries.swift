@@ -66,7 +66,7 @@ struct AppealQueries {
         let now = services.now()
         let appeal = Appeal(id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
                             description: draft.description.trimmed, latitude: draft.latitude, longitude: draft.longitude,
-                            anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: Secret.generate(), mediaURL: draft.mediaURL)
+                            anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: AppealRules.newToken(at: now), mediaURL: draft.mediaURL)
         if !photos.isEmpty {
             // Photos are stored by content first; an appeal that then fails leaves only unreferenced files.
             let attachments = services.attachments
