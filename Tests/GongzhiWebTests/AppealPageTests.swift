@@ -79,6 +79,27 @@ struct AppealPageTests {
             #expect(taken == .seeOther)
             let (_, mine) = try await app.api("/api/v1/appeals", token: residentToken)
             #expect((mine["items"] as? [[String: Any]])?.contains { $0["description"] as? String == "电话反映：垃圾两天没清运。" } == true)
+            // By name, as staff on the phone know the caller; a name nobody in their communities has is explained.
+            let residentName = try #require((me["person"] as? [String: Any])?["name"] as? String)
+            let (byName, _, _) = try await app.page(&desk, "/appeals", method: .post,
+                                                    form: ["category": "street_light", "place": String(building), "description": "电话反映：1号楼门口路灯不亮。", "onBehalf": residentName,
+                                                           "confirmed": "1"])
+            #expect(byName == .seeOther)
+            let (_, mineAgain) = try await app.api("/api/v1/appeals", token: residentToken)
+            #expect((mineAgain["items"] as? [[String: Any]])?.contains { $0["description"] as? String == "电话反映：1号楼门口路灯不亮。" } == true)
+            let (nobody, nobodyPage, _) = try await app.page(&desk, "/appeals", method: .post,
+                                                             form: ["category": "street_light", "place": String(building), "description": "电话反映：路灯不亮。", "onBehalf": "查无此人", "confirmed": "1"])
+            #expect(nobody == .unprocessableContent && nobodyPage.contains("没有找到这位居民"))
+            // A surname several residents of the community share: they are listed to choose from.
+            let buildingID = try #require(Int64(String(building)))
+            let buildingPlace = try #require(try await app.services.places.place(id: buildingID))
+            let community = try #require(Place.ancestorPath(of: buildingPlace.path, at: .community))
+            let (neighbours, _) = try await app.services.people.residents(under: [community], nameContains: nil, limit: 500, offset: 0)
+            let surname = try #require(Dictionary(grouping: Set(neighbours.map(\.person.id)).compactMap { id in neighbours.first { $0.person.id == id }?.person.name.first }, by: { $0 })
+                .first { $0.value.count >= 2 }?.key)
+            let (several, severalPage, _) = try await app.page(&desk, "/appeals", method: .post,
+                                                               form: ["category": "street_light", "place": String(building), "description": "电话反映：路灯不亮。", "onBehalf": String(surname), "confirmed": "1"])
+            #expect(several == .unprocessableContent && severalPage.contains("<select id=\"appeal-on-behalf\"") && severalPage.contains("请选择一位"))
 
             // Publishing a list from the page: the admin may, a committee member may not; a bad list changes nothing.
             let negative = "category,basis\nnight_noise,执法事项\nillegal_construction,执法事项\nfire_lane_blocked,执法事项\nstreet_light,市政设施\n"

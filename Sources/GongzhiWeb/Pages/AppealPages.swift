@@ -107,7 +107,7 @@ struct AppealPages {
     }
 
     func mine(_ request: Request, _ context: AppRequestContext, values: [String: String], error: String?, similar: [[String: Any]] = [],
-              status: HTTPResponse.Status = .ok) async throws -> Response {
+              candidates: [[String: Any]] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let principal = try kit.principal(request, context)
         let locale = context.locale
         let names = try await categoryNames(locale)
@@ -139,7 +139,7 @@ struct AppealPages {
                 return p
             },
             "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
-            "staff": principal.has(.viewDirectory),
+            "staff": principal.has(.viewDirectory), "candidates": candidates,
         ], request, context, status: status)
     }
 
@@ -160,12 +160,26 @@ struct AppealPages {
                                           similar: similar.map { summary($0, names, context.locale, now: services.now()) })
                 }
             }
+            // Staff taking an appeal by phone name the resident; several of that name are offered to choose from.
+            var onBehalf = f["onBehalf"].flatMap { Int64($0.trimmed) }
+            if onBehalf == nil, principal.has(.viewDirectory), let who = f["onBehalf"]?.trimmed, !who.isEmpty {
+                let (matches, _) = try await services.people.residents(under: principal.scopePaths(for: .viewDirectory), nameContains: who, limit: 20, offset: 0)
+                let people = Dictionary(matches.map { ($0.person.id, $0) }, uniquingKeysWith: { first, _ in first })
+                switch people.count {
+                case 0: throw AppError.invalid("appeal_resident_not_found", detail: who)
+                case 1: onBehalf = people.keys.first
+                default:
+                    return try await mine(request, context, values: f, error: kit.t.text("appeal_resident_choose", context.locale),
+                                          candidates: people.values.sorted { $0.person.id < $1.person.id }.map { ["id": $0.person.id, "name": $0.person.name, "address": $0.address] },
+                                          status: .unprocessableContent)
+                }
+            }
             let asked = try await services.lists.categories().first { $0.code == category }?.attributes ?? []
             let draft = AppealQueries.Draft(
                 category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil, anonymous: f["anonymous"] == "on",
                 photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) },
                 attributes: Self.answers(f, category: category, asked: asked),
-                onBehalfOf: f["onBehalf"].flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) })
+                onBehalfOf: onBehalf)
             let appeal = try await queries.submit(draft, by: principal)
             return kit.redirect("/appeals/\(appeal.id)", context)
         } catch {
