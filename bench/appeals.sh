@@ -10,20 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-10}
 connections=${2:-32}
 appeals=${3:-1000000}
-cd "$root"
-swift build -c release --product gongzhi >/dev/null
-bin="$root/.build/release/gongzhi"
-dir=$(mktemp -d)
-trap 'kill $floor $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-
-"$bin" bench-floor --port 18191 > "$dir/floor.log" 2>&1 &
-floor=$!
-(cd "$dir" && exec env GONGZHI_LOG_LEVEL=warning "$bin" serve --demo --port 18192 --database-url "$dir/bench.sqlite" > "$dir/server.log" 2>&1) &
-server=$!
-for _ in $(seq 1 150); do
-  curl -fs http://127.0.0.1:18192/readyz >/dev/null 2>&1 && curl -fs http://127.0.0.1:18191/floor >/dev/null 2>&1 && break
-  sleep 0.2
-done
+floor_port=18191
+server_port=18192
+source "$root/bench/lib.sh"
 token=$(curl -fs -X POST http://127.0.0.1:18192/api/v1/tokens -H 'content-type: application/json' \
   -d '{"username":"resident","password":"gongzhi-demo","name":"bench"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 household=$(curl -fs http://127.0.0.1:18192/api/v1/me -H "authorization: Bearer $token" | python3 -c 'import json,sys; print([g["placeId"] for g in json.load(sys.stdin)["grants"] if "placeId" in g][0])')

@@ -10,20 +10,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-10}
 connections=${2:-32}
 threads=2
-cd "$root"
-swift build -c release --product gongzhi >/dev/null
-bin="$root/.build/release/gongzhi"
-dir=$(mktemp -d)
-trap 'kill $floor $server 2>/dev/null || true; rm -rf "$dir"' EXIT
-
-"$bin" bench-floor --port 18181 > "$dir/floor.log" 2>&1 &
-floor=$!
-(cd "$dir" && exec env GONGZHI_LOG_LEVEL=warning "$bin" serve --demo --port 18182 --database-url "$dir/bench.sqlite" > "$dir/server.log" 2>&1) &
-server=$!
-for _ in $(seq 1 150); do
-  curl -fs http://127.0.0.1:18182/readyz >/dev/null 2>&1 && curl -fs http://127.0.0.1:18181/floor >/dev/null 2>&1 && break
-  sleep 0.2
-done
+floor_port=18181
+server_port=18182
+source "$root/bench/lib.sh"
 sleep 2
 pid=$(pgrep -f "bench.sqlite" | while read -r p; do [ "$(cat /proc/$p/comm)" = gongzhi ] && echo "$p"; done | head -1)
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")

@@ -76,7 +76,7 @@ public enum AppealRules {
     /// A handler's progress note (已联系, 明天上门 …): said while the appeal is
     /// being worked, shown on the timeline; it changes no state.
     public static func checkNote(_ note: String, on state: AppealState) throws {
-        guard [.routed, .accepted, .inProgress].contains(state) else { throw AppealTransitionError.notAllowed(event: "note", from: state) }
+        guard state.isBeingWorked else { throw AppealTransitionError.notAllowed(event: "note", from: state) }
         guard (1...1000).contains(note.trimmed.count) else { throw AppealError.noteLength }
     }
 

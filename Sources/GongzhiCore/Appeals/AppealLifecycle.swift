@@ -21,6 +21,10 @@ public enum AppealState: String, Sendable, Codable, CaseIterable {
     case reopened
 
     public var isFinal: Bool { self == .closed || self == .merged || self == .withdrawn }
+
+    /// Handlers are at work on it: routed to them, accepted, or in progress. Deadlines
+    /// run, co-handlers report done, and progress notes are taken only then.
+    public var isBeingWorked: Bool { self == .routed || self == .accepted || self == .inProgress }
 }
 
 /// Who acts on an appeal.

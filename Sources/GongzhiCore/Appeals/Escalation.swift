@@ -12,13 +12,10 @@ public enum OverdueKind: String, Sendable, Codable, CaseIterable {
 /// Each missed deadline escalates once; a re-routed appeal has new deadlines
 /// and escalates again if it misses those.
 public enum EscalationRules {
-    /// States in which the lead still owes an answer.
-    static let working: Set<AppealState> = [.routed, .accepted, .inProgress]
-
     /// The deadlines `appeal` has missed at `now`, with the deadline itself
     /// (which keys the escalation, so a new deadline can escalate anew).
     public static func missed(_ appeal: Appeal, now: Date) -> [(kind: OverdueKind, due: Date)] {
-        guard working.contains(appeal.state) else { return [] }
+        guard appeal.state.isBeingWorked else { return [] }
         var missed: [(OverdueKind, Date)] = []
         if appeal.state == .routed, appeal.acceptedAt == nil, let due = appeal.respondDue, due < now { missed.append((.response, due)) }
         if let due = appeal.resolveDue, due < now { missed.append((.resolution, due)) }

@@ -201,7 +201,7 @@ struct AppealQueries {
         let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
         let co = view.handlingFor.first { $0.role == .co && ($0.state == .open || $0.state == .accepted) }
         let context = try await routingContext()
-        if case .classify(let category) = action, !(try await services.lists.categories().contains { $0.code == category }) {
+        if case .classify(let category) = action, !context.categories.contains(where: { $0.code == category }) {
             throw AppealError.unknownCategory(category)
         }
         if case .merge(let into) = action {
@@ -260,7 +260,7 @@ struct AppealQueries {
                 event = "note"; note = n.trimmed; organisation = task.organisationID
             case .coDone(let n):
                 guard let co else { throw AppError.forbidden }
-                guard [.routed, .accepted, .inProgress].contains(appeal.state) else { throw AppealTransitionError.notAllowed(event: "co_done", from: appeal.state) }
+                guard appeal.state.isBeingWorked else { throw AppealTransitionError.notAllowed(event: "co_done", from: appeal.state) }
                 try await store.setTask(appealID: id, organisationID: co.organisationID, state: .done, note: n, now: now, in: db)
                 event = "co_done"; note = n; organisation = co.organisationID
             case .rate(let resolved, let satisfaction, let comment):

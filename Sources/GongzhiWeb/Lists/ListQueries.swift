@@ -16,35 +16,34 @@ struct ListQueries {
         // The next appeal is routed by what is published now.
         defer { services.routing.removeAll { _ in true } }
         let now = services.now()
-        let text = note.trimmingCharacters(in: .whitespacesAndNewlines)
-        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let text = note.trimmed
+        // Parsed and checked against the other list before anything is written.
+        enum Parsed: Sendable { case responsibility([ResponsibilityEntry]), negative([NegativeEntry]), power([PowerEntry]) }
+        let parsed: Parsed
+        let count: Int
         switch kind {
         case .responsibility:
             let entries = try ListCSV.responsibility(csv)
             try ListRules.validate(entries, negative: try await store.negative()?.1 ?? [])
-            return try await services.database.transaction { db in
-                let v = try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
-                try await audit.append(accountID: principal.accountID, action: .create, objectType: "list", objectID: "responsibility/\(v.version)",
-                                       detail: "\(entries.count) entries", remoteAddress: remote, at: now, in: db)
-                return v
-            }
+            (parsed, count) = (.responsibility(entries), entries.count)
         case .negative:
             let entries = try ListCSV.negative(csv)
             try ListRules.validate(try await store.responsibility()?.1 ?? [], negative: entries)
-            return try await services.database.transaction { db in
-                let v = try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
-                try await audit.append(accountID: principal.accountID, action: .create, objectType: "list", objectID: "negative/\(v.version)",
-                                       detail: "\(entries.count) entries", remoteAddress: remote, at: now, in: db)
-                return v
-            }
+            (parsed, count) = (.negative(entries), entries.count)
         case .power:
             let entries = try ListCSV.power(csv)
-            return try await services.database.transaction { db in
-                let v = try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
-                try await audit.append(accountID: principal.accountID, action: .create, objectType: "list", objectID: "power/\(v.version)",
-                                       detail: "\(entries.count) entries", remoteAddress: remote, at: now, in: db)
-                return v
+            (parsed, count) = (.power(entries), entries.count)
+        }
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        return try await services.database.transaction { db in
+            let v = switch parsed {
+            case .responsibility(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+            case .negative(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+            case .power(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
             }
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "list", objectID: "\(kind.rawValue)/\(v.version)",
+                                   detail: "\(count) entries", remoteAddress: remote, at: now, in: db)
+            return v
         }
     }
 

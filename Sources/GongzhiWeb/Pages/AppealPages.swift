@@ -72,8 +72,12 @@ struct AppealPages {
         }
     }
 
-    func categoryNames(_ locale: Locale) async throws -> [String: String] {
-        Dictionary(uniqueKeysWithValues: try await services.lists.categories().map { ($0.code, kit.text($0.name, locale)) })
+    /// The categories as routing holds them (cached a few seconds), so a page reads them once and seldom.
+    func categories() async throws -> [ListStore.Category] { try await queries.routingContext().categories }
+
+    func categoryNames(_ locale: Locale, _ categories: [ListStore.Category]? = nil) async throws -> [String: String] {
+        let categories = if let categories { categories } else { try await self.categories() }
+        return Dictionary(uniqueKeysWithValues: categories.map { ($0.code, kit.text($0.name, locale)) })
     }
 
     func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
@@ -110,9 +114,9 @@ struct AppealPages {
               candidates: [[String: Any]] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
         let principal = try kit.principal(request, context)
         let locale = context.locale
-        let names = try await categoryNames(locale)
+        let categories = try await categories()
+        let names = try await categoryNames(locale, categories)
         let now = services.now()
-        let categories = try await services.lists.categories()
         return kit.render("appeals", [
             "items": try await queries.mine(principal).map { summary($0, names, locale, now: now) },
             "categories": categories.map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": values["category"] == $0.code] },
@@ -174,7 +178,7 @@ struct AppealPages {
                                           status: .unprocessableContent)
                 }
             }
-            let asked = try await services.lists.categories().first { $0.code == category }?.attributes ?? []
+            let asked = try await categories().first { $0.code == category }?.attributes ?? []
             let draft = AppealQueries.Draft(
                 category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil, anonymous: f["anonymous"] == "on",
                 photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) },
@@ -214,7 +218,8 @@ struct AppealPages {
         let locale = context.locale
         let view = try await queries.view(try kit.id(context), by: principal)
         let a = view.appeal
-        let names = try await categoryNames(locale)
+        let categories = try await categories()
+        let names = try await categoryNames(locale, categories)
         let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
         let now = services.now()
         var data = summary(a, names, locale, now: now)
@@ -239,7 +244,7 @@ struct AppealPages {
         }
         data["photos"] = view.photos.map { ["href": "/attachments/\($0)?name=photo.jpg"] }
         // Answers to the category's questions, in the category's words.
-        let asked = try await services.lists.categories().first { $0.code == a.category }?.attributes ?? []
+        let asked = categories.first { $0.code == a.category }?.attributes ?? []
         data["answers"] = try await services.appeals.attributes(appealID: a.id).map { answer -> [String: Any] in
             let question = asked.first { $0.code == answer.code }
             return ["question": question?.description ?? answer.code, "answer": question?.values.first { $0.key == answer.value }?.name ?? answer.value]
@@ -251,13 +256,13 @@ struct AppealPages {
         data["canResolve"] = lead != nil && (a.state == .accepted || a.state == .inProgress)
         data["canReturn"] = lead != nil && (a.state == .routed || a.state == .accepted)
         data["canCoDone"] = co != nil
-        data["canNote"] = (lead != nil || co != nil) && [.routed, .accepted, .inProgress].contains(a.state)
+        data["canNote"] = (lead != nil || co != nil) && a.state.isBeingWorked
         data["canRate"] = view.isRequester && a.state == .resolved
         data["canReopen"] = view.isRequester && a.state == .rated && !a.reopened && a.satisfaction != .yes
         data["canWithdraw"] = view.isRequester && !a.state.isFinal && a.state != .resolved && a.state != .rated
         data["canClassify"] = view.isDispatcher && [.submitted, .returned, .reopened].contains(a.state)
         data["canWhistle"] = !a.state.isFinal && principal.grants.contains { $0.role == .streetOfficer && $0.reaches(a.placePath) }
-        data["categories"] = try await services.lists.categories().map { ["code": $0.code, "name": kit.text($0.name, locale)] }
+        data["categories"] = categories.map { ["code": $0.code, "name": kit.text($0.name, locale)] }
         data["satisfactions"] = Satisfaction.allCases.map { ["value": $0.rawValue, "label": kit.label("satisfaction_", $0.rawValue, locale)] }
         return kit.render("appeal", data, request, context, status: status)
     }
