@@ -4,12 +4,13 @@ import SQLKit
 import Synchronization
 
 /// Files appeals with group commit: submissions that arrive while a write is
-/// under way are written together in the next transaction, a few multi-row
-/// statements for the whole group. Each statement costs a round trip to the
-/// database thread, so a write per appeal would spend most of its time
-/// waiting; together they cost little more than one. Every submission still
-/// lands whole or not at all: if a group fails, its members are written one
-/// by one so one bad row sinks only itself.
+/// under way are written together in the next transaction, one statement per
+/// table for the whole group, sent together (one wait for all). Each
+/// submission's rows are written as JSON where it was filed, in the request's
+/// own task, so the single writer only joins text and binds one value per
+/// statement, and SQLite parses the same short statements every time. Every
+/// submission still lands whole or not at all: if a group fails, its members
+/// are written one by one so one bad row sinks only itself.
 public final class AppealIntake: Sendable {
     /// An appeal ready to store: routed (state, lead, deadlines set), id 0.
     public struct Submission: Sendable {
@@ -37,28 +38,32 @@ public final class AppealIntake: Sendable {
     }
 
     let database: Database
-    private let queue = Mutex<(pending: [(Submission, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
-    /// At most this many per transaction: SQLite allows 32,766 bound values a statement.
+    private let queue = Mutex<(pending: [(Rows, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
+    /// At most this many per transaction, so one transaction stays short.
     static let groupLimit = 400
 
     public init(database: Database) { self.database = database }
 
     /// Stores the appeal and answers its id once its transaction has committed.
     public func submit(_ submission: Submission) async throws -> Int64 {
-        try await withCheckedThrowingContinuation { continuation in
+        let rows = Rows(submission)
+        return try await withCheckedThrowingContinuation { continuation in
             let start = queue.withLock { q -> Bool in
-                q.pending.append((submission, continuation))
+                q.pending.append((rows, continuation))
                 if q.writing { return false }
                 q.writing = true
                 return true
             }
-            if start { Task { await self.drain() } }
+            // The drain runs where the writer's answers arrive (SQLite's writer
+            // loop): between groups it then never waits for a turn on the
+            // threads that serve requests.
+            if start { Task(executorPreference: database.writerExecutor) { await self.drain() } }
         }
     }
 
     private func drain() async {
         while true {
-            let group = queue.withLock { q -> [(Submission, CheckedContinuation<Int64, any Error>)] in
+            let group = queue.withLock { q -> [(Rows, CheckedContinuation<Int64, any Error>)] in
                 if q.pending.isEmpty { q.writing = false; return [] }
                 let group = Array(q.pending.prefix(Self.groupLimit))
                 q.pending.removeFirst(group.count)
@@ -76,78 +81,127 @@ public final class AppealIntake: Sendable {
         }
     }
 
-    func write(_ items: [Submission]) async throws -> [Int64] {
-        try await database.transaction { db in
-            var appeals = SQLQueryString("""
-                INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
-                                     state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token, media_url) VALUES
-                """)
-            for (i, s) in items.enumerated() {
-                let a = s.appeal
-                if i > 0 { appeals.appendLiteral(", ") }
-                appeals.appendInterpolation("""
-                    (\(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID), \(bind: s.enteredBy),
-                     \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue), \(bind: a.leadOrganisationID),
-                     \(bind: a.submittedAt.millis), \(bind: a.respondDue?.millis), \(bind: a.resolveDue?.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token), \(bind: a.mediaURL))
-                    """ as SQLQueryString)
+    /// One submission's rows, each table's as JSON array elements
+    /// (`JSONRows`); rows of other tables name their appeal by its token.
+    struct Rows: Sendable {
+        var token: String
+        var appeal = JSONRows(), tasks = JSONRows(), events = JSONRows(), attributes = JSONRows(), photos = JSONRows(), audit = JSONRows()
+        /// The lead's counter key (organisation, category, community, week); nil for the first receiver's queue.
+        var counted: RateKey?
+
+        init(_ s: Submission) {
+            let a = s.appeal, at = a.submittedAt.millis, week = AppealRules.week(of: a.submittedAt)
+            token = a.token
+            appeal.append(.text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath), .integer(a.requesterPersonID), .integer(s.enteredBy),
+                          .text(a.description), .real(a.latitude), .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue),
+                          .integer(a.leadOrganisationID), .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week), .text(token),
+                          .text(a.mediaURL))
+            events.append(.text(token), .text("submit"), .text(s.submittedBy.rawValue), .integer(s.accountID), .integer(nil), .text(""), .integer(at))
+            switch s.decision {
+            case .assigned(let lead, let co, _):
+                tasks.append(.text(token), .integer(lead), .text("lead"), .integer(at))
+                for org in co { tasks.append(.text(token), .integer(org), .text("co"), .integer(at)) }
+                events.append(.text(token), .text("route"), .text("system"), .integer(nil), .integer(lead), .text(([lead] + co).map(String.init).joined(separator: ",")),
+                              .integer(at))
+                counted = RateKey(organisation: lead, category: a.category, community: a.communityPath, week: week)
+            case .firstReceiver(let organisation, let reason):
+                events.append(.text(token), .text("first_receiver"), .text("system"), .integer(nil), .integer(organisation), .text(reason.rawValue), .integer(at))
             }
-            // The database numbers the appeals (one sequence however many processes
-            // file them); each comes back with its token, which is unique.
-            appeals.appendLiteral(" RETURNING id, token")
+            for (code, values) in s.attributes.sorted(by: { $0.key < $1.key }) {
+                for v in values where !v.isEmpty { attributes.append(.text(token), .text(code), .text(v)) }
+            }
+            for sha in s.photos { photos.append(.text(token), .text(sha)) }
+            audit.append(.text(token), .integer(at), .integer(s.accountID), .text(AuditAction.create.rawValue), .text("appeal"), .text(a.category), .text(s.remoteAddress))
+        }
+    }
+
+    struct RateKey: Hashable, Comparable {
+        var organisation: Int64, category: String, community: String, week: String
+        static func < (l: RateKey, r: RateKey) -> Bool { (l.organisation, l.category, l.community, l.week) < (r.organisation, r.category, r.community, r.week) }
+    }
+
+    func write(_ items: [Rows]) async throws -> [Int64] {
+        let db = database
+        func rows(_ table: KeyPath<Rows, JSONRows>) -> SQLQueryString? { JSONRows.array(items.map { $0[keyPath: table] }).map(db.jsonRows) }
+        // `r.value ->> n` is text on PostgreSQL: other columns are cast.
+        func field(_ n: Int, _ type: String? = nil) -> String { type.map { "CAST(r.value ->> \(n) AS \($0))" } ?? "r.value ->> \(n)" }
+        let (int, real) = ("BIGINT", "DOUBLE PRECISION")
+        /// Rows naming their appeal by token (field 0), inserted in the order written.
+        func byToken(_ table: String, _ columns: String, _ select: [String], _ source: KeyPath<Rows, JSONRows>) -> SQLQueryString? {
+            rows(source).map { from in
+                "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) SELECT \(unsafeRaw: select.joined(separator: ", ")) FROM \(from) JOIN appeals a ON a.token = r.value ->> 0 ORDER BY r.key"
+            }
+        }
+        var counts: [RateKey: Int] = [:]
+        for item in items { if let key = item.counted { counts[key, default: 0] += 1 } }
+
+        var statements: [SQLQueryString] = [
+            // The database numbers the appeals (one sequence however many
+            // processes file them); each comes back with its token.
+            """
+            INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
+                                 state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token, media_url)
+            SELECT \(unsafeRaw: [field(0), field(1, int), field(2), field(3), field(4, int), field(5, int), field(6), field(7, real), field(8, real), field(9, int), field(10),
+                                 field(11, int), field(12, int), field(13, int), field(14, int), field(15), field(16), field(17)].joined(separator: ", "))
+            FROM \(rows(\.appeal)!) ORDER BY r.key RETURNING id, token
+            """,
+        ]
+        statements += [
+            byToken("appeal_tasks", "appeal_id, organisation_id, role, state, assigned_at", ["a.id", field(1, int), field(2), "'open'", field(3, int)], \.tasks),
+            byToken("appeal_events", "appeal_id, event, actor, account_id, organisation_id, note, at",
+                    ["a.id", field(1), field(2), field(3, int), field(4, int), field(5), field(6, int)], \.events),
+            byToken("appeal_attributes", "appeal_id, code, value", ["a.id", field(1), field(2)], \.attributes),
+            byToken("appeal_photos", "appeal_id, sha256", ["a.id", field(1)], \.photos),
+            byToken("audit_log", "at, account_id, action, object_type, object_id, detail, remote_address",
+                    [field(1, int), field(2, int), field(3), field(4), "CAST(a.id AS TEXT)", field(5), field(6)], \.audit),
+        ].compactMap { $0 }
+        if !counts.isEmpty {
+            // One more appeal on each lead's counters; one row per key, as an upsert may not touch a row twice.
+            var q = SQLQueryString("INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total) VALUES ")
+            for (i, (key, n)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+                if i > 0 { q.appendLiteral(", ") }
+                q.appendInterpolation("(\(bind: key.organisation), \(bind: key.category), \(bind: key.community), \(bind: key.week), \(bind: n))" as SQLQueryString)
+            }
+            q.appendLiteral(" ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total")
+            statements.append(q)
+        }
+        return try await database.transaction { [statements] db in
             var idsByToken: [String: Int64] = [:]
-            for row in try await db.raw(appeals).all() { idsByToken[try row.string("token")] = try row.int64("id") }
-            let ids = try items.map { s in
-                guard let id = idsByToken[s.appeal.token] else { throw AppealIntakeError.unnumbered }
+            for row in try await db.pipelined(statements)[0] { idsByToken[try row.string("token")] = try row.int64("id") }
+            return try items.map { item in
+                guard let id = idsByToken[item.token] else { throw AppealIntakeError.unnumbered }
                 return id
             }
-
-            var tasks: [SQLQueryString] = [], events: [SQLQueryString] = [], audit: [AuditStore.Record] = [], extras: [SQLQueryString] = [], photos: [SQLQueryString] = []
-            var counts: [String: (Int64, String, String, String, Int)] = [:]
-            for (i, s) in items.enumerated() {
-                let a = s.appeal, id = ids[i]
-                let at = a.submittedAt.millis
-                events.append("(\(bind: id), 'submit', \(bind: s.submittedBy.rawValue), \(bind: s.accountID), \(bind: Int64?.none), '', \(bind: at))")
-                switch s.decision {
-                case .assigned(let lead, let co, _):
-                    tasks.append("(\(bind: id), \(bind: lead), 'lead', 'open', \(bind: at))")
-                    for org in co { tasks.append("(\(bind: id), \(bind: org), 'co', 'open', \(bind: at))") }
-                    events.append("(\(bind: id), 'route', 'system', \(bind: Int64?.none), \(bind: lead), \(bind: ([lead] + co).map(String.init).joined(separator: ",")), \(bind: at))")
-                    let key = "\(lead) \(a.category) \(a.communityPath) \(AppealRules.week(of: a.submittedAt))"
-                    counts[key] = (lead, a.category, a.communityPath, AppealRules.week(of: a.submittedAt), (counts[key]?.4 ?? 0) + 1)
-                case .firstReceiver(let organisation, let reason):
-                    events.append("(\(bind: id), 'first_receiver', 'system', \(bind: Int64?.none), \(bind: organisation), \(bind: reason.rawValue), \(bind: at))")
-                }
-                for (code, values) in s.attributes.sorted(by: { $0.key < $1.key }) {
-                    for v in values where !v.isEmpty { extras.append("(\(bind: id), \(bind: code), \(bind: v))") }
-                }
-                for sha in s.photos { photos.append("(\(bind: id), \(bind: sha))") }
-                audit.append(.init(accountID: s.accountID, action: .create, objectType: "appeal", objectID: String(id), detail: a.category,
-                                   remoteAddress: s.remoteAddress, at: a.submittedAt))
-            }
-            func insert(_ head: String, _ rows: [SQLQueryString], then tail: String = "") -> SQLQueryString? {
-                guard !rows.isEmpty else { return nil }
-                var q = SQLQueryString(head)
-                for (i, r) in rows.enumerated() {
-                    if i > 0 { q.appendLiteral(", ") }
-                    q.appendInterpolation(r)
-                }
-                q.appendLiteral(tail)
-                return q
-            }
-            // These no longer depend on each other's answers: sent together, they cost one wait, not six.
-            try await db.pipelined([
-                insert("INSERT INTO appeal_tasks (appeal_id, organisation_id, role, state, assigned_at) VALUES ", tasks),
-                insert("INSERT INTO appeal_events (appeal_id, event, actor, account_id, organisation_id, note, at) VALUES ", events),
-                insert("INSERT INTO appeal_attributes (appeal_id, code, value) VALUES ", extras),
-                insert("INSERT INTO appeal_photos (appeal_id, sha256) VALUES ", photos),
-                AuditStore.statement(audit),
-                // One more appeal on each lead's counters; one row per key, as an upsert may not touch a row twice.
-                insert("INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total) VALUES ",
-                       counts.values.sorted { ($0.0, $0.1, $0.2, $0.3) < ($1.0, $1.1, $1.2, $1.3) }.map { "(\(bind: $0.0), \(bind: $0.1), \(bind: $0.2), \(bind: $0.3), \(bind: $0.4))" },
-                       then: " ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total"),
-            ].compactMap { $0 })
-            return ids
         }
+    }
+}
+
+/// Rows as the elements of a JSON array of arrays, read back by
+/// `Database.jsonRows`: fields by position, NULL as `null`.
+struct JSONRows: Sendable {
+    enum Field { case text(String?), integer(Int64?), real(Double?) }
+    private(set) var elements = ""
+
+    mutating func append(_ fields: Field...) {
+        if !elements.isEmpty { elements.append(",") }
+        elements.append("[")
+        for (i, field) in fields.enumerated() {
+            if i > 0 { elements.append(",") }
+            switch field {
+            case .text(let s?): elements.appendJSONQuoted(s)
+            case .integer(let n?): elements.append(String(n))
+            case .real(let d?) where d.isFinite: elements.append(String(d))
+            case .text(nil), .integer(nil), .real: elements.append("null")
+            }
+        }
+        elements.append("]")
+    }
+
+    /// One array of all the parts' rows, in order; nil when there are none.
+    static func array(_ parts: [JSONRows]) -> String? {
+        let nonEmpty = parts.filter { !$0.elements.isEmpty }
+        guard !nonEmpty.isEmpty else { return nil }
+        return "[" + nonEmpty.map(\.elements).joined(separator: ",") + "]"
     }
 }
 

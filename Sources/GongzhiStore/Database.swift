@@ -85,7 +85,7 @@ public final class Database: Sendable {
     /// SQLite's writer answers on its event loop; a transaction runs there
     /// too, so each statement's answer resumes it on the same thread instead
     /// of waking another (a group write is a chain of such statements).
-    private let writerExecutor: EventLoopTaskExecutor?
+    let writerExecutor: EventLoopTaskExecutor?
 
     private let writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)?
 
@@ -217,18 +217,41 @@ final class RoundRobin: Sendable {
 
 extension SQLDatabase {
     /// Sends statements one after another without waiting for each answer,
-    /// then waits for all. The connection runs them in the order sent (a
-    /// PostgreSQL connection queues them; SQLite's writer has one thread), so
-    /// a chain of independent writes costs one round trip instead of one
-    /// each. Inside a transaction: if one fails, the transaction is rolled back
-    /// whatever the others did.
-    func pipelined(_ statements: [SQLQueryString]) async throws {
-        let answers = statements.map { execute(sql: $0) { _ in } }
+    /// then waits for all and answers each one's rows (RETURNING). The
+    /// connection runs them in the order sent (a PostgreSQL connection queues
+    /// them; SQLite's writer has one thread), so a chain of writes costs one
+    /// round trip instead of one each. Inside a transaction: if one fails, the
+    /// transaction is rolled back whatever the others did.
+    @discardableResult
+    func pipelined(_ statements: [SQLQueryString]) async throws -> [[any SQLRow]] {
+        let collected = statements.map { _ in RowCollector() }
+        let answers = statements.enumerated().map { i, statement in execute(sql: statement) { collected[i].add($0) } }
         var failure: (any Error)?
         for answer in answers {
             do { try await answer.get() } catch { failure = failure ?? error }
         }
         if let failure { throw failure }
+        return collected.map { $0.rows.withLock { $0 } }
+    }
+}
+
+private final class RowCollector: Sendable {
+    let rows = Mutex<[any SQLRow]>([])
+    func add(_ row: any SQLRow) { rows.withLock { $0.append(row) } }
+}
+
+extension Database {
+    /// A JSON array of rows bound as one value and read back as a table
+    /// `r(value, key)`: each element in `r.value` (read its fields with
+    /// `r.value ->> n`), its position in `r.key`. A statement taking many rows
+    /// this way is short and the same every time, instead of one placeholder
+    /// per value for SQLite to parse afresh. SQLite's `jsonb_each` parses the
+    /// text once into its binary form, so reading each field parses nothing.
+    func jsonRows(_ json: String) -> SQLQueryString {
+        switch engine {
+        case .sqlite: "jsonb_each(\(bind: json)) AS r"
+        case .postgres: "json_array_elements(CAST(\(bind: json) AS json)) WITH ORDINALITY AS r(value, key)"
+        }
     }
 }
 

@@ -26,6 +26,12 @@ struct PipelineTests {
                 try await db.raw("SELECT detail FROM audit_log WHERE detail LIKE 'ordered-%' ORDER BY id").all().map { try $0.decode(column: "detail", as: String.self) }
             }
             #expect(order == (0..<20).map { "ordered-\($0)" })
+            // Each statement's rows come back with it.
+            let answers = try await database.transaction { db in
+                try await db.pipelined([entry("returning") + " RETURNING detail", entry("quiet"), entry("returning") + " RETURNING detail"])
+                    .map { try $0.map { try $0.decode(column: "detail", as: String.self) } }
+            }
+            #expect(answers == [["returning"], [], ["returning"]])
 
             // The middle statement breaks a NOT NULL constraint.
             await #expect(throws: (any Error).self) {

@@ -10,3 +10,36 @@ extension String {
         return String(scalars[first...last])
     }
 }
+
+extension String {
+    /// As a JSON string (RFC 8259 §7): quotes, backslashes and control characters escaped.
+    public var jsonQuoted: String {
+        var out = ""
+        out.appendJSONQuoted(self)
+        return out
+    }
+
+    /// Appends `s` as a JSON string. Text with nothing to escape, the common
+    /// case, is appended whole.
+    public mutating func appendJSONQuoted(_ s: String) {
+        append("\"")
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            append(s)
+        } else {
+            for c in s.unicodeScalars {
+                switch c {
+                case "\"": append("\\\"")
+                case "\\": append("\\\\")
+                case "\n": append("\\n")
+                case "\r": append("\\r")
+                case "\t": append("\\t")
+                case _ where c.value < 0x20:
+                    let hex = String(c.value, radix: 16)
+                    append("\\u" + String(repeating: "0", count: 4 - hex.count) + hex)
+                default: unicodeScalars.append(c)
+                }
+            }
+        }
+        append("\"")
+    }
+}

@@ -257,34 +257,17 @@ struct Open311Routes {
     }
 
     static func json(_ row: [(String, Node)]) -> String {
-        "{" + row.map { k, v in quoted(k) + ":" + json(v) }.joined(separator: ",") + "}"
+        "{" + row.map { k, v in k.jsonQuoted + ":" + json(v) }.joined(separator: ",") + "}"
     }
 
     static func json(_ node: Node) -> String {
         switch node {
-        case .text(let s): s.map(quoted) ?? "null"
+        case .text(let s): s.map(\.jsonQuoted) ?? "null"
         case .bool(let b): b ? "true" : "false"
         case .number(let d): d.isFinite ? String(d) : "null"
         case .integer(let i): String(i)
         case .list(_, let rows): "[" + rows.map(json).joined(separator: ",") + "]"
         }
-    }
-
-    /// A JSON string (RFC 8259): quotes, backslashes and control characters escaped.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where c.value < 0x20: out += String(format: "\\u%04x", c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
     }
 
     static func xml(_ row: [(String, Node)]) -> String {
