@@ -5,10 +5,10 @@ import Synchronization
 
 /// Files appeals with group commit: submissions that arrive while a write is
 /// under way are written together in the next transaction, one statement per
-/// table for the whole group, sent together (one wait for all). Each
-/// submission's rows are written as JSON where it was filed, in the request's
-/// own task, so the single writer only joins text and binds one value per
-/// statement, and SQLite parses the same short statements every time. Every
+/// table for the whole group (`Database.runJSONBatch`: on SQLite prepared once
+/// and run in one job on the writer's thread). Each submission's rows are
+/// written as JSON where it was filed, in the request's own task, so the
+/// single writer only joins text and binds one value per statement. Every
 /// submission still lands whole or not at all: if a group fails, its members
 /// are written one by one so one bad row sinks only itself.
 public final class AppealIntake: Sendable {
@@ -121,63 +121,66 @@ public final class AppealIntake: Sendable {
     }
 
     func write(_ items: [Rows]) async throws -> [Int64] {
-        let db = database
-        func rows(_ table: KeyPath<Rows, JSONRows>) -> SQLQueryString? { JSONRows.array(items.map { $0[keyPath: table] }).map(db.jsonRows) }
-        // `r.value ->> n` is text on PostgreSQL: other columns are cast.
-        func field(_ n: Int, _ type: String? = nil) -> String { type.map { "CAST(r.value ->> \(n) AS \($0))" } ?? "r.value ->> \(n)" }
-        let (int, real) = ("BIGINT", "DOUBLE PRECISION")
-        /// Rows naming their appeal by token (field 0), inserted in the order written.
-        func byToken(_ table: String, _ columns: String, _ select: [String], _ source: KeyPath<Rows, JSONRows>) -> SQLQueryString? {
-            rows(source).map { from in
-                "INSERT INTO \(unsafeRaw: table) (\(unsafeRaw: columns)) SELECT \(unsafeRaw: select.joined(separator: ", ")) FROM \(from) JOIN appeals a ON a.token = r.value ->> 0 ORDER BY r.key"
-            }
-        }
-        var counts: [RateKey: Int] = [:]
+        var counts: [RateKey: Int64] = [:]
         for item in items { if let key = item.counted { counts[key, default: 0] += 1 } }
-
-        var statements: [SQLQueryString] = [
-            // The database numbers the appeals (one sequence however many
-            // processes file them); each comes back with its token.
-            """
-            INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
-                                 state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token, media_url)
-            SELECT \(unsafeRaw: [field(0), field(1, int), field(2), field(3), field(4, int), field(5, int), field(6), field(7, real), field(8, real), field(9, int), field(10),
-                                 field(11, int), field(12, int), field(13, int), field(14, int), field(15), field(16), field(17)].joined(separator: ", "))
-            FROM \(rows(\.appeal)!) ORDER BY r.key RETURNING id, token
-            """,
-        ]
-        statements += [
-            byToken("appeal_tasks", "appeal_id, organisation_id, role, state, assigned_at", ["a.id", field(1, int), field(2), "'open'", field(3, int)], \.tasks),
-            byToken("appeal_events", "appeal_id, event, actor, account_id, organisation_id, note, at",
-                    ["a.id", field(1), field(2), field(3, int), field(4, int), field(5), field(6, int)], \.events),
-            byToken("appeal_attributes", "appeal_id, code, value", ["a.id", field(1), field(2)], \.attributes),
-            byToken("appeal_photos", "appeal_id, sha256", ["a.id", field(1)], \.photos),
-            byToken("audit_log", "at, account_id, action, object_type, object_id, detail, remote_address",
-                    [field(1, int), field(2, int), field(3), field(4), "CAST(a.id AS TEXT)", field(5), field(6)], \.audit),
-        ].compactMap { $0 }
-        if !counts.isEmpty {
-            // One more appeal on each lead's counters; one row per key, as an upsert may not touch a row twice.
-            var q = SQLQueryString("INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total) VALUES ")
-            for (i, (key, n)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
-                if i > 0 { q.appendLiteral(", ") }
-                q.appendInterpolation("(\(bind: key.organisation), \(bind: key.category), \(bind: key.community), \(bind: key.week), \(bind: n))" as SQLQueryString)
-            }
-            q.appendLiteral(" ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total")
-            statements.append(q)
+        var counted = JSONRows()
+        for (key, n) in counts.sorted(by: { $0.key < $1.key }) {
+            counted.append(.integer(key.organisation), .text(key.category), .text(key.community), .text(key.week), .integer(n))
         }
-        return try await database.transaction { [statements] db in
-            var idsByToken: [String: Int64] = [:]
-            for row in try await db.pipelined(statements)[0] { idsByToken[try row.string("token")] = try row.int64("id") }
-            return try items.map { item in
-                guard let id = idsByToken[item.token] else { throw AppealIntakeError.unnumbered }
-                return id
-            }
+        var batch: [(statement: JSONBatchStatement, json: String)] = []
+        for (statement, rows) in Self.statements {
+            if let json = JSONRows.array(items.map { $0[keyPath: rows] }) { batch.append((statement, json)) }
+        }
+        if let json = JSONRows.array([counted]) { batch.append((Self.countStatement, json)) }
+        let numbered = try await database.runJSONBatch(batch)
+        var idsByToken: [String: Int64] = [:]
+        for (id, token) in numbered { idsByToken[token] = id }
+        return try items.map { item in
+            guard let id = idsByToken[item.token] else { throw AppealIntakeError.unnumbered }
+            return id
         }
     }
+
+    /// `r.value ->> n`, cast where the column is not text (`->>` answers text on PostgreSQL).
+    private static func field(_ n: Int, _ type: String? = nil) -> String { type.map { "CAST(r.value ->> \(n) AS \($0))" } ?? "r.value ->> \(n)" }
+    private static let (int, real) = ("BIGINT", "DOUBLE PRECISION")
+
+    /// Rows naming their appeal by token (field 0), inserted in the order written.
+    private static func byToken(_ table: String, _ columns: String, _ select: [String]) -> JSONBatchStatement {
+        JSONBatchStatement("INSERT INTO \(table) (\(columns)) SELECT \(select.joined(separator: ", ")) FROM {rows} JOIN appeals a ON a.token = r.value ->> 0 ORDER BY r.key")
+    }
+
+    /// The group's statements, each with the rows it reads; the first numbers
+    /// the appeals (one sequence however many processes file them) and answers
+    /// each id with its token.
+    private static let statements: [(JSONBatchStatement, any KeyPath<Rows, JSONRows> & Sendable)] = [
+        (JSONBatchStatement("""
+         INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
+                              state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token, media_url)
+         SELECT \([field(0), field(1, int), field(2), field(3), field(4, int), field(5, int), field(6), field(7, real), field(8, real), field(9, int), field(10),
+                  field(11, int), field(12, int), field(13, int), field(14, int), field(15), field(16), field(17)].joined(separator: ", "))
+         FROM {rows} ORDER BY r.key RETURNING id, token AS key
+         """), \.appeal),
+        (byToken("appeal_tasks", "appeal_id, organisation_id, role, state, assigned_at", ["a.id", field(1, int), field(2), "'open'", field(3, int)]), \.tasks),
+        (byToken("appeal_events", "appeal_id, event, actor, account_id, organisation_id, note, at",
+                 ["a.id", field(1), field(2), field(3, int), field(4, int), field(5), field(6, int)]), \.events),
+        (byToken("appeal_attributes", "appeal_id, code, value", ["a.id", field(1), field(2)]), \.attributes),
+        (byToken("appeal_photos", "appeal_id, sha256", ["a.id", field(1)]), \.photos),
+        (byToken("audit_log", "at, account_id, action, object_type, object_id, detail, remote_address",
+                 [field(1, int), field(2, int), field(3), field(4), "CAST(a.id AS TEXT)", field(5), field(6)]), \.audit),
+    ]
+
+    /// One more appeal on each lead's counters; one row per key, as an upsert
+    /// may not touch a row twice. (`WHERE true` tells SQLite the ON is the upsert's, not a join's.)
+    private static let countStatement = JSONBatchStatement("""
+        INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total)
+        SELECT \(field(0, int)), \(field(1)), \(field(2)), \(field(3)), \(field(4, int)) FROM {rows} WHERE true
+        ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total
+        """)
 }
 
 /// Rows as the elements of a JSON array of arrays, read back by
-/// `Database.jsonRows`: fields by position, NULL as `null`.
+/// `Database.runJSONBatch`: fields by position, NULL as `null`.
 struct JSONRows: Sendable {
     enum Field { case text(String?), integer(Int64?), real(Double?) }
     private(set) var elements = ""

@@ -32,12 +32,7 @@ public final class Database: Sendable {
         func open(on loop: (any EventLoop)? = nil, pool: NIOThreadPool? = nil) async throws -> SQLiteConnection {
             let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool ?? .singleton, logger: logger,
                                                              on: loop ?? MultiThreadedEventLoopGroup.singleton.any())
-            // A 64 MB page cache and in-memory statement journals: large
-            // transactions (a batch of log appends) otherwise spill pages to disk mid-way.
-            for pragma in ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
-                           "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"] {
-                _ = try await connection.query(pragma)
-            }
+            for pragma in sqlitePragmas { _ = try await connection.query(pragma) }
             return connection
         }
         // The writer has a thread for its answers and one for SQLite of its own:
@@ -46,11 +41,18 @@ public final class Database: Sendable {
         let writerPool = NIOThreadPool(numberOfThreads: 1)
         writerPool.start()
         let writer = try await open(on: writerLoop.next(), pool: writerPool)
+        let batchWriter = try await SQLiteBatchWriter(path: path, pool: writerPool)
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<max(1, readers) { readerConnections.append(try await open()) }
         return Database(engine: .sqlite, backend: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: RoundRobin()), logger: logger,
-                        writerThreads: (writerLoop, writerPool))
+                        writerThreads: (writerLoop, writerPool), batchWriter: batchWriter)
     }
+
+    /// Every SQLite connection's settings. A 64 MB page cache and in-memory
+    /// statement journals: large transactions (a batch of log appends)
+    /// otherwise spill pages to disk mid-way.
+    static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+                                "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"]
 
     /// Connects to PostgreSQL from a `postgres://` URL. The pool must be run
     /// (`run()`) for connections to be handed out.
@@ -88,9 +90,12 @@ public final class Database: Sendable {
     let writerExecutor: EventLoopTaskExecutor?
 
     private let writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)?
+    private let batchWriter: SQLiteBatchWriter?
 
-    private init(engine: Engine, backend: Backend, logger: Logger, writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)? = nil) {
+    private init(engine: Engine, backend: Backend, logger: Logger, writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)? = nil,
+                 batchWriter: SQLiteBatchWriter? = nil) {
         self.writerThreads = writerThreads
+        self.batchWriter = batchWriter
         if case .sqlite(let writer, _, _, _) = backend { writerExecutor = EventLoopTaskExecutor(writer.eventLoop) } else { writerExecutor = nil }
         self.engine = engine
         self.backend = backend
@@ -152,6 +157,7 @@ public final class Database: Sendable {
     }
 
     public func close() async {
+        await batchWriter?.close()
         if case .sqlite(let writer, let readers, _, _) = backend {
             for connection in [writer] + readers { try? await connection.close() }
         }
@@ -241,17 +247,44 @@ private final class RowCollector: Sendable {
 }
 
 extension Database {
-    /// A JSON array of rows bound as one value and read back as a table
-    /// `r(value, key)`: each element in `r.value` (read its fields with
-    /// `r.value ->> n`), its position in `r.key`. A statement taking many rows
-    /// this way is short and the same every time, instead of one placeholder
-    /// per value for SQLite to parse afresh. SQLite's `jsonb_each` parses the
-    /// text once into its binary form, so reading each field parses nothing.
-    func jsonRows(_ json: String) -> SQLQueryString {
-        switch engine {
-        case .sqlite: "jsonb_each(\(bind: json)) AS r"
-        case .postgres: "json_array_elements(CAST(\(bind: json) AS json)) WITH ORDINALITY AS r(value, key)"
+    /// Runs statements that each read their rows from one JSON array, in
+    /// order, in one transaction: all land or none do. `{rows}` in a statement
+    /// stands for the array as a table `r(value, key)`: each element in
+    /// `r.value` (read its fields with `r.value ->> n`), its position in
+    /// `r.key`. Such a statement is the same text however many rows it
+    /// writes. The first statement's `RETURNING id, key` rows are answered.
+    ///
+    /// On SQLite the statements are prepared once and the transaction runs
+    /// in one job on the writer's thread (`SQLiteBatchWriter`); `jsonb_each`
+    /// parses the text once into SQLite's binary form, so reading each field
+    /// parses nothing. On PostgreSQL they are sent together (one wait).
+    func runJSONBatch(_ statements: [(statement: JSONBatchStatement, json: String)]) async throws -> [(id: Int64, key: String)] {
+        switch backend {
+        case .sqlite(_, _, let lock, _):
+            guard let batchWriter else { preconditionFailure("an SQLite database has its batch writer") }
+            let prepared = statements.map { (sql: $0.statement.sqlite, json: $0.json) }
+            return try await lock.withLock { try await batchWriter.run(prepared) }.map { (id: $0.0, key: $0.1) }
+        case .postgres:
+            return try await transaction { db in
+                let queries = statements.map { s -> SQLQueryString in
+                    "\(unsafeRaw: s.statement.postgres.head)json_array_elements(CAST(\(bind: s.json) AS json)) WITH ORDINALITY AS r(value, key)\(unsafeRaw: s.statement.postgres.tail)"
+                }
+                return try await db.pipelined(queries)[0].map { (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self)) }
+            }
         }
+    }
+}
+
+/// A statement for `Database.runJSONBatch`, its text for each engine worked out once.
+struct JSONBatchStatement: Sendable {
+    let sqlite: String
+    let postgres: (head: String, tail: String)
+
+    init(_ text: String) {
+        let parts = text.components(separatedBy: "{rows}")
+        precondition(parts.count == 2, "a JSON batch statement reads {rows} once")
+        sqlite = parts[0] + "jsonb_each(?1) AS r" + parts[1]
+        postgres = (parts[0], parts[1])
     }
 }
 
