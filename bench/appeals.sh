@@ -27,8 +27,19 @@ curl -fs -X POST http://127.0.0.1:18192/open311/v2/requests.json --data-binary @
 rate() { wrk -t2 -c"$connections" -d"${duration}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
 wrk -t1 -c4 -d2s http://127.0.0.1:18191/floor >/dev/null
 wrk -t1 -c4 -d2s -s "$dir/post.lua" http://127.0.0.1:18192/open311/v2/requests.json >/dev/null
-floor_rate=$(rate http://127.0.0.1:18191/floor)
-post_rate=$(rate -s "$dir/post.lua" http://127.0.0.1:18192/open311/v2/requests.json)
+# This machine's speed drifts from minute to minute: floor and POST are measured
+# in turns, three times, and the median pair (by ratio) is reported.
+pairs=""
+for _ in 1 2 3; do
+  f=$(rate http://127.0.0.1:18191/floor)
+  p=$(rate -s "$dir/post.lua" http://127.0.0.1:18192/open311/v2/requests.json)
+  pairs="$pairs $f:$p"
+done
+read -r floor_rate post_rate <<<"$(python3 -c '
+import sys
+pairs = sorted((float(p) / float(f), f, p) for f, p in (x.split(":") for x in sys.argv[1:]))
+for r, f, p in pairs: print(f"turn   floor {float(f):8.0f}  post {float(p):7.0f}  {r * 100:5.1f} %", file=sys.stderr)
+print(pairs[len(pairs) // 2][1], pairs[len(pairs) // 2][2])' $pairs)"
 stored=$(curl -fs "http://127.0.0.1:18192/api/v1/appeals" -H "authorization: Bearer $token" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
 kill $floor $server 2>/dev/null || true
 
@@ -40,6 +51,6 @@ floor, post = float(sys.argv[1]), float(sys.argv[2])
 fields = dict(kv.split("=") for kv in [l for l in sys.argv[3].splitlines() if l.startswith("RESULT")][0].split()[1:])
 print(f"floor  GET /floor (minimal Hummingbird route)                      {floor:10.0f} req/s")
 print(f"open311 POST requests.json (api_key, routing, durable SQLite write) {post:10.0f} req/s")
-print(f"ratio  open311 / floor                                             {post / floor * 100:9.1f} %   (target >= 25%)")
+print(f"ratio  open311 / floor (median of three turns)                  {post / floor * 100:9.1f} %   (target >= 25%)")
 print(f"board  three rates of one street over the appeals: p50 {float(fields['p50ms']):.2f} ms   (target < 20 ms)")
 PY
