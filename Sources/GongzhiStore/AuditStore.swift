@@ -32,18 +32,13 @@ public struct AuditStore: Sendable {
 
     /// Appends several entries in one statement (group-committed writes).
     public func append(_ records: [Record], in db: any SQLDatabase) async throws {
-        if let q = Self.statement(records) { try await db.raw(q).run() }
-    }
-
-    /// The one statement that appends these entries; nil for none.
-    static func statement(_ records: [Record]) -> SQLQueryString? {
-        guard !records.isEmpty else { return nil }
+        guard !records.isEmpty else { return }
         var q = SQLQueryString("INSERT INTO audit_log (at, account_id, action, object_type, object_id, detail, remote_address) VALUES ")
         for (i, r) in records.enumerated() {
             if i > 0 { q.appendLiteral(", ") }
             q.appendInterpolation("(\(bind: r.at.millis), \(bind: r.accountID), \(bind: r.action.rawValue), \(bind: r.objectType), \(bind: r.objectID), \(bind: r.detail), \(bind: r.remoteAddress))" as SQLQueryString)
         }
-        return q
+        try await db.raw(q).run()
     }
 
     public func append(accountID: Int64?, action: AuditAction, objectType: String, objectID: String, detail: String, remoteAddress: String, at: Date) async throws {

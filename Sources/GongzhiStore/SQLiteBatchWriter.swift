@@ -29,7 +29,13 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                 throw SQLiteBatchError(message: message)
             }
             handle = db
-            for pragma in Database.sqlitePragmas { try execute(pragma) }
+            do {
+                for pragma in Database.sqlitePragmas { try execute(pragma) }
+            } catch {
+                sqlite_nio_sqlite3_close(db)
+                handle = nil
+                throw error
+            }
         }
     }
 

@@ -403,25 +403,31 @@ struct AppealIntakeTests {
             }
             #expect(try await liftsCounted() == liftsBefore + 24)
 
-            // Straight to the intake: one submission names a place that does not exist.
+            // Straight to the intake: one submission names a place that does not
+            // exist (its group's first statement fails), another a photo never
+            // stored (a later statement fails, after its appeal row was written).
             let place = try #require(try await app.services.places.place(id: home))
             let community = try #require(Place.ancestorPath(of: place.path, at: .community))
             let intake = AppealIntake(database: app.services.database)
-            func submission(_ placeID: Int64, _ n: Int) -> AppealIntake.Submission {
+            func submission(_ placeID: Int64, _ n: Int, photos: [String] = []) -> AppealIntake.Submission {
                 let now = app.clock.now
                 let appeal = Appeal(id: 0, category: "elevator_failure", placeID: placeID, placePath: place.path, communityPath: community, requesterPersonID: nil,
                                     description: "直接写入 \(n)", latitude: 31.2, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
                                     submittedAt: now, token: AppealRules.newToken(at: now))
                 return .init(appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher, enteredBy: nil,
-                             attributes: [:], photos: [], accountID: nil, remoteAddress: "")
+                             attributes: [:], photos: photos, accountID: nil, remoteAddress: "")
             }
             let outcomes = await withTaskGroup(of: (Int, Int64?).self) { group in
-                for n in 0..<6 {
-                    group.addTask { (n, try? await intake.submit(submission(n == 3 ? 9_999_999 : home, n))) }
+                for n in 0..<7 {
+                    group.addTask { (n, try? await intake.submit(submission(n == 3 ? 9_999_999 : home, n, photos: n == 6 ? [String(repeating: "0", count: 64)] : []))) }
                 }
                 return await group.reduce(into: [Int: Int64?]()) { $0[$1.0] = $1.1 }
             }
-            #expect(outcomes[3]! == nil)
+            #expect(outcomes[3]! == nil && outcomes[6]! == nil)
+            let halfWritten = try await app.services.database.read { db in
+                try await db.raw("SELECT COUNT(*) AS n FROM appeals WHERE description = '直接写入 6'").first()?.decode(column: "n", as: Int.self)
+            }
+            #expect(halfWritten == 0)
             for n in [0, 1, 2, 4, 5] {
                 let id = try #require(outcomes[n]!)
                 let stored = try await app.services.appeals.appeal(id: id)
