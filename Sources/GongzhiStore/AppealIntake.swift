@@ -5,8 +5,8 @@ import Synchronization
 
 /// Files appeals with group commit: submissions that arrive while a write is
 /// under way are written together in the next transaction, one statement per
-/// table for the whole group (`Database.runJSONBatch`: on SQLite prepared once
-/// and run in one job on the writer's thread). Each submission's rows are
+/// table for the whole group (`Database.runJSONBatches`: on SQLite prepared once,
+/// groups run back to back on the writer's thread). Each submission's rows are
 /// written as JSON where it was filed, in the request's own task, so the
 /// single writer only joins text and binds one value per statement. Every
 /// submission still lands whole or not at all: if a group fails, its members
@@ -38,7 +38,14 @@ public final class AppealIntake: Sendable {
     }
 
     let database: Database
-    private let queue = Mutex<(pending: [(Rows, CheckedContinuation<Int64, any Error>)], writing: Bool)>(([], false))
+    private typealias Member = (rows: Rows, continuation: CheckedContinuation<Int64, any Error>)
+    private struct Queue {
+        var pending: [Member] = []
+        /// Members of a group that failed, written one by one next: one bad row sinks only itself.
+        var singles: [Member] = []
+        var writing = false
+    }
+    private let queue = Mutex(Queue())
     /// At most this many per transaction, so one transaction stays short.
     static let groupLimit = 400
 
@@ -54,30 +61,48 @@ public final class AppealIntake: Sendable {
                 q.writing = true
                 return true
             }
-            // The drain runs where the writer's answers arrive (SQLite's writer
-            // loop): between groups it then never waits for a turn on the
-            // threads that serve requests.
-            if start { Task(executorPreference: database.writerExecutor) { await self.drain() } }
+            if start { Task { await self.drain() } }
         }
     }
 
+    /// Writes groups until the queue is empty. `next` and `finish` run on
+    /// the writer's side, one group after another.
     private func drain() async {
-        while true {
-            let group = queue.withLock { q -> [(Rows, CheckedContinuation<Int64, any Error>)] in
-                if q.pending.isEmpty { q.writing = false; return [] }
-                let group = Array(q.pending.prefix(Self.groupLimit))
-                q.pending.removeFirst(group.count)
-                return group
+        do {
+            try await database.runJSONBatches(next: { [self] in next() }, done: { [self] group, result in finish(group, result) })
+        } catch {
+            // The database is closing: nothing more will be written.
+            let left = queue.withLock { q -> [Member] in
+                defer { q = Queue() }
+                return q.singles + q.pending
             }
-            if group.isEmpty { return }
-            do {
-                let ids = try await write(group.map(\.0))
-                for (i, member) in group.enumerated() { member.1.resume(returning: ids[i]) }
-            } catch {
-                for member in group {
-                    do { member.1.resume(returning: try await write([member.0])[0]) } catch { member.1.resume(throwing: error) }
-                }
+            for member in left { member.continuation.resume(throwing: error) }
+        }
+    }
+
+    private func next() -> ([Member], Database.JSONBatch)? {
+        let group = queue.withLock { q -> [Member] in
+            if !q.singles.isEmpty { return [q.singles.removeFirst()] }
+            if q.pending.isEmpty { q.writing = false; return [] }
+            let group = Array(q.pending.prefix(Self.groupLimit))
+            q.pending.removeFirst(group.count)
+            return group
+        }
+        return group.isEmpty ? nil : (group, Self.batch(group.map(\.rows)))
+    }
+
+    private func finish(_ group: [Member], _ result: Database.JSONBatchResult) {
+        switch result {
+        case .success(let numbered):
+            var ids: [String: Int64] = [:]
+            for (id, token) in numbered { ids[token] = id }
+            for member in group {
+                if let id = ids[member.rows.token] { member.continuation.resume(returning: id) } else { member.continuation.resume(throwing: AppealIntakeError.unnumbered) }
             }
+        case .failure(let error) where group.count == 1:
+            group[0].continuation.resume(throwing: error)
+        case .failure:
+            queue.withLock { $0.singles.insert(contentsOf: group, at: 0) }
         }
     }
 
@@ -120,25 +145,20 @@ public final class AppealIntake: Sendable {
         static func < (l: RateKey, r: RateKey) -> Bool { (l.organisation, l.category, l.community, l.week) < (r.organisation, r.category, r.community, r.week) }
     }
 
-    func write(_ items: [Rows]) async throws -> [Int64] {
+    /// A group's statements, each with all its members' rows.
+    static func batch(_ items: [Rows]) -> Database.JSONBatch {
         var counts: [RateKey: Int64] = [:]
         for item in items { if let key = item.counted { counts[key, default: 0] += 1 } }
         var counted = JSONRows()
         for (key, n) in counts.sorted(by: { $0.key < $1.key }) {
             counted.append(.integer(key.organisation), .text(key.category), .text(key.community), .text(key.week), .integer(n))
         }
-        var batch: [(statement: JSONBatchStatement, json: String)] = []
+        var batch: Database.JSONBatch = []
         for (statement, rows) in Self.statements {
             if let json = JSONRows.array(items.map { $0[keyPath: rows] }) { batch.append((statement, json)) }
         }
         if let json = JSONRows.array([counted]) { batch.append((Self.countStatement, json)) }
-        let numbered = try await database.runJSONBatch(batch)
-        var idsByToken: [String: Int64] = [:]
-        for (id, token) in numbered { idsByToken[token] = id }
-        return try items.map { item in
-            guard let id = idsByToken[item.token] else { throw AppealIntakeError.unnumbered }
-            return id
-        }
+        return batch
     }
 
     /// `r.value ->> n`, cast where the column is not text (`->>` answers text on PostgreSQL).
@@ -180,7 +200,7 @@ public final class AppealIntake: Sendable {
 }
 
 /// Rows as the elements of a JSON array of arrays, read back by
-/// `Database.runJSONBatch`: fields by position, NULL as `null`.
+/// `Database.runJSONBatches`: fields by position, NULL as `null`.
 struct JSONRows: Sendable {
     enum Field { case text(String?), integer(Int64?), real(Double?) }
     private(set) var elements = ""

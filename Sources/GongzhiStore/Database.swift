@@ -247,35 +247,58 @@ private final class RowCollector: Sendable {
 }
 
 extension Database {
-    /// Runs statements that each read their rows from one JSON array, in
-    /// order, in one transaction: all land or none do. `{rows}` in a statement
-    /// stands for the array as a table `r(value, key)`: each element in
-    /// `r.value` (read its fields with `r.value ->> n`), its position in
-    /// `r.key`. Such a statement is the same text however many rows it
-    /// writes. The first statement's `RETURNING id, key` rows are answered.
+    /// A batch for `runJSONBatches`: statements that each read their rows
+    /// from one JSON array, run in order in one transaction (all land or none
+    /// do). `{rows}` in a statement stands for the array as a table
+    /// `r(value, key)`: each element in `r.value` (read its fields with
+    /// `r.value ->> n`), its position in `r.key`. Such a statement is the same
+    /// text however many rows it writes.
+    typealias JSONBatch = [(statement: JSONBatchStatement, json: String)]
+    /// A batch's answer: the first statement's `RETURNING id, key` rows.
+    typealias JSONBatchResult = Result<[(id: Int64, key: String)], any Error>
+
+    /// Runs the batches `next` supplies, one after another, each in its own
+    /// transaction, until `next` answers nil; `done` gets each one's result
+    /// before `next` is asked again. Both are called on the writer's side and
+    /// must not block.
     ///
-    /// On SQLite the statements are prepared once and the transaction runs
-    /// in one job on the writer's thread (`SQLiteBatchWriter`); `jsonb_each`
-    /// parses the text once into SQLite's binary form, so reading each field
-    /// parses nothing. On PostgreSQL they are sent together (one wait).
-    func runJSONBatch(_ statements: [(statement: JSONBatchStatement, json: String)]) async throws -> [(id: Int64, key: String)] {
+    /// On SQLite the batches run back to back in one job on the writer's
+    /// thread with their statements prepared once (`SQLiteBatchWriter`), so a
+    /// busy queue costs no hand-off between threads per batch; the write lock
+    /// is let go every few milliseconds for other writers. `jsonb_each` parses
+    /// the text once into SQLite's binary form, so reading each field parses
+    /// nothing. On PostgreSQL each batch's statements are sent together (one
+    /// wait). Throws only if the database is closing: then `next` may not
+    /// have been asked at all.
+    func runJSONBatches<Group>(next: @escaping @Sendable () -> (Group, JSONBatch)?, done: @escaping @Sendable (Group, JSONBatchResult) -> Void) async throws {
         switch backend {
         case .sqlite(_, _, let lock, _):
             guard let batchWriter else { preconditionFailure("an SQLite database has its batch writer") }
-            let prepared = statements.map { (sql: $0.statement.sqlite, json: $0.json) }
-            return try await lock.withLock { try await batchWriter.run(prepared) }.map { (id: $0.0, key: $0.1) }
+            let next = { @Sendable () -> (Group, [(sql: String, json: String)])? in
+                next().map { group, batch in (group, batch.map { (sql: $0.statement.sqlite, json: $0.json) }) }
+            }
+            let done = { @Sendable (group: Group, result: Result<[(Int64, String)], any Error>) in done(group, result.map { $0.map { (id: $0.0, key: $0.1) } }) }
+            while try await !lock.withLock({ try await batchWriter.runEach(budget: .milliseconds(20), next: next, done: done) }) {}
         case .postgres:
-            return try await transaction { db in
-                let queries = statements.map { s -> SQLQueryString in
-                    "\(unsafeRaw: s.statement.postgres.head)json_array_elements(CAST(\(bind: s.json) AS json)) WITH ORDINALITY AS r(value, key)\(unsafeRaw: s.statement.postgres.tail)"
+            while let (group, batch) = next() {
+                let result: JSONBatchResult
+                do {
+                    result = .success(try await transaction { db in
+                        let queries = batch.map { s -> SQLQueryString in
+                            "\(unsafeRaw: s.statement.postgres.head)json_array_elements(CAST(\(bind: s.json) AS json)) WITH ORDINALITY AS r(value, key)\(unsafeRaw: s.statement.postgres.tail)"
+                        }
+                        return try await db.pipelined(queries)[0].map { (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self)) }
+                    })
+                } catch {
+                    result = .failure(error)
                 }
-                return try await db.pipelined(queries)[0].map { (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self)) }
+                done(group, result)
             }
         }
     }
 }
 
-/// A statement for `Database.runJSONBatch`, its text for each engine worked out once.
+/// A statement for `Database.runJSONBatches`, its text for each engine worked out once.
 struct JSONBatchStatement: Sendable {
     let sqlite: String
     let postgres: (head: String, tail: String)

@@ -11,7 +11,7 @@ import VaporCSQLite
 ///
 /// It writes only under the database's write lock, so the file still has one
 /// writer at a time. Each statement reads its rows from one JSON value
-/// (`Database.runJSONBatch`).
+/// (`Database.runJSONBatches`).
 final class SQLiteBatchWriter: @unchecked Sendable {
     // Touched only by jobs on `pool`'s single thread.
     private var handle: OpaquePointer?
@@ -39,38 +39,53 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         }
     }
 
-    /// Runs the statements in order in one transaction, each with its JSON
-    /// rows; answers the first statement's RETURNING rows as (id, key).
-    /// Any failure rolls the whole transaction back.
-    func run(_ statements: [(sql: String, json: String)]) async throws -> [(Int64, String)] {
+    /// Runs the batches `next` supplies back to back in one job on the
+    /// writer's thread, each in its own transaction, and hands each result to
+    /// `done` there: between groups there is no hand-off between threads.
+    /// Stops when `next` has nothing (answers true) or after `budget`, so the
+    /// caller can let other writers have the file (answers false).
+    func runEach<Group>(budget: Duration, next: @escaping @Sendable () -> (Group, [(sql: String, json: String)])?,
+                        done: @escaping @Sendable (Group, Result<[(Int64, String)], any Error>) -> Void) async throws -> Bool {
         try await pool.runIfActive { [self] in
-            try execute("BEGIN IMMEDIATE")
-            do {
-                var numbered: [(Int64, String)] = []
-                for (i, statement) in statements.enumerated() {
-                    let stmt = try self.statement(statement.sql)
-                    defer {
-                        sqlite_nio_sqlite3_reset(stmt)
-                        sqlite_nio_sqlite3_clear_bindings(stmt)
-                    }
-                    // SQLite copies the text (SQLITE_TRANSIENT): the Swift buffer need not outlive the call.
-                    let bound = statement.json.withCString { sqlite_nio_sqlite3_bind_text(stmt, 1, $0, -1, Self.transient) }
-                    guard bound == SQLITE_OK else { throw failure() }
-                    while true {
-                        let step = sqlite_nio_sqlite3_step(stmt)
-                        if step == SQLITE_DONE { break }
-                        guard step == SQLITE_ROW else { throw failure() }
-                        if i == 0, let key = sqlite_nio_sqlite3_column_text(stmt, 1) {
-                            numbered.append((sqlite_nio_sqlite3_column_int64(stmt, 0), String(cString: key)))
-                        }
+            let clock = ContinuousClock(), deadline = clock.now.advanced(by: budget)
+            while clock.now < deadline {
+                guard let (group, statements) = next() else { return true }
+                done(group, Result { try transaction(statements) })
+            }
+            return false
+        }
+    }
+
+    /// The statements in order in one transaction, each with its JSON rows;
+    /// answers the first statement's RETURNING rows as (id, key). Any failure
+    /// rolls the whole transaction back.
+    private func transaction(_ statements: [(sql: String, json: String)]) throws -> [(Int64, String)] {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            var numbered: [(Int64, String)] = []
+            for (i, statement) in statements.enumerated() {
+                let stmt = try self.statement(statement.sql)
+                defer {
+                    sqlite_nio_sqlite3_reset(stmt)
+                    sqlite_nio_sqlite3_clear_bindings(stmt)
+                }
+                // SQLite copies the text (SQLITE_TRANSIENT): the Swift buffer need not outlive the call.
+                let bound = statement.json.withCString { sqlite_nio_sqlite3_bind_text(stmt, 1, $0, -1, Self.transient) }
+                guard bound == SQLITE_OK else { throw failure() }
+                while true {
+                    let step = sqlite_nio_sqlite3_step(stmt)
+                    if step == SQLITE_DONE { break }
+                    guard step == SQLITE_ROW else { throw failure() }
+                    if i == 0, let key = sqlite_nio_sqlite3_column_text(stmt, 1) {
+                        numbered.append((sqlite_nio_sqlite3_column_int64(stmt, 0), String(cString: key)))
                     }
                 }
-                try execute("COMMIT")
-                return numbered
-            } catch {
-                try? execute("ROLLBACK")
-                throw error
             }
+            try execute("COMMIT")
+            return numbered
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
         }
     }
 
