@@ -4,13 +4,13 @@ import SQLKit
 import Synchronization
 
 /// Files appeals with group commit: submissions that arrive while a write is
-/// under way are written together in the next transaction, one statement per
-/// table for the whole group (`Database.runJSONBatches`: on SQLite prepared once,
-/// groups run back to back on the writer's thread). Each submission's rows are
-/// written as JSON where it was filed, in the request's own task, so the
-/// single writer only joins text and binds one value per statement. Every
-/// submission still lands whole or not at all: if a group fails, its members
-/// are written one by one so one bad row sinks only itself.
+/// under way are written together in the next transaction
+/// (`Database.insertGroups`: on SQLite each row a prepared INSERT, groups
+/// back to back on the writer's thread; on PostgreSQL one statement per table
+/// for the whole group). Each submission's rows are made where it was filed,
+/// in the request's own task, so the single writer only binds and inserts.
+/// Every submission still lands whole or not at all: if a group fails, its
+/// members are written one by one so one bad row sinks only itself.
 public final class AppealIntake: Sendable {
     /// An appeal ready to store: routed (state, lead, deadlines set), id 0.
     public struct Submission: Sendable {
@@ -69,7 +69,7 @@ public final class AppealIntake: Sendable {
     /// the writer's side, one group after another.
     private func drain() async {
         do {
-            try await database.runJSONBatches(next: { [self] in next() }, done: { [self] group, result in finish(group, result) })
+            try await database.insertGroups(Self.tables, next: { [self] in next() }, done: { [self] group, result in finish(group, result) })
         } catch {
             // The database is closing: nothing more will be written.
             let left = queue.withLock { q -> [Member] in
@@ -80,7 +80,7 @@ public final class AppealIntake: Sendable {
         }
     }
 
-    private func next() -> ([Member], Database.JSONBatch)? {
+    private func next() -> ([Member], InsertGroup)? {
         let group = queue.withLock { q -> [Member] in
             if !q.singles.isEmpty { return [q.singles.removeFirst()] }
             if q.pending.isEmpty { q.writing = false; return [] }
@@ -88,17 +88,13 @@ public final class AppealIntake: Sendable {
             q.pending.removeFirst(group.count)
             return group
         }
-        return group.isEmpty ? nil : (group, Self.batch(group.map(\.rows)))
+        return group.isEmpty ? nil : (group, Self.group(group.map(\.rows)))
     }
 
-    private func finish(_ group: [Member], _ result: Database.JSONBatchResult) {
+    private func finish(_ group: [Member], _ result: Result<[Int64], any Error>) {
         switch result {
-        case .success(let numbered):
-            var ids: [String: Int64] = [:]
-            for (id, token) in numbered { ids[token] = id }
-            for member in group {
-                if let id = ids[member.rows.token] { member.continuation.resume(returning: id) } else { member.continuation.resume(throwing: AppealIntakeError.unnumbered) }
-            }
+        case .success(let ids):
+            for (member, id) in zip(group, ids) { member.continuation.resume(returning: id) }
         case .failure(let error) where group.count == 1:
             group[0].continuation.resume(throwing: error)
         case .failure:
@@ -106,37 +102,38 @@ public final class AppealIntake: Sendable {
         }
     }
 
-    /// One submission's rows, each table's as JSON array elements
-    /// (`JSONRows`); rows of other tables name their appeal by its token.
+    /// One submission's rows (its appeal's first), as `tables` lists them; the
+    /// appeal's id is given to the others when it is written.
     struct Rows: Sendable {
         var token: String
-        var appeal = JSONRows(), tasks = JSONRows(), events = JSONRows(), attributes = JSONRows(), photos = JSONRows(), audit = JSONRows()
+        var rows: [InsertGroup.Row] = []
         /// The lead's counter key (organisation, category, community, week); nil for the first receiver's queue.
         var counted: RateKey?
 
         init(_ s: Submission) {
             let a = s.appeal, at = a.submittedAt.millis, week = AppealRules.week(of: a.submittedAt)
             token = a.token
-            appeal.append(.text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath), .integer(a.requesterPersonID), .integer(s.enteredBy),
+            rows.reserveCapacity(6)
+            func add(_ table: Table, _ fields: [SQLField]) { rows.append(InsertGroup.Row(table: table.rawValue, fields: fields)) }
+            add(.appeal, [.text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath), .integer(a.requesterPersonID), .integer(s.enteredBy),
                           .text(a.description), .real(a.latitude), .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue),
                           .integer(a.leadOrganisationID), .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week), .text(token),
-                          .text(a.mediaURL))
-            events.append(.text(token), .text("submit"), .text(s.submittedBy.rawValue), .integer(s.accountID), .integer(nil), .text(""), .integer(at))
+                          .text(a.mediaURL)])
+            add(.event, [.text("submit"), .text(s.submittedBy.rawValue), .integer(s.accountID), .integer(nil), .text(""), .integer(at)])
             switch s.decision {
             case .assigned(let lead, let co, _):
-                tasks.append(.text(token), .integer(lead), .text("lead"), .integer(at))
-                for org in co { tasks.append(.text(token), .integer(org), .text("co"), .integer(at)) }
-                events.append(.text(token), .text("route"), .text("system"), .integer(nil), .integer(lead), .text(([lead] + co).map(String.init).joined(separator: ",")),
-                              .integer(at))
+                add(.task, [.integer(lead), .text("lead"), .integer(at)])
+                for org in co { add(.task, [.integer(org), .text("co"), .integer(at)]) }
+                add(.event, [.text("route"), .text("system"), .integer(nil), .integer(lead), .text(([lead] + co).map(String.init).joined(separator: ",")), .integer(at)])
                 counted = RateKey(organisation: lead, category: a.category, community: a.communityPath, week: week)
             case .firstReceiver(let organisation, let reason):
-                events.append(.text(token), .text("first_receiver"), .text("system"), .integer(nil), .integer(organisation), .text(reason.rawValue), .integer(at))
+                add(.event, [.text("first_receiver"), .text("system"), .integer(nil), .integer(organisation), .text(reason.rawValue), .integer(at)])
             }
             for (code, values) in s.attributes.sorted(by: { $0.key < $1.key }) {
-                for v in values where !v.isEmpty { attributes.append(.text(token), .text(code), .text(v)) }
+                for v in values where !v.isEmpty { add(.attribute, [.text(code), .text(v)]) }
             }
-            for sha in s.photos { photos.append(.text(token), .text(sha)) }
-            audit.append(.text(token), .integer(at), .integer(s.accountID), .text(AuditAction.create.rawValue), .text("appeal"), .text(a.category), .text(s.remoteAddress))
+            for sha in s.photos { add(.photo, [.text(sha)]) }
+            add(.audit, [.integer(at), .integer(s.accountID), .text(AuditAction.create.rawValue), .text("appeal"), .text(a.category), .text(s.remoteAddress)])
         }
     }
 
@@ -145,87 +142,43 @@ public final class AppealIntake: Sendable {
         static func < (l: RateKey, r: RateKey) -> Bool { (l.organisation, l.category, l.community, l.week) < (r.organisation, r.category, r.community, r.week) }
     }
 
-    /// A group's statements, each with all its members' rows.
-    static func batch(_ items: [Rows]) -> Database.JSONBatch {
+    /// A group's rows: each member's, then one more appeal on each lead's
+    /// counters, one row per key (an upsert may not touch a row twice).
+    static func group(_ items: [Rows]) -> InsertGroup {
         var counts: [RateKey: Int64] = [:]
         for item in items { if let key = item.counted { counts[key, default: 0] += 1 } }
-        var counted = JSONRows()
-        for (key, n) in counts.sorted(by: { $0.key < $1.key }) {
-            counted.append(.integer(key.organisation), .text(key.category), .text(key.community), .text(key.week), .integer(n))
+        return InsertGroup(members: items.map { (key: $0.token, rows: $0.rows) }, shared: counts.sorted { $0.key < $1.key }.map { key, n in
+            InsertGroup.Row(table: Table.count.rawValue, fields: [.integer(key.organisation), .text(key.category), .text(key.community), .text(key.week), .integer(n)])
+        })
+    }
+
+    /// The tables a filed appeal writes, by their index in `tables`.
+    enum Table: Int { case appeal, task, event, attribute, photo, audit, count }
+
+    /// Appeals are numbered by the database (one sequence however many
+    /// processes file them); the rows that name an appeal take its id.
+    static let tables: [GroupTable] = {
+        func child(_ table: String, column: String = "appeal_id", asText: Bool = false, _ columns: [(String, GroupTable.ColumnType)], fixed: [(String, String)] = []) -> GroupTable {
+            GroupTable(table, .child(of: "appeals", key: "token", column: column, asText: asText), columns: columns, fixed: fixed)
         }
-        var batch: Database.JSONBatch = []
-        for (statement, rows) in Self.statements {
-            if let json = JSONRows.array(items.map { $0[keyPath: rows] }) { batch.append((statement, json)) }
-        }
-        if let json = JSONRows.array([counted]) { batch.append((Self.countStatement, json)) }
-        return batch
-    }
-
-    /// `r.value ->> n`, cast where the column is not text (`->>` answers text on PostgreSQL).
-    private static func field(_ n: Int, _ type: String? = nil) -> String { type.map { "CAST(r.value ->> \(n) AS \($0))" } ?? "r.value ->> \(n)" }
-    private static let (int, real) = ("BIGINT", "DOUBLE PRECISION")
-
-    /// Rows naming their appeal by token (field 0), inserted in the order written.
-    private static func byToken(_ table: String, _ columns: String, _ select: [String]) -> JSONBatchStatement {
-        JSONBatchStatement("INSERT INTO \(table) (\(columns)) SELECT \(select.joined(separator: ", ")) FROM {rows} JOIN appeals a ON a.token = r.value ->> 0 ORDER BY r.key")
-    }
-
-    /// The group's statements, each with the rows it reads; the first numbers
-    /// the appeals (one sequence however many processes file them) and answers
-    /// each id with its token.
-    private static let statements: [(JSONBatchStatement, any KeyPath<Rows, JSONRows> & Sendable)] = [
-        (JSONBatchStatement("""
-         INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
-                              state, lead_organisation_id, submitted_at, respond_due, resolve_due, week, token, media_url)
-         SELECT \([field(0), field(1, int), field(2), field(3), field(4, int), field(5, int), field(6), field(7, real), field(8, real), field(9, int), field(10),
-                  field(11, int), field(12, int), field(13, int), field(14, int), field(15), field(16), field(17)].joined(separator: ", "))
-         FROM {rows} ORDER BY r.key RETURNING id, token AS key
-         """), \.appeal),
-        (byToken("appeal_tasks", "appeal_id, organisation_id, role, state, assigned_at", ["a.id", field(1, int), field(2), "'open'", field(3, int)]), \.tasks),
-        (byToken("appeal_events", "appeal_id, event, actor, account_id, organisation_id, note, at",
-                 ["a.id", field(1), field(2), field(3, int), field(4, int), field(5), field(6, int)]), \.events),
-        (byToken("appeal_attributes", "appeal_id, code, value", ["a.id", field(1), field(2)]), \.attributes),
-        (byToken("appeal_photos", "appeal_id, sha256", ["a.id", field(1)]), \.photos),
-        (byToken("audit_log", "at, account_id, action, object_type, object_id, detail, remote_address",
-                 [field(1, int), field(2, int), field(3), field(4), "CAST(a.id AS TEXT)", field(5), field(6)]), \.audit),
-    ]
-
-    /// One more appeal on each lead's counters; one row per key, as an upsert
-    /// may not touch a row twice. (`WHERE true` tells SQLite the ON is the upsert's, not a join's.)
-    private static let countStatement = JSONBatchStatement("""
-        INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total)
-        SELECT \(field(0, int)), \(field(1)), \(field(2)), \(field(3)), \(field(4, int)) FROM {rows} WHERE true
-        ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total
-        """)
-}
-
-/// Rows as the elements of a JSON array of arrays, read back by
-/// `Database.runJSONBatches`: fields by position, NULL as `null`.
-struct JSONRows: Sendable {
-    enum Field { case text(String?), integer(Int64?), real(Double?) }
-    private(set) var elements = ""
-
-    mutating func append(_ fields: Field...) {
-        if !elements.isEmpty { elements.append(",") }
-        elements.append("[")
-        for (i, field) in fields.enumerated() {
-            if i > 0 { elements.append(",") }
-            switch field {
-            case .text(let s?): elements.appendJSONQuoted(s)
-            case .integer(let n?): elements.append(String(n))
-            case .real(let d?) where d.isFinite: elements.append(String(d))
-            case .text(nil), .integer(nil), .real: elements.append("null")
-            }
-        }
-        elements.append("]")
-    }
-
-    /// One array of all the parts' rows, in order; nil when there are none.
-    static func array(_ parts: [JSONRows]) -> String? {
-        let nonEmpty = parts.filter { !$0.elements.isEmpty }
-        guard !nonEmpty.isEmpty else { return nil }
-        return "[" + nonEmpty.map(\.elements).joined(separator: ",") + "]"
-    }
+        let tables: [Table: GroupTable] = [
+            .appeal: GroupTable("appeals", .parent(key: "token"), columns: [
+                ("category", .text), ("place_id", .integer), ("place_path", .text), ("community_path", .text), ("requester_person_id", .integer),
+                ("entered_by", .integer), ("description", .text), ("latitude", .real), ("longitude", .real), ("anonymous", .integer), ("state", .text),
+                ("lead_organisation_id", .integer), ("submitted_at", .integer), ("respond_due", .integer), ("resolve_due", .integer), ("week", .text),
+                ("token", .text), ("media_url", .text)]),
+            .task: child("appeal_tasks", [("organisation_id", .integer), ("role", .text), ("assigned_at", .integer)], fixed: [("state", "'open'")]),
+            .event: child("appeal_events", [("event", .text), ("actor", .text), ("account_id", .integer), ("organisation_id", .integer), ("note", .text), ("at", .integer)]),
+            .attribute: child("appeal_attributes", [("code", .text), ("value", .text)]),
+            .photo: child("appeal_photos", [("sha256", .text)]),
+            .audit: child("audit_log", column: "object_id", asText: true, [("at", .integer), ("account_id", .integer), ("action", .text), ("object_type", .text),
+                                                                          ("detail", .text), ("remote_address", .text)]),
+            .count: GroupTable("appeal_rate_counts", .shared(suffix: """
+                ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total
+                """), columns: [("organisation_id", .integer), ("category", .text), ("community_path", .text), ("week", .text), ("total", .integer)]),
+        ]
+        return (0...Table.count.rawValue).map { tables[Table(rawValue: $0)!]! }
+    }()
 }
 
 enum AppealIntakeError: Error { case unnumbered }

@@ -247,47 +247,42 @@ private final class RowCollector: Sendable {
 }
 
 extension Database {
-    /// A batch for `runJSONBatches`: statements that each read their rows
-    /// from one JSON array, run in order in one transaction (all land or none
-    /// do). `{rows}` in a statement stands for the array as a table
-    /// `r(value, key)`: each element in `r.value` (read its fields with
-    /// `r.value ->> n`), its position in `r.key`. Such a statement is the same
-    /// text however many rows it writes.
-    typealias JSONBatch = [(statement: JSONBatchStatement, json: String)]
-    /// A batch's answer: the first statement's `RETURNING id, key` rows.
-    typealias JSONBatchResult = Result<[(id: Int64, key: String)], any Error>
-
-    /// Runs the batches `next` supplies, one after another, each in its own
-    /// transaction, until `next` answers nil; `done` gets each one's result
+    /// Writes the groups `next` supplies, one after another, each in its own
+    /// transaction (all of a group's rows land or none do), until `next`
+    /// answers nil; `done` gets each group's member ids, in member order,
     /// before `next` is asked again. Both are called on the writer's side and
-    /// must not block.
+    /// must not block. Rows name their table by its index in `tables`.
     ///
-    /// On SQLite the batches run back to back in one job on the writer's
-    /// thread with their statements prepared once (`SQLiteBatchWriter`), so a
-    /// busy queue costs no hand-off between threads per batch; the write lock
-    /// is let go every few milliseconds for other writers. `jsonb_each` parses
-    /// the text once into SQLite's binary form, so reading each field parses
-    /// nothing. On PostgreSQL each batch's statements are sent together (one
-    /// wait). Throws only if the database is closing: then `next` may not
-    /// have been asked at all.
-    func runJSONBatches<Group>(next: @escaping @Sendable () -> (Group, JSONBatch)?, done: @escaping @Sendable (Group, JSONBatchResult) -> Void) async throws {
+    /// On SQLite the groups run back to back in one job on the writer's
+    /// thread, each row one prepared INSERT bound in the process
+    /// (`SQLiteBatchWriter`): a busy queue costs no hand-off between threads
+    /// per group; the write lock is let go every few milliseconds for other
+    /// writers. On PostgreSQL each table's rows are one statement reading a
+    /// JSON array and a group's statements are sent together (one wait).
+    /// Throws only if the database is closing: then `next` may not have been
+    /// asked at all.
+    func insertGroups<Group>(_ tables: [GroupTable], next: @escaping @Sendable () -> (Group, InsertGroup)?,
+                             done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void) async throws {
         switch backend {
         case .sqlite(_, _, let lock, _):
             guard let batchWriter else { preconditionFailure("an SQLite database has its batch writer") }
-            let next = { @Sendable () -> (Group, [(sql: String, json: String)])? in
-                next().map { group, batch in (group, batch.map { (sql: $0.statement.sqlite, json: $0.json) }) }
-            }
-            let done = { @Sendable (group: Group, result: Result<[(Int64, String)], any Error>) in done(group, result.map { $0.map { (id: $0.0, key: $0.1) } }) }
-            while try await !lock.withLock({ try await batchWriter.runEach(budget: .milliseconds(20), next: next, done: done) }) {}
+            let statements = tables.map(\.sqlite)
+            while try await !lock.withLock({ try await batchWriter.runEach(budget: .milliseconds(20), tables: statements, next: next, done: done) }) {}
         case .postgres:
-            while let (group, batch) = next() {
-                let result: JSONBatchResult
+            while let (group, rows) = next() {
+                let result: Result<[Int64], any Error>
                 do {
-                    result = .success(try await transaction { db in
-                        let queries = batch.map { s -> SQLQueryString in
-                            "\(unsafeRaw: s.statement.postgres.head)json_array_elements(CAST(\(bind: s.json) AS json)) WITH ORDINALITY AS r(value, key)\(unsafeRaw: s.statement.postgres.tail)"
+                    let numbered = try await transaction { db in
+                        let queries = rows.json(tables: tables.count).map { table, json -> SQLQueryString in
+                            let s = tables[table].postgres
+                            return "\(unsafeRaw: s.head)json_array_elements(CAST(\(bind: json) AS json)) WITH ORDINALITY\(unsafeRaw: s.tail)"
                         }
-                        return try await db.pipelined(queries)[0].map { (id: try $0.decode(column: "id", as: Int64.self), key: try $0.decode(column: "key", as: String.self)) }
+                        return try await db.pipelined(queries)[0].map { (try $0.decode(column: "key", as: String.self), try $0.decode(column: "id", as: Int64.self)) }
+                    }
+                    let ids = Dictionary(numbered, uniquingKeysWith: { first, _ in first })
+                    result = .success(try rows.members.map { member in
+                        guard let id = ids[member.key] else { throw GroupInsertError.unnumbered(member.key) }
+                        return id
                     })
                 } catch {
                     result = .failure(error)
@@ -298,18 +293,7 @@ extension Database {
     }
 }
 
-/// A statement for `Database.runJSONBatches`, its text for each engine worked out once.
-struct JSONBatchStatement: Sendable {
-    let sqlite: String
-    let postgres: (head: String, tail: String)
-
-    init(_ text: String) {
-        let parts = text.components(separatedBy: "{rows}")
-        precondition(parts.count == 2, "a JSON batch statement reads {rows} once")
-        sqlite = parts[0] + "jsonb_each(?1) AS r" + parts[1]
-        postgres = (parts[0], parts[1])
-    }
-}
+enum GroupInsertError: Error { case unnumbered(String) }
 
 extension Database {
     /// Runs one statement outside any transaction (e.g. CREATE DATABASE, which refuses to run inside one).

@@ -10,8 +10,7 @@ import VaporCSQLite
 /// two threads each way, which was most of the writer's time.
 ///
 /// It writes only under the database's write lock, so the file still has one
-/// writer at a time. Each statement reads its rows from one JSON value
-/// (`Database.runJSONBatches`).
+/// writer at a time (`Database.insertGroups`).
 final class SQLiteBatchWriter: @unchecked Sendable {
     // Touched only by jobs on `pool`'s single thread.
     private var handle: OpaquePointer?
@@ -39,54 +38,73 @@ final class SQLiteBatchWriter: @unchecked Sendable {
         }
     }
 
-    /// Runs the batches `next` supplies back to back in one job on the
-    /// writer's thread, each in its own transaction, and hands each result to
-    /// `done` there: between groups there is no hand-off between threads.
-    /// Stops when `next` has nothing (answers true) or after `budget`, so the
-    /// caller can let other writers have the file (answers false).
-    func runEach<Group>(budget: Duration, next: @escaping @Sendable () -> (Group, [(sql: String, json: String)])?,
-                        done: @escaping @Sendable (Group, Result<[(Int64, String)], any Error>) -> Void) async throws -> Bool {
+    /// Writes the groups `next` supplies back to back in one job on the
+    /// writer's thread, each in its own transaction, and hands each result
+    /// (the members' ids) to `done` there: between groups there is no
+    /// hand-off between threads. Stops when `next` has nothing (answers true)
+    /// or after `budget`, so the caller can let other writers have the file
+    /// (answers false). `tables` are the statements rows name by index.
+    func runEach<Group>(budget: Duration, tables: [String], next: @escaping @Sendable () -> (Group, InsertGroup)?,
+                        done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void) async throws -> Bool {
         try await pool.runIfActive { [self] in
             let clock = ContinuousClock(), deadline = clock.now.advanced(by: budget)
             while clock.now < deadline {
-                guard let (group, statements) = next() else { return true }
-                done(group, Result { try transaction(statements) })
+                guard let (group, rows) = next() else { return true }
+                done(group, Result { try transaction(rows, statements: try tables.map(statement)) })
             }
             return false
         }
     }
 
-    /// The statements in order in one transaction, each with its JSON rows;
-    /// answers the first statement's RETURNING rows as (id, key). Any failure
+    /// A group in one transaction: each member's parent row, whose new id
+    /// the member's other rows take as ?1, then the shared rows. Any failure
     /// rolls the whole transaction back.
-    private func transaction(_ statements: [(sql: String, json: String)]) throws -> [(Int64, String)] {
+    private func transaction(_ group: InsertGroup, statements: [OpaquePointer]) throws -> [Int64] {
         try execute("BEGIN IMMEDIATE")
         do {
-            var numbered: [(Int64, String)] = []
-            for (i, statement) in statements.enumerated() {
-                let stmt = try self.statement(statement.sql)
-                defer {
-                    sqlite_nio_sqlite3_reset(stmt)
-                    sqlite_nio_sqlite3_clear_bindings(stmt)
+            var ids: [Int64] = []
+            ids.reserveCapacity(group.members.count)
+            for member in group.members {
+                var id: Int64 = 0
+                for (i, row) in member.rows.enumerated() {
+                    let stmt = statements[row.table]
+                    if i > 0 { sqlite_nio_sqlite3_bind_int64(stmt, 1, id) }
+                    try insert(stmt, row.fields, from: i == 0 ? 1 : 2)
+                    if i == 0 { id = sqlite_nio_sqlite3_last_insert_rowid(handle) }
                 }
-                // SQLite copies the text (SQLITE_TRANSIENT): the Swift buffer need not outlive the call.
-                let bound = statement.json.withCString { sqlite_nio_sqlite3_bind_text(stmt, 1, $0, -1, Self.transient) }
-                guard bound == SQLITE_OK else { throw failure() }
-                while true {
-                    let step = sqlite_nio_sqlite3_step(stmt)
-                    if step == SQLITE_DONE { break }
-                    guard step == SQLITE_ROW else { throw failure() }
-                    if i == 0, let key = sqlite_nio_sqlite3_column_text(stmt, 1) {
-                        numbered.append((sqlite_nio_sqlite3_column_int64(stmt, 0), String(cString: key)))
-                    }
-                }
+                ids.append(id)
             }
+            for row in group.shared { try insert(statements[row.table], row.fields, from: 1) }
             try execute("COMMIT")
-            return numbered
+            return ids
         } catch {
             try? execute("ROLLBACK")
             throw error
         }
+    }
+
+    /// Binds the fields from parameter `first` on and runs the INSERT once.
+    private func insert(_ stmt: OpaquePointer, _ fields: [SQLField], from first: Int32) throws {
+        defer { sqlite_nio_sqlite3_reset(stmt) }
+        for (i, field) in fields.enumerated() {
+            let n = first + Int32(i)
+            let bound: Int32
+            switch field {
+            case .text(var s?) where !s.isEmpty:
+                // SQLite copies the text (SQLITE_TRANSIENT); the length keeps any NUL inside.
+                bound = s.withUTF8 { utf8 in
+                    utf8.withMemoryRebound(to: CChar.self) { sqlite_nio_sqlite3_bind_text(stmt, n, $0.baseAddress, Int32($0.count), Self.transient) }
+                }
+            case .text(_?):
+                // A null pointer would bind NULL, not empty text.
+                bound = sqlite_nio_sqlite3_bind_text(stmt, n, "", 0, Self.transient)
+            case .integer(let v?): bound = sqlite_nio_sqlite3_bind_int64(stmt, n, v)
+            case .real(let d?): bound = sqlite_nio_sqlite3_bind_double(stmt, n, d)
+            case .text(nil), .integer(nil), .real(nil): bound = sqlite_nio_sqlite3_bind_null(stmt, n)
+            }
+            guard bound == SQLITE_OK else { throw failure() }
+        }
+        guard sqlite_nio_sqlite3_step(stmt) == SQLITE_DONE else { throw failure() }
     }
 
     func close() async {
