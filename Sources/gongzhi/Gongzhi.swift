@@ -65,7 +65,7 @@ struct Options: ParsableArguments {
     }
 
     func logger(_ settings: AppSettings) -> Logger {
-        var logger = Logger(label: "gongzhi")
+        var logger = Logger(label: "gongzhi") { LineLogHandler(label: $0) }
         logger.logLevel = settings.logLevel
         return logger
     }

@@ -124,4 +124,20 @@ struct SignInTests {
         #expect(Secret.mac("s", key: "k1") != Secret.mac("s", key: "k2"))
         #expect(Secret.constantTimeEquals("abc", "abc") && !Secret.constantTimeEquals("abc", "abd") && !Secret.constantTimeEquals("abc", "ab"))
     }
+
+    @Test("base64url: RFC 4648's vectors without padding, and the URL-safe digits; as Foundation's for random bytes")
+    func base64URL() {
+        // RFC 4648 §10 test vectors, padding removed (§5 allows it where the length is known).
+        for (plain, encoded) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+            #expect(Secret.base64URL(Array(plain.utf8)) == encoded)
+        }
+        #expect(Secret.base64URL([0xFB, 0xFF]) == "-_8")
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let bytes = (0..<Int.random(in: 0...40, using: &rng)).map { _ in UInt8.random(in: 0...255, using: &rng) }
+            let foundation = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+                .replacingOccurrences(of: "=", with: "")
+            #expect(Secret.base64URL(bytes) == foundation)
+        }
+    }
 }

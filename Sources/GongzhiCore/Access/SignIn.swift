@@ -54,7 +54,7 @@ public enum Secret {
             let word: UInt64 = rng.next()
             for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
         }
-        return prefix + base64URL(Data(bytes.prefix(count)))
+        return prefix + base64URL(bytes.prefix(count))
     }
 
     public static func hash(_ secret: String) -> String {
@@ -78,7 +78,7 @@ public enum Secret {
     /// they need no storage and cannot be forged without the key.
     public static func mac(_ subject: String, key: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(subject.utf8), using: SymmetricKey(data: Data(key.utf8)))
-        return base64URL(Data(code))
+        return base64URL(code)
     }
 
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
@@ -89,16 +89,21 @@ public enum Secret {
         return diff == 0
     }
 
-    /// Base64url without padding (RFC 4648 §5): safe in cookies, headers and URLs.
-    private static func base64URL(_ data: Data) -> String {
-        let encoded = data.base64EncodedString().utf8.compactMap { c -> UInt8? in
-            switch c {
-            case UInt8(ascii: "+"): UInt8(ascii: "-")
-            case UInt8(ascii: "/"): UInt8(ascii: "_")
-            case UInt8(ascii: "="): nil
-            default: c
-            }
+    /// Base64url without padding (RFC 4648 §5): safe in cookies, headers and
+    /// URLs. By hand, like `hex`: every filed appeal's token is one.
+    public static func base64URL(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(48)
+        var input = bytes.makeIterator()
+        while let a = input.next() {
+            let b = input.next(), c = input.next()
+            out.append(base64Digits[Int(a >> 2)])
+            out.append(base64Digits[Int((a & 0x03) << 4 | (b ?? 0) >> 4)])
+            if let b { out.append(base64Digits[Int((b & 0x0F) << 2 | (c ?? 0) >> 6)]) }
+            if let c { out.append(base64Digits[Int(c & 0x3F)]) }
         }
-        return String(decoding: encoded, as: UTF8.self)
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let base64Digits = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 }

@@ -7,7 +7,9 @@ import Hummingbird
 import NIOPosix
 
 /// The dependencies handlers share: stores, clock, settings, text and templates.
-public struct AppServices: Sendable {
+/// A class: every route, query and middleware holds it, and copying a struct
+/// of two dozen references cost a retain and a release for each, per request.
+public final class AppServices: Sendable {
     public let settings: AppSettings
     public let database: Database
     public let places: PlaceStore
