@@ -44,4 +44,16 @@ struct PlacesTests {
         // "/1/2/" must not contain "/1/23/": the trailing slash separates ids.
         #expect(!Place(id: 23, kind: .street, parentID: 1, name: "x", path: "/1/23/").isWithin("/1/2/"))
     }
+
+    @Test("an ancestor's path is the path's prefix through that level; none above the path's own depth")
+    func ancestorPaths() {
+        let household = "/1/2/3/4/5/6/7/"
+        #expect(Place.ancestorPath(of: household, at: .district) == "/1/")
+        #expect(Place.ancestorPath(of: household, at: .community) == "/1/2/3/")
+        #expect(Place.ancestorPath(of: household, at: .household) == household)
+        #expect(Place.ancestorPath(of: "/10/20/300/", at: .community) == "/10/20/300/")
+        #expect(Place.ancestorPath(of: "/10/20/", at: .community) == nil)
+        #expect(Place.ancestorPath(of: "/", at: .district) == nil)
+        #expect("/1/2/3/".isPlace(within: "/1/2/") && "/1/2/".isPlace(within: "/1/2/") && !"/1/23/".isPlace(within: "/1/2/") && !"/1/".isPlace(within: "/1/2/"))
+    }
 }

@@ -60,7 +60,9 @@ struct Open311Tests {
             #expect(created == .created)
             let first = try #require((json(createdBody) as? [[String: Any]])?.first)
             let id = try #require(first["service_request_id"] as? Int)
-            #expect((first["service_notice"] as? String)?.contains("安居物业服务有限公司") == true)
+            // The notice template filled whole: handler and expected time in place, the text around them kept.
+            let notice = try #require(first["service_notice"] as? String)
+            #expect(notice.hasPrefix("已派往安居物业服务有限公司，预计") && notice.hasSuffix("+08:00前办结。") && !notice.contains("{"))
             let (createdXML, createdXMLBody, _) = try await call(app, "requests.xml", method: .post, form: good)
             #expect(createdXML == .created && createdXMLBody.contains("<service_requests><request><service_request_id>"))
             let (forbidden, forbiddenBody, _) = try await call(app, "requests.json", method: .post, form: [("api_key", "wrong")] + good.dropFirst())

@@ -80,7 +80,7 @@ public struct Principal: Sendable, Hashable {
     /// Whether the caller belongs to the place with this path: lives there, or
     /// holds a role whose area overlaps it. Deliberation is open to them.
     public func belongs(to path: String) -> Bool {
-        grants.contains { g in g.scopePaths.contains { $0.hasPrefix(path) || path.hasPrefix($0) } }
+        grants.contains { g in g.scopePaths.contains { $0.isPlace(within: path) || path.isPlace(within: $0) } }
     }
 
     /// Unmasked personal data goes to the person themselves and to staff

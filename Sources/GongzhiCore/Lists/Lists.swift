@@ -132,8 +132,8 @@ public struct ServingOrganisation: Sendable, Equatable {
     /// Whether it answers for a place: its area contains the place (and, for a
     /// property company, its contract covers it).
     public func serves(_ path: String) -> Bool {
-        guard path.hasPrefix(servedPath) else { return false }
-        return kind != .propertyCompany || coveredPaths.isEmpty || coveredPaths.contains { path.hasPrefix($0) }
+        guard path.isPlace(within: servedPath) else { return false }
+        return kind != .propertyCompany || coveredPaths.isEmpty || coveredPaths.contains { path.isPlace(within: $0) }
     }
 }
 
@@ -155,7 +155,7 @@ public enum Routing {
     /// The most specific entry for a category at a place: the one whose
     /// subtree is deepest among those containing the place.
     public static func entry(for category: String, at path: String, in entries: [ResponsibilityEntry]) -> ResponsibilityEntry? {
-        entries.filter { $0.category == category && path.hasPrefix($0.placePath) }.max { $0.placePath.count < $1.placePath.count }
+        entries.filter { $0.category == category && path.isPlace(within: $0.placePath) }.max { $0.placePath.utf8.count < $1.placePath.utf8.count }
     }
 
     /// The body a handler names at a place: a named organisation if it serves
@@ -166,7 +166,7 @@ public enum Routing {
             return organisations.first { $0.id == id && $0.serves(path) }
         case .kind(let kind, let domain):
             return organisations.filter { $0.kind == kind && (domain == nil || $0.domain == domain) && $0.serves(path) }
-                .max { ($0.servedPath.count, -$0.id) < ($1.servedPath.count, -$1.id) }
+                .max { ($0.servedPath.utf8.count, -$0.id) < ($1.servedPath.utf8.count, -$1.id) }
         }
     }
 

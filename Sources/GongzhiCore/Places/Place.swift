@@ -28,15 +28,22 @@ public struct Place: Sendable, Hashable, Codable {
     }
 
     public func isWithin(_ ancestorPath: String) -> Bool {
-        path.hasPrefix(ancestorPath)
+        path.isPlace(within: ancestorPath)
     }
 
     /// The paths of a path's ancestors and itself, root first: `/1/2/` → `/1/`, `/1/2/`.
     /// The path of the ancestor at a level (the community of a household,
     /// its building …); nil when the path does not reach that deep.
     public static func ancestorPath(of path: String, at level: PlaceKind) -> String? {
-        let ids = path.split(separator: "/")
-        return ids.count > level.level ? "/" + ids.prefix(level.level + 1).joined(separator: "/") + "/" : nil
+        // The prefix through the slash that closes the ancestor's id: a path
+        // is `/id/…/id/`, so level n ends at its (n + 2)th slash. Runs on
+        // every filed appeal; splitting and joining allocated for each id.
+        var slashes = 0
+        for i in path.utf8.indices where path.utf8[i] == UInt8(ascii: "/") {
+            slashes += 1
+            if slashes == level.level + 2 { return String(path[...i]) }
+        }
+        return nil
     }
 
     public static func ancestorPaths(of path: String) -> [String] {
@@ -83,5 +90,15 @@ public enum PlaceRules {
             return
         }
         if parent.childKind != child { throw .childKindMismatch(parent: parent, child: child) }
+    }
+}
+
+extension String {
+    /// Whether this place path lies in the subtree at `ancestor` (the place
+    /// itself included). Paths are ASCII ids and slashes, so comparing bytes
+    /// is the same test as `hasPrefix`, without its Unicode comparison: it
+    /// runs for every organisation and list entry when an appeal is routed.
+    public func isPlace(within ancestor: String) -> Bool {
+        utf8.starts(with: ancestor.utf8)
     }
 }

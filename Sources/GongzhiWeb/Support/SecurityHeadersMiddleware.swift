@@ -9,11 +9,13 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var response = try await next(request, context)
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.xFrameOptions] = "DENY"
-        response.headers[.referrerPolicy] = "same-origin"
+        // Appended, not set: no handler sets these, and setting searches the fields first.
+        response.headers.append(HTTPField(name: .xContentTypeOptions, value: "nosniff"))
+        response.headers.append(HTTPField(name: .xFrameOptions, value: "DENY"))
+        response.headers.append(HTTPField(name: .referrerPolicy, value: "same-origin"))
         if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response.headers[.contentSecurityPolicy] = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+            response.headers.append(HTTPField(name: .contentSecurityPolicy,
+                                              value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"))
         }
         return response
     }
