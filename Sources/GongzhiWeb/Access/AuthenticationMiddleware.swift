@@ -16,16 +16,21 @@ struct AuthenticationMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
+        // The path and cookies are worked out once: each read parses them afresh.
+        let path = request.uri.path
+        let cookies = request.cookies
         // Only the routes that take files accept more than the ordinary limit.
         // Forms that upload files (attachments, appeal photos, list CSVs) get the upload limit.
-        let path = request.uri.path
-        let takesFiles = ["/api/v1/attachments", "/disclosures/new", "/appeals", "/lists"].contains(path)
-            || (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
+        let takesFiles = switch path {
+        case "/api/v1/attachments", "/disclosures/new", "/appeals", "/lists": true
+        default: path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos")
+        }
         context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
-        let langQuery = request.uri.queryParameters.get("lang")
-        let isAPI = request.uri.path.hasPrefix("/api/")
+        let langQuery = request.uri.query == nil ? nil : request.uri.queryParameters.get("lang").map { String($0) }
+        let isAPI = path.hasPrefix("/api/")
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
-        context.locale = Locale.negotiate(query: langQuery, cookie: request.cookies[Locale.cookieName]?.value, acceptLanguage: isAPI ? request.headers[.acceptLanguage] : nil)
+        context.locale = Locale.negotiate(query: langQuery, cookie: cookies[Locale.cookieName]?.value,
+                                          acceptLanguage: isAPI ? request.headers[.acceptLanguage] : nil)
         if let langQuery, Locale.parse(langQuery) != nil {
             context.pendingCookies.append(services.cookie(Locale.cookieName, context.locale.rawValue, maxAge: 365 * 86400))
         }
@@ -34,7 +39,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
                 let token = String(auth.dropFirst(7)).trimmingCharacters(in: .whitespaces)
                 context.principal = try await services.principals.principal(apiTokenHash: Secret.hash(token))
             }
-        } else if let session = request.cookies[Self.sessionCookie]?.value {
+        } else if let session = cookies[Self.sessionCookie]?.value {
             let hash = Secret.hash(session)
             if let principal = try await services.principals.principal(sessionHash: hash) {
                 context.principal = principal
@@ -44,7 +49,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         }
         // A visitor id for CSRF tokens before sign-in; a page that renders a
         // form without one creates it (see `PageKit.render`).
-        if !isAPI && context.principal == nil, let visitor = request.cookies[Self.visitorCookie]?.value, !visitor.isEmpty {
+        if !isAPI && context.principal == nil, let visitor = cookies[Self.visitorCookie]?.value, !visitor.isEmpty {
             context.csrfSubject = "visitor:" + visitor
         }
         let ctx = context

@@ -43,12 +43,13 @@ struct AppealQueries {
         return try await store.similar(category: category, under: building, since: services.now().addingTimeInterval(-AppealRules.similarWindow), limit: 5)
     }
 
-    func submit(_ draft: Draft, by principal: Principal) async throws -> Appeal {
+    /// Files a draft. `routing` is the context the caller already holds, if it read one.
+    func submit(_ draft: Draft, by principal: Principal, routing: RoutingContext? = nil) async throws -> Appeal {
         let places = services.places
         guard let place = try await services.placesByID.value(draft.placeID, load: { try await places.place(id: draft.placeID) }),
               principal.belongs(to: place.path) else { throw AppError.notFound }
         guard let community = Place.ancestorPath(of: place.path, at: .community) else { throw AppError.invalid("appeal_place_too_wide") }
-        let context = try await routingContext()
+        let context = if let routing { routing } else { try await routingContext() }
         guard let category = context.categories.first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
         try AttributeRules.validate(draft.attributes, against: category.attributes)
         try AppealRules.validate(description: draft.description, latitude: draft.latitude, longitude: draft.longitude)

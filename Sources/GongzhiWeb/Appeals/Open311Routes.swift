@@ -202,7 +202,8 @@ struct Open311Routes {
             throw Failure(status: .forbidden, description: "Invalid api_key received -- can't proceed with create_request.")
         }
         guard let code = value("service_code"), !code.isEmpty else { throw Failure.bad("service_code was not provided") }
-        guard try await queries.routingContext().categories.contains(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
+        let routing = try await queries.routingContext()
+        guard routing.categories.contains(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
         var placeID = value("address_id").flatMap(Int64.init)
         if placeID == nil, let address = value("address_string"), !address.isEmpty {
             placeID = try await services.places.household(address: address)
@@ -220,10 +221,9 @@ struct Open311Routes {
         let draft = AppealQueries.Draft(category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
                                         anonymous: false, attributes: attributes, mediaURL: value("media_url").flatMap { $0.isEmpty ? nil : $0 })
         let appeal = try await RequestScope.$principal.withValue(principal) {
-            try await queries.submit(draft, by: principal)
+            try await queries.submit(draft, by: principal, routing: routing)
         }
-        let names = try await queries.routingContext().names
-        let lead = appeal.leadOrganisationID.flatMap { names[$0] }
+        let lead = appeal.leadOrganisationID.flatMap { routing.names[$0] }
         let t = services.localizer
         let notice: String = if let lead, let due = appeal.resolveDue {
             t.text("open311_notice_routed", locale, filling: ["handler": lead, "due": Self.time(due)])
@@ -240,8 +240,19 @@ struct Open311Routes {
         let type: String
         switch format {
         case .json:
-            // Written by hand, keys in the spec's order (as the XML has them).
-            text = single ? Self.json(rows.first ?? []) : "[" + rows.map(Self.json).joined(separator: ",") + "]"
+            // Written by hand, keys in the spec's order (as the XML has them), into one string.
+            var json = ""
+            if single {
+                Self.appendJSON(rows.first ?? [], to: &json)
+            } else {
+                json.append("[")
+                for (i, row) in rows.enumerated() {
+                    if i > 0 { json.append(",") }
+                    Self.appendJSON(row, to: &json)
+                }
+                json.append("]")
+            }
+            text = json
             type = "application/json; charset=utf-8"
         case .xml:
             var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
@@ -256,17 +267,31 @@ struct Open311Routes {
         return Response(status: status, headers: [.contentType: type], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ row: [(String, Node)]) -> String {
-        "{" + row.map { k, v in k.jsonQuoted + ":" + json(v) }.joined(separator: ",") + "}"
+    static func appendJSON(_ row: [(String, Node)], to out: inout String) {
+        out.append("{")
+        for (i, (key, value)) in row.enumerated() {
+            if i > 0 { out.append(",") }
+            out.appendJSONQuoted(key)
+            out.append(":")
+            appendJSON(value, to: &out)
+        }
+        out.append("}")
     }
 
-    static func json(_ node: Node) -> String {
+    static func appendJSON(_ node: Node, to out: inout String) {
         switch node {
-        case .text(let s): s.map(\.jsonQuoted) ?? "null"
-        case .bool(let b): b ? "true" : "false"
-        case .number(let d): d.isFinite ? String(d) : "null"
-        case .integer(let i): String(i)
-        case .list(_, let rows): "[" + rows.map(json).joined(separator: ",") + "]"
+        case .text(let s?): out.appendJSONQuoted(s)
+        case .text(nil): out.append("null")
+        case .bool(let b): out.append(b ? "true" : "false")
+        case .number(let d): out.append(d.isFinite ? String(d) : "null")
+        case .integer(let i): out.append(String(i))
+        case .list(_, let rows):
+            out.append("[")
+            for (i, row) in rows.enumerated() {
+                if i > 0 { out.append(",") }
+                appendJSON(row, to: &out)
+            }
+            out.append("]")
         }
     }
 
