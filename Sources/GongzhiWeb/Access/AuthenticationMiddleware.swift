@@ -53,12 +53,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             context.csrfSubject = "visitor:" + visitor
         }
         let ctx = context
-        return try await RequestScope.$principal.withValue(ctx.principal) {
-            try await RequestScope.$locale.withValue(ctx.locale) {
-                try await RequestScope.$remoteAddress.withValue(ctx.remoteAddress) {
-                    try await next(request, ctx)
-                }
-            }
+        return try await RequestScope.$current.withValue(.init(principal: ctx.principal, locale: ctx.locale, remoteAddress: ctx.remoteAddress)) {
+            try await next(request, ctx)
         }
     }
 }

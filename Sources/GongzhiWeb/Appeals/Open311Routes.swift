@@ -220,7 +220,7 @@ struct Open311Routes {
         }
         let draft = AppealQueries.Draft(category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
                                         anonymous: false, attributes: attributes, mediaURL: value("media_url").flatMap { $0.isEmpty ? nil : $0 })
-        let appeal = try await RequestScope.$principal.withValue(principal) {
+        let appeal = try await RequestScope.with(principal: principal) {
             try await queries.submit(draft, by: principal, routing: routing)
         }
         let lead = appeal.leadOrganisationID.flatMap { routing.names[$0] }

@@ -43,8 +43,22 @@ public struct AppRequestContext: RequestContext {
 }
 
 /// Request facts the generated API handlers cannot receive as parameters.
+/// One task-local value: each bound value costs an allocation per request.
 enum RequestScope {
-    @TaskLocal static var principal: Principal?
-    @TaskLocal static var locale: Locale = .default
-    @TaskLocal static var remoteAddress: String = "unknown"
+    struct Values: Sendable {
+        var principal: Principal?
+        var locale: Locale = .default
+        var remoteAddress = "unknown"
+    }
+    @TaskLocal static var current = Values()
+    static var principal: Principal? { current.principal }
+    static var locale: Locale { current.locale }
+    static var remoteAddress: String { current.remoteAddress }
+
+    /// Runs `body` with the principal bound, the request's other facts kept.
+    static func with<T>(principal: Principal?, _ body: () async throws -> T) async rethrows -> T {
+        var values = current
+        values.principal = principal
+        return try await $current.withValue(values, operation: body)
+    }
 }
