@@ -1,3 +1,4 @@
+import Foundation
 import NIOPosix
 // The SQLite that SQLiteNIO builds and links (one copy in the process): its C
 // interface is what lets a statement be prepared once and run again.
@@ -16,15 +17,18 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     private var handle: OpaquePointer?
     private var prepared: [String: OpaquePointer] = [:]
     private let pool: NIOThreadPool
+    private let checkpointer: BackgroundCheckpointer
 
     init(path: String, pool: NIOThreadPool) async throws {
         self.pool = pool
+        checkpointer = try BackgroundCheckpointer(path: path)
         try await pool.runIfActive { [self] in
             var db: OpaquePointer?
             let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
             guard sqlite_nio_sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
                 let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
                 sqlite_nio_sqlite3_close(db)
+                checkpointer.stop()
                 throw SQLiteBatchError(message: message)
             }
             handle = db
@@ -33,8 +37,14 @@ final class SQLiteBatchWriter: @unchecked Sendable {
             } catch {
                 sqlite_nio_sqlite3_close(db)
                 handle = nil
+                checkpointer.stop()
                 throw error
             }
+            // In place of the automatic checkpoint after a commit: see `BackgroundCheckpointer`.
+            sqlite_nio_sqlite3_wal_hook(db, { context, db, _, frames in
+                Unmanaged<BackgroundCheckpointer>.fromOpaque(context!).takeUnretainedValue().committed(frames: frames, db: db)
+                return SQLITE_OK
+            }, Unmanaged.passUnretained(checkpointer).toOpaque())
         }
     }
 
@@ -114,6 +124,7 @@ final class SQLiteBatchWriter: @unchecked Sendable {
             sqlite_nio_sqlite3_close(handle)
             handle = nil
         }
+        checkpointer.stop()
     }
 
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
@@ -138,4 +149,88 @@ final class SQLiteBatchWriter: @unchecked Sendable {
 struct SQLiteBatchError: Error, CustomStringConvertible {
     var message: String
     var description: String { "SQLite: \(message)" }
+}
+
+/// Checkpoints the WAL on a thread of its own, so the writer does not.
+///
+/// SQLite's automatic checkpoint runs in the committing thread: every 1,000
+/// frames the writer copied pages into the database file and waited for two
+/// fsyncs while filed appeals queued behind it. Here the writer's commits
+/// only ask for a checkpoint; this thread runs it (PASSIVE: it never blocks
+/// the writer) on its own handle. A checkpoint that runs while the writer
+/// keeps appending cannot leave the WAL wholly copied, and only then does the
+/// WAL start again from its beginning; so past `backstop` frames the writer
+/// checkpoints itself, as before, but finds nearly every page already copied
+/// and flushed, and the WAL stays bounded.
+final class BackgroundCheckpointer: @unchecked Sendable {
+    static let trigger: Int32 = 1_000
+    static let backstop: Int32 = 4_000
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var requested = false, stopping = false, stopped = false
+    private let handle: OpaquePointer
+
+    init(path: String) throws {
+        var db: OpaquePointer?
+        guard sqlite_nio_sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil) == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite_nio_sqlite3_close(db)
+            throw SQLiteBatchError(message: message)
+        }
+        // A handle that has not read the file does not know it is in WAL mode, and its checkpoints do nothing.
+        for pragma in Database.sqlitePragmas where sqlite_nio_sqlite3_exec(db, pragma, nil, nil, nil) != SQLITE_OK {
+            let message = String(cString: sqlite_nio_sqlite3_errmsg(db))
+            sqlite_nio_sqlite3_close(db)
+            throw SQLiteBatchError(message: message)
+        }
+        handle = db
+        Thread { [self] in
+            Thread.current.name = "SQLite-ckpt"
+            run()
+        }.start()
+    }
+
+    /// The WAL's length when a checkpoint was last asked for; touched only on the writer's thread.
+    private var askedAt: Int32 = 0
+
+    /// Called by the writer's connection after each commit, on its thread:
+    /// asks for a checkpoint each `trigger` frames the WAL has grown.
+    func committed(frames: Int32, db: OpaquePointer?) {
+        if frames < askedAt { askedAt = 0 }  // the WAL started again
+        if frames >= Self.backstop {
+            sqlite_nio_sqlite3_wal_checkpoint_v2(db, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        } else if frames >= askedAt + Self.trigger {
+            askedAt = frames
+            condition.lock()
+            requested = true
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Ends the thread after any checkpoint under way, and closes its handle.
+    func stop() {
+        condition.lock()
+        stopping = true
+        condition.broadcast()
+        while !stopped { condition.wait() }
+        condition.unlock()
+    }
+
+    private func run() {
+        condition.lock()
+        while true {
+            while !requested && !stopping { condition.wait() }
+            if stopping { break }
+            requested = false
+            condition.unlock()
+            // Busy (another checkpoint holds the lock) or not done: the next commit asks again.
+            sqlite_nio_sqlite3_wal_checkpoint_v2(handle, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+            condition.lock()
+        }
+        sqlite_nio_sqlite3_close(handle)
+        stopped = true
+        condition.broadcast()
+        condition.unlock()
+    }
 }
