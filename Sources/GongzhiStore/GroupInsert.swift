@@ -22,7 +22,6 @@ struct GroupTable: Sendable {
         case shared(suffix: String)
     }
 
-    let role: Role
     /// `INSERT … VALUES (?1, …)`; a child's parent id is ?1, its fields follow.
     let sqlite: String
     /// The PostgreSQL statement around the JSON array (`r(value, key)`). A
@@ -31,7 +30,6 @@ struct GroupTable: Sendable {
 
     /// `columns` in the order a row gives its fields; `fixed` columns take a constant SQL value.
     init(_ table: String, _ role: Role, columns: [(String, ColumnType)], fixed: [(String, String)] = []) {
-        self.role = role
         let first = if case .shared = role { 0 } else { 1 }
         func field(_ i: Int, _ type: ColumnType) -> String {
             switch type {

@@ -11,7 +11,8 @@ import VaporCSQLite
 /// two threads each way, which was most of the writer's time.
 ///
 /// It writes only under the database's write lock, so the file still has one
-/// writer at a time (`Database.insertGroups`).
+/// writer at a time (`Database.insertGroups`). Its commits leave the WAL's
+/// checkpoints to a thread of their own (`BackgroundCheckpointer`).
 final class SQLiteBatchWriter: @unchecked Sendable {
     // Touched only by jobs on `pool`'s single thread.
     private var handle: OpaquePointer?
@@ -22,29 +23,32 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     init(path: String, pool: NIOThreadPool) async throws {
         self.pool = pool
         checkpointer = try BackgroundCheckpointer(path: path)
-        try await pool.runIfActive { [self] in
-            var db: OpaquePointer?
-            let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
-            guard sqlite_nio_sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
-                let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
-                sqlite_nio_sqlite3_close(db)
-                checkpointer.stop()
-                throw SQLiteBatchError(message: message)
+        do {
+            try await pool.runIfActive { [self] in
+                var db: OpaquePointer?
+                let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+                guard sqlite_nio_sqlite3_open_v2(path, &db, flags, nil) == SQLITE_OK, let db else {
+                    let message = db.map { String(cString: sqlite_nio_sqlite3_errmsg($0)) } ?? "out of memory"
+                    sqlite_nio_sqlite3_close(db)
+                    throw SQLiteBatchError(message: message)
+                }
+                handle = db
+                do {
+                    for pragma in Database.sqlitePragmas { try execute(pragma) }
+                } catch {
+                    sqlite_nio_sqlite3_close(db)
+                    handle = nil
+                    throw error
+                }
+                // In place of the automatic checkpoint after a commit: see `BackgroundCheckpointer`.
+                sqlite_nio_sqlite3_wal_hook(db, { context, db, _, frames in
+                    Unmanaged<BackgroundCheckpointer>.fromOpaque(context!).takeUnretainedValue().committed(frames: frames, db: db)
+                    return SQLITE_OK
+                }, Unmanaged.passUnretained(checkpointer).toOpaque())
             }
-            handle = db
-            do {
-                for pragma in Database.sqlitePragmas { try execute(pragma) }
-            } catch {
-                sqlite_nio_sqlite3_close(db)
-                handle = nil
-                checkpointer.stop()
-                throw error
-            }
-            // In place of the automatic checkpoint after a commit: see `BackgroundCheckpointer`.
-            sqlite_nio_sqlite3_wal_hook(db, { context, db, _, frames in
-                Unmanaged<BackgroundCheckpointer>.fromOpaque(context!).takeUnretainedValue().committed(frames: frames, db: db)
-                return SQLITE_OK
-            }, Unmanaged.passUnretained(checkpointer).toOpaque())
+        } catch {
+            checkpointer.stop()
+            throw error
         }
     }
 
