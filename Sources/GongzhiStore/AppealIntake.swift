@@ -1,6 +1,5 @@
 import Foundation
 import GongzhiCore
-import SQLKit
 import Synchronization
 
 /// Files appeals with group commit: submissions that arrive while a write is
@@ -180,5 +179,3 @@ public final class AppealIntake: Sendable {
         return (0...Table.count.rawValue).map { tables[Table(rawValue: $0)!]! }
     }()
 }
-
-enum AppealIntakeError: Error { case unnumbered }

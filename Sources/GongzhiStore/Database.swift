@@ -86,7 +86,7 @@ public final class Database: Sendable {
 
     /// SQLite's writer answers on its event loop; a transaction runs there
     /// too, so each statement's answer resumes it on the same thread instead
-    /// of waking another (a group write is a chain of such statements).
+    /// of waking another (a transaction is a chain of such statements).
     let writerExecutor: EventLoopTaskExecutor?
 
     private let writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)?

@@ -62,9 +62,11 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                         done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void) async throws -> Bool {
         try await pool.runIfActive { [self] in
             let clock = ContinuousClock(), deadline = clock.now.advanced(by: budget)
+            // Looked up once per job, not per group: the cache is keyed by the statements' text.
+            let statements = Result { try tables.map(statement) }
             while clock.now < deadline {
                 guard let (group, rows) = next() else { return true }
-                done(group, Result { try transaction(rows, statements: try tables.map(statement)) })
+                done(group, Result { try transaction(rows, statements: statements.get()) })
             }
             return false
         }

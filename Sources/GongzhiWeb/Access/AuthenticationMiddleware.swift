@@ -26,7 +26,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
         default: path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos")
         }
         context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
-        let langQuery = request.uri.query == nil ? nil : request.uri.queryParameters.get("lang").map { String($0) }
+        let langQuery = request.uri.queryParameters.get("lang").map { String($0) }
         let isAPI = path.hasPrefix("/api/")
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
         context.locale = Locale.negotiate(query: langQuery, cookie: cookies[Locale.cookieName]?.value,
