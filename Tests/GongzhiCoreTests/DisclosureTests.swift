@@ -70,7 +70,7 @@ struct DisclosureTests {
     func personalData() {
         let text = "联系人王先生，电话13812345678，身份证11010519491231002X，门牌号1201，订单12345678901234"
         #expect(DisclosureRules.personalData(in: text) == ["13812345678", "11010519491231002X"])
-        #expect(DisclosureRules.masked(text) == "联系人王先生，电话138****5678，身份证110105********002X，门牌号1201，订单12345678901234")
+        #expect(PersonalDataMask.text(text) == "联系人王先生，电话138****5678，身份证110105********002X，门牌号1201，订单12345678901234")
     }
 }
 

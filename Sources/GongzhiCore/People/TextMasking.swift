@@ -1,0 +1,137 @@
+/// Phone and ID numbers inside free text (appeal descriptions, comments,
+/// statements, timeline notes, disclosures). People write them as they speak
+/// them: `+86 139-1234-5678`, `139 1234 5678`, in full-width digits, an ID
+/// number ending in X. A number is found across single separators between
+/// digit groups, so each of these is caught, and masked as the personal data
+/// views mask numbers (PIPL art. 28: phone and ID numbers are sensitive).
+extension PersonalDataMask {
+    /// The text with every phone and ID number masked. This is the one function
+    /// every public or handler-facing text goes through where the reader is not entitled.
+    public static func text(_ text: String) -> String {
+        let found = matches(in: text)
+        guard !found.isEmpty else { return text }
+        var chars = Array(text)
+        for match in found {
+            for i in match.hidden { chars[i] = "*" }
+        }
+        return String(chars)
+    }
+
+    /// The phone and ID numbers in the text, digits only (ASCII), as found.
+    public static func numbers(in text: String) -> [String] {
+        matches(in: text).map(\.digits)
+    }
+
+    struct Match {
+        /// The number's characters, normalised to ASCII, without separators or prefix.
+        var digits: String
+        /// Positions in the text to hide.
+        var hidden: [Int]
+    }
+
+    /// A run of digits (full-width ones included), perhaps ending in X, at character positions.
+    struct Group {
+        var positions: [Int]
+        var values: [Character]
+        var endsWithX: Bool { values.last == "X" }
+    }
+
+    static func digit(_ c: Character) -> Character? {
+        guard let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1 else { return nil }
+        switch scalar.value {
+        case 0x30...0x39: return c
+        case 0xFF10...0xFF19: return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
+        default: return nil
+        }
+    }
+
+    static func isSeparator(_ c: Character) -> Bool {
+        [" ", "-", "\u{00A0}", "\u{3000}", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{FF0D}", "\u{2212}"].contains(c)
+    }
+
+    /// Digit groups joined by single separators: the stretches a number can span.
+    static func stretches(in chars: [Character]) -> [[Group]] {
+        var stretches: [[Group]] = []
+        var current: [Group] = []
+        var i = 0
+        while i < chars.count {
+            guard digit(chars[i]) != nil else {
+                let joins = isSeparator(chars[i]) && !current.isEmpty && i + 1 < chars.count && digit(chars[i + 1]) != nil
+                    && !(current.last?.endsWithX ?? false)
+                if !joins, !current.isEmpty {
+                    stretches.append(current)
+                    current = []
+                }
+                i += 1
+                continue
+            }
+            var group = Group(positions: [], values: [])
+            while i < chars.count, let d = digit(chars[i]) {
+                group.positions.append(i)
+                group.values.append(d)
+                i += 1
+            }
+            if i < chars.count, chars[i] == "X" || chars[i] == "x" || chars[i] == "Ｘ" || chars[i] == "ｘ" {
+                group.positions.append(i)
+                group.values.append("X")
+                i += 1
+            }
+            current.append(group)
+        }
+        if !current.isEmpty { stretches.append(current) }
+        return stretches
+    }
+
+    /// Whole groups first (a number written without separators, the common
+    /// case, is never merged with a date before it), then numbers spread over
+    /// neighbouring groups that are left.
+    static func matches(in text: String) -> [Match] {
+        let chars = Array(text)
+        var found: [Match] = []
+        for groups in stretches(in: chars) {
+            var used = [Bool](repeating: false, count: groups.count)
+            for (i, g) in groups.enumerated() {
+                if let m = number(g.values, g.positions, spread: false) { found.append(m); used[i] = true }
+            }
+            var start = 0
+            while start < groups.count {
+                var end = start, positions: [Int] = [], values: [Character] = [], matched: Match?
+                while end < groups.count, !used[end], values.count < 18 {
+                    positions += groups[end].positions
+                    values += groups[end].values
+                    if end > start, let m = number(values, positions, spread: true) { matched = m; break }
+                    if groups[end].endsWithX { break }
+                    end += 1
+                }
+                if let matched {
+                    found.append(matched)
+                    start = end + 1
+                } else {
+                    start += 1
+                }
+            }
+        }
+        return found
+    }
+
+    /// Whether these characters, whole, are a mobile number (perhaps after
+    /// the country code 86 or 0086) or an identity number (18 characters,
+    /// the last a digit or X, or the old 15 digits).
+    /// The old 15-digit number is only taken written whole: spread over groups it is more often a date and something else.
+    static func number(_ values: [Character], _ positions: [Int], spread: Bool) -> Match? {
+        let hasX = values.last == "X"
+        if !hasX {
+            for prefix in [0, 2, 4] where values.count == 11 + prefix {
+                let national = Array(values.dropFirst(prefix))
+                let code = String(values.prefix(prefix))
+                guard prefix == 0 || code == "86" || code == "0086" else { continue }
+                if national[0] == "1", let second = national[1].wholeNumberValue, second >= 3 {
+                    return Match(digits: String(national), hidden: Array(positions.dropFirst(prefix)[(prefix + 3)..<(prefix + 7)]))
+                }
+            }
+            if values.count == 15, !spread { return Match(digits: String(values), hidden: Array(positions[6..<12])) }
+        }
+        if values.count == 18, !values.dropLast().contains("X") { return Match(digits: String(values), hidden: Array(positions[6..<14])) }
+        return nil
+    }
+}

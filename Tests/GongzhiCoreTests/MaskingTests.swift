@@ -1,0 +1,67 @@
+import Foundation
+import GongzhiCore
+import Testing
+
+@Suite("Masking personal data in free text")
+struct MaskingTests {
+    @Test("the forms people write numbers in are all masked", arguments: [
+        ("+86 139-1234-5678", "+86 139-****-5678"),
+        ("139 1234 5678", "139 **** 5678"),
+        ("139-1234-5678", "139-****-5678"),
+        ("8613912345678", "86139****5678"),
+        ("0086 13912345678", "0086 139****5678"),
+        ("１３９１２３４５６７８", "１３９****５６７８"),
+        ("电话：13912345678。", "电话：139****5678。"),
+        ("身份证11010519491231002X", "身份证110105********002X"),
+        ("身份证11010519491231002x号", "身份证110105********002x号"),
+        ("110105 19491231 002X", "110105 ******** 002X"),
+        ("旧证110105491231002", "旧证110105******002"),
+        ("2026-10-01 13912345678", "2026-10-01 139****5678"),
+    ])
+    func formats(text: String, expected: String) {
+        #expect(PersonalDataMask.text(text) == expected)
+    }
+
+    @Test("ordinary numbers stay: dates, door numbers, amounts, orders of other lengths")
+    func ordinary() {
+        for text in ["2026-10-01", "1号楼2单元301室", "金额 12,345.67 元", "订单12345678901234", "12345678901", "座机 010-6512 3456", "第3期"] {
+            #expect(PersonalDataMask.text(text) == text)
+        }
+    }
+
+    /// Generated numbers in generated surroundings: whatever the separators,
+    /// width and prefix, no run of the original middle digits survives.
+    @Test("property: generated phone and ID numbers never survive masking")
+    func property() {
+        var rng = SplitMix64(seed: 20_261_201)
+        let separators = ["", " ", "-", "－", "\u{3000}"]
+        let surroundings = ["", "电话", "联系", "Tel: ", "号码是", "（", "a"]
+        let endings = ["", "。", "，谢谢", ")", " ", "号"]
+        func digits(_ n: Int) -> [Character] { (0..<n).map { _ in Character(String(rng.int(10))) } }
+        func widen(_ s: String, _ full: Bool) -> String {
+            guard full else { return s }
+            return String(s.unicodeScalars.map { $0.value >= 0x30 && $0.value <= 0x39 ? Character(Unicode.Scalar($0.value - 0x30 + 0xFF10)!) : Character($0) })
+        }
+        for _ in 0..<2000 {
+            let full = rng.int(4) == 0
+            let sep = separators[rng.int(separators.count)]
+            let before = surroundings[rng.int(surroundings.count)], after = endings[rng.int(endings.count)]
+            let middle: String
+            let written: String
+            if rng.int(2) == 0 {
+                let phone = ["1", Character(String(3 + rng.int(7)))] + digits(9)
+                middle = String(phone[3..<7])
+                let prefix = ["", "+86 ", "86", "0086 "][rng.int(4)]
+                written = prefix + String(phone[0..<3]) + sep + String(phone[3..<7]) + sep + String(phone[7..<11])
+            } else {
+                let id = digits(17) + [rng.int(3) == 0 ? "X" : Character(String(rng.int(10)))]
+                middle = String(id[6..<14])
+                written = String(id[0..<6]) + sep + String(id[6..<14]) + sep + String(id[14..<18])
+            }
+            let text = before + widen(written, full) + after
+            let masked = PersonalDataMask.text(text)
+            #expect(!masked.contains(widen(middle, full)), "\(text) → \(masked)")
+            #expect(masked.count == text.count)
+        }
+    }
+}
