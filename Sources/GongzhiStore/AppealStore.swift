@@ -180,10 +180,12 @@ public struct AppealStore: Sendable {
     }
 
     /// Open appeals in the same category under the same building (or place), recent first.
-    public func similar(category: String, under path: String, since: Date, limit: Int) async throws -> [Appeal] {
+    /// Open, non-anonymous appeals of a category in one building.
+    public func similar(category: String, inBuilding path: String, since: Date, limit: Int) async throws -> [Appeal] {
         try await database.read { db in
             try await db.raw("""
                 SELECT \(Self.columns) FROM appeals a WHERE a.category = \(bind: category) AND \(subtreeCondition("a.place_path", paths: [path]))
+                  AND a.anonymous = 0
                   AND a.submitted_at >= \(bind: since.millis) AND a.state NOT IN ('closed', 'merged', 'withdrawn', 'rated')
                 ORDER BY a.submitted_at DESC LIMIT \(bind: limit)
                 """).all().map(Self.appeal)

@@ -59,7 +59,7 @@ struct Open311Tests {
             let (created, createdBody, _) = try await call(app, "requests.json", method: .post, form: good)
             #expect(created == .created)
             let first = try #require((json(createdBody) as? [[String: Any]])?.first)
-            let id = try #require(first["service_request_id"] as? Int)
+            let id = try #require((first["service_request_id"] as? String).flatMap { Int($0) })
             // The notice template filled whole: handler and expected time in place, the text around them kept.
             let notice = try #require(first["service_notice"] as? String)
             #expect(notice.hasPrefix("已派往安居物业服务有限公司，预计") && notice.hasSuffix("+08:00前办结。") && !notice.contains("{"))
@@ -84,7 +84,7 @@ struct Open311Tests {
             #expect(unsafeMedia == .badRequest && unsafeMediaBody.contains("media URL"))
             let (withMedia, withMediaBody, _) = try await call(app, "requests.json", method: .post, form: good + [("media_url", "https://img.example.cn/lift.jpg")])
             #expect(withMedia == .created)
-            let mediaID = try #require((json(withMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? Int)
+            let mediaID = try #require(((json(withMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? String).flatMap { Int($0) })
             let (_, mediaRequest, _) = try await call(app, "requests/\(mediaID).json")
             #expect((json(mediaRequest) as? [[String: Any]])?.first?["media_url"] as? String == "https://img.example.cn/lift.jpg")
 
@@ -94,7 +94,7 @@ struct Open311Tests {
             #expect(request["status"] as? String == "open" && request["agency_responsible"] as? String == "安居物业服务有限公司")
             #expect((request["expected_datetime"] as? String)?.hasSuffix("+08:00") == true && (request["requested_datetime"] as? String)?.hasSuffix("+08:00") == true)
             // The public record stops at the building: the household is not shown.
-            #expect(request["address_id"] as? Int != Int(home) && !(request["address"] as? String ?? "").contains("室"))
+            #expect(request["address_id"] as? String != String(home) && request["address_id"] is String && !(request["address"] as? String ?? "").contains("室"))
             let (_, filtered, _) = try await call(app, "requests.xml?status=open&service_code=elevator_failure")
             #expect(filtered.contains("<service_request_id>\(id)</service_request_id>") && filtered.contains("<status>open</status>"))
             let (_, closedOnly, _) = try await call(app, "requests.json?status=closed&service_code=elevator_failure&start_date=2020-01-01T00:00:00Z&end_date=2020-03-01T00:00:00Z")
@@ -109,7 +109,7 @@ struct Open311Tests {
             // GET tokens
             let token = try #require(try await app.services.appeals.appeal(id: Int64(id))?.token)
             let (_, byToken, _) = try await call(app, "tokens/\(token).json")
-            #expect((json(byToken) as? [[String: Any]])?.first?["service_request_id"] as? Int == id)
+            #expect((json(byToken) as? [[String: Any]])?.first?["service_request_id"] as? String == String(id))
             let (_, byTokenXML, _) = try await call(app, "tokens/\(token).xml")
             #expect(byTokenXML.contains("<token>\(token)</token>"))
             #expect(try await call(app, "tokens/unknown.json").0 == .notFound)

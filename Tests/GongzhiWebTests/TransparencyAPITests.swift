@@ -104,7 +104,7 @@ struct TransparencyAPITests {
             #expect(try await app.api("/api/v1/log/proofs/inclusion?index=0&size=9", token: nil).0 == .unprocessableContent)
             #expect(try await app.api("/api/v1/log/proofs/inclusion?leafHash=abc", token: nil).0 == .unprocessableContent)
             #expect(try await app.api("/api/v1/log/proofs/inclusion?leafHash=\(String(repeating: "0", count: 64))", token: nil).0 == .notFound)
-            #expect(try await app.api("/api/v1/log/proofs/consistency?first=0&second=1", token: nil).0 == .unprocessableContent)
+            #expect(try await app.api("/api/v1/log/proofs/consistency?first=0&second=1", token: nil).0 == .badRequest)
             #expect(try await app.api("/api/v1/log/proofs/consistency?first=2&second=1", token: nil).0 == .unprocessableContent)
             #expect(try await app.api("/api/v1/log/leaves/7", token: nil).0 == .notFound)
             #expect(try await app.api("/api/v1/disclosures/999", token: nil).0 == .notFound)

@@ -73,6 +73,13 @@ public enum AppealRules {
     /// are offered to the resident to follow instead of filing again.
     public static let similarWindow: TimeInterval = 30 * 86_400
 
+    /// The building whose open appeals a filer at `placePath` is shown: the
+    /// building itself or the one holding the unit or household. Nothing
+    /// above a building is narrow enough to show neighbours' appeals from.
+    public static func similarBuilding(of placePath: String) -> String? {
+        Place.ancestorPath(of: placePath, at: .building)
+    }
+
     /// A handler's progress note (已联系, 明天上门 …): said while the appeal is
     /// being worked, shown on the timeline; it changes no state.
     public static func checkNote(_ note: String, on state: AppealState) throws {

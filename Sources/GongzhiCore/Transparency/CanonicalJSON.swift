@@ -95,6 +95,12 @@ extension Disclosure {
 
 extension Date {
     /// Milliseconds since 1970: how times are stored and how the log records them.
-    public var millis: Int64 { Int64((timeIntervalSince1970 * 1000).rounded()) }
+    /// Milliseconds since 1970. Clamped, not trapped: input moments are bounded where they are read
+    /// (`MomentBounds`), so only a defect could get here with one past Int64, and it must not stop the server.
+    public var millis: Int64 {
+        let ms = (timeIntervalSince1970 * 1000).rounded()
+        guard ms.isFinite else { return ms > 0 ? .max : .min }
+        return ms >= 9.2e18 ? .max : ms <= -9.2e18 ? .min : Int64(ms)
+    }
     public init(millis: Int64) { self.init(timeIntervalSince1970: Double(millis) / 1000) }
 }

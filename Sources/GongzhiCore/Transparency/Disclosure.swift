@@ -79,14 +79,26 @@ public struct FinanceStatement: Sendable, Equatable, Decodable {
         self.lines = lines
     }
 
-    public var totalIncome: Int64 { lines.filter { $0.direction == .income }.reduce(0) { $0 + $1.amountFen } }
-    public var totalExpense: Int64 { lines.filter { $0.direction == .expense }.reduce(0) { $0 + $1.amountFen } }
-    public var balance: Int64 { totalIncome - totalExpense }
+    /// A line may not exceed 10¹³ fen (one hundred billion yuan) and a statement
+    /// holds at most 1,000 lines, so no total can pass Int64 (the validation refuses both).
+    public static let maxLineFen: Int64 = 10_000_000_000_000
+    public static let maxLines = 1000
+
+    /// Totals saturate rather than trap: an entry published before the bounds
+    /// existed stays in the append-only log and must still render.
+    public var totalIncome: Int64 { Self.sum(lines.filter { $0.direction == .income }.map(\.amountFen)) }
+    public var totalExpense: Int64 { Self.sum(lines.filter { $0.direction == .expense }.map(\.amountFen)) }
+    public var balance: Int64 {
+        let (difference, overflow) = totalIncome.subtractingReportingOverflow(totalExpense)
+        return overflow ? (totalIncome > 0 ? .max : .min) : difference
+    }
+
+    static func sum(_ amounts: [Int64]) -> Int64 { CheckedSum.of(amounts) ?? (amounts.contains { $0 < 0 } ? .min : .max) }
 
     /// Sums by category and direction, largest first, for the chart.
     public func byCategory(_ direction: FinanceLine.Direction) -> [(category: String, amountFen: Int64)] {
         var sums: [String: Int64] = [:]
-        for line in lines where line.direction == direction { sums[line.category, default: 0] += line.amountFen }
+        for line in lines where line.direction == direction { sums[line.category] = Self.sum([sums[line.category] ?? 0, line.amountFen]) }
         return sums.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 }
@@ -145,6 +157,8 @@ public enum DisclosureRuleError: Error, Equatable, Sendable {
     case financeNeedsLines
     case financeOnlyForFinanceKind
     case amountNotPositive(line: Int)
+    case amountTooLarge(line: Int)
+    case tooManyLines
     case replacesRequired
     case cannotReplaceWithdrawn
     case unmaskedNeedsReason
@@ -156,7 +170,11 @@ public enum DisclosureRules {
         if title.zh.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .titleRequired }
         if kind == .finance && action != .withdraw && (finance?.lines.isEmpty ?? true) { throw .financeNeedsLines }
         if kind != .finance && finance != nil { throw .financeOnlyForFinanceKind }
-        for (i, line) in (finance?.lines ?? []).enumerated() where line.amountFen <= 0 { throw .amountNotPositive(line: i + 1) }
+        if (finance?.lines.count ?? 0) > FinanceStatement.maxLines { throw .tooManyLines }
+        for (i, line) in (finance?.lines ?? []).enumerated() {
+            if line.amountFen <= 0 { throw .amountNotPositive(line: i + 1) }
+            if line.amountFen > FinanceStatement.maxLineFen { throw .amountTooLarge(line: i + 1) }
+        }
         switch action {
         case .publish:
             break
@@ -168,20 +186,7 @@ public enum DisclosureRules {
 
     /// Phone numbers and ID numbers found in text: published masked unless
     /// the publisher confirms, with a reason, that the person consented (PIPL art. 25).
-    public static func personalData(in text: String) -> [String] {
-        var found: [String] = []
-        let chars = Array(text)
-        var i = 0
-        while i < chars.count {
-            guard chars[i].isASCII, chars[i].isNumber else { i += 1; continue }
-            var j = i
-            while j < chars.count, chars[j].isASCII, chars[j].isNumber || (j - i == 17 && (chars[j] == "X" || chars[j] == "x")) { j += 1 }
-            let run = String(chars[i..<j])
-            if PersonRules.isMobilePhone(run) || PersonRules.isResidentIDNumber(run) { found.append(run) }
-            i = j
-        }
-        return found
-    }
+    public static func personalData(in text: String) -> [String] { PersonalDataMask.numbers(in: text) }
 
     /// Every phone and ID number in what would be published: titles, bodies, finance counterparties.
     public static func personalData(title: Bilingual, body: Bilingual, finance: FinanceStatement?) -> [String] {
@@ -200,18 +205,9 @@ public enum DisclosureRules {
             return (title, body, finance, "\(confirmedBy): \(reason)")
         }
         let maskedFinance = finance.map { f in
-            FinanceStatement(period: f.period, lines: f.lines.map { var line = $0; line.counterparty = masked(line.counterparty); return line })
+            FinanceStatement(period: f.period, lines: f.lines.map { var line = $0; line.counterparty = PersonalDataMask.text(line.counterparty); return line })
         }
+        let masked = PersonalDataMask.text
         return (Bilingual(zh: masked(title.zh), en: masked(title.en)), Bilingual(zh: masked(body.zh), en: masked(body.en)), maskedFinance, nil)
-    }
-
-    /// The text with every phone and ID number masked as the personal data views mask them.
-    public static func masked(_ text: String) -> String {
-        var result = text
-        for item in Set(personalData(in: text)) {
-            let mask = item.count == 11 ? PersonalDataMask.phone(item) : PersonalDataMask.idNumber(item)
-            result = result.replacingOccurrences(of: item, with: mask)
-        }
-        return result
     }
 }

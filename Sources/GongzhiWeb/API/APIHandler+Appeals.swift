@@ -72,7 +72,9 @@ extension APIHandler {
 
     func listSimilarAppeals(_ input: Operations.ListSimilarAppeals.Input) async throws -> Operations.ListSimilarAppeals.Output {
         let similar = try await appeals.similar(category: input.query.category, placeID: input.query.place, by: try principal())
-        return .ok(.init(body: .json(.init(items: similar.map(Components.Schemas.Appeal.init)))))
+        return .ok(.init(body: .json(.init(items: similar.map {
+            .init(category: $0.category, state: .init(rawValue: $0.state.rawValue)!, submittedAt: $0.submittedAt, description: PersonalDataMask.text($0.description))
+        }))))
     }
 
     func getAppeal(_ input: Operations.GetAppeal.Input) async throws -> Operations.GetAppeal.Output {

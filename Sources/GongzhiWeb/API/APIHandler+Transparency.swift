@@ -2,6 +2,7 @@ import Foundation
 import GongzhiAPI
 import GongzhiCore
 import GongzhiStore
+import HTTPTypes
 import OpenAPIRuntime
 
 /// The transparency operations: disclosures and the log's proofs. All reads are public.
@@ -11,6 +12,7 @@ extension APIHandler {
     func listDisclosures(_ input: Operations.ListDisclosures.Input) async throws -> Operations.ListDisclosures.Output {
         let limit = input.query.limit ?? 50
         guard (1...200).contains(limit) else { throw AppError.invalid("invalid_paging") }
+        if let since = input.query.since, !MomentBounds.contains(since) { throw AppError(.badRequest, "parameter_out_of_range", detail: "since") }
         let entries = try await transparency.list(placeID: input.query.place, kind: input.query.kind.flatMap { DisclosureKind(rawValue: $0.rawValue) }, since: input.query.since, limit: limit)
         return .ok(.init(body: .json(.init(items: entries.map(Components.Schemas.Disclosure.init)))))
     }

@@ -37,10 +37,12 @@ struct AppealQueries {
     }
 
     /// Open appeals like this one (same category, same building, last 30 days), to follow instead of filing again.
+    /// Only the caller's own building: a neighbour's appeal is shown by category,
+    /// state, date and masked text, never by household or requester, and anonymous ones not at all.
     func similar(category: String, placeID: Int64, by principal: Principal) async throws -> [Appeal] {
-        guard let place = try await services.places.place(id: placeID), principal.belongs(to: place.path) else { throw AppError.notFound }
-        let building = Place.ancestorPath(of: place.path, at: .building) ?? place.path
-        return try await store.similar(category: category, under: building, since: services.now().addingTimeInterval(-AppealRules.similarWindow), limit: 5)
+        guard let place = try await services.places.place(id: placeID), let building = AppealRules.similarBuilding(of: place.path),
+              principal.belongs(to: building) else { throw AppError.notFound }
+        return try await store.similar(category: category, inBuilding: building, since: services.now().addingTimeInterval(-AppealRules.similarWindow), limit: 5)
     }
 
     /// Files a draft. `routing` is the context the caller already holds, if it read one.

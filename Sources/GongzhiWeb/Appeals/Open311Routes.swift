@@ -58,14 +58,14 @@ struct Open311Routes {
         }
         router.get("/open311/v2/requests/:id") { request, context in
             try await respond(context.parameters.get("id") ?? "") { id in
-                guard let id = Int64(id), let appeal = try await services.appeals.appeal(id: id) else { throw Failure.notFound("service_request_id not found") }
+                guard let id = IntegerBound.id.read(id), let appeal = try await services.appeals.appeal(id: id) else { throw Failure.notFound("service_request_id not found") }
                 return ("service_requests", "request", try await describe([appeal]))
             } request: { request }
         }
         router.get("/open311/v2/tokens/:token") { request, context in
             try await respond(context.parameters.get("token") ?? "") { token in
                 guard let appeal = try await services.appeals.appeal(token: token) else { throw Failure.notFound("token not found") }
-                return ("service_requests", "request", [[("service_request_id", .integer(appeal.id)), ("token", .text(token))]])
+                return ("service_requests", "request", [[("service_request_id", .text(String(appeal.id))), ("token", .text(token))]])
             } request: { request }
         }
     }
@@ -92,6 +92,13 @@ struct Open311Routes {
             let status: HTTPResponse.Status = shown.status == .notFound ? .notFound : shown.status == .forbidden || shown.status == .unauthorized ? .forbidden : .badRequest
             return render(format, root: "errors", item: "error", rows: [failure(status, services.localizer.message(for: shown, .en))], status: status)
         }
+    }
+
+    /// The spec's error document for a failure outside a resource's own work
+    /// (a body past the limit, a fault), in the format the path asks for.
+    func errorDocument(path: String, status: HTTPResponse.Status, message: String) -> Response {
+        let format: Format = path.lowercased().hasSuffix(".xml") ? .xml : .json
+        return render(format, root: "errors", item: "error", rows: [failure(status, message)], status: status)
     }
 
     /// The jurisdiction this endpoint serves: the log origin's host.
@@ -138,15 +145,16 @@ struct Open311Routes {
 
     static func date(_ text: String) throws -> Date {
         let f = ISO8601DateFormatter()
-        if let d = f.date(from: text) { return d }
         f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let d = f.date(from: text) else { throw Failure.bad("dates must be w3 format with a time zone, e.g. 2010-01-01T00:00:00Z: \(text)") }
+        guard let d = f.date(from: text) ?? ISO8601DateFormatter().date(from: text), MomentBounds.contains(d) else {
+            throw Failure.bad("dates must be w3 format with a time zone, between the years 1900 and 2999, e.g. 2010-01-01T00:00:00Z: \(text)")
+        }
         return d
     }
 
     func requestList(_ request: Request) async throws -> [[(String, Node)]] {
         let q = request.uri.queryParameters
-        let ids = (q.get("service_request_id").map { String($0) } ?? "").split(separator: ",").compactMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
+        let ids = (q.get("service_request_id").map { String($0) } ?? "").split(separator: ",").compactMap { IntegerBound.id.read($0) }
         let codes = (q.get("service_code").map { String($0) } ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let now = services.now()
         let end = try q.get("end_date").map { try Self.date(String($0)) } ?? now
@@ -179,15 +187,15 @@ struct Open311Routes {
             let event = last[a.id]
             let note = event.map { $0.event == "route" || $0.event == "first_receiver" ? "" : $0.note } ?? ""
             return [
-                ("service_request_id", .integer(a.id)), ("status", .text(Self.closedStates.contains(a.state) ? "closed" : "open")),
-                ("status_notes", .text(note.isEmpty ? a.state.rawValue : DisclosureRules.masked(note))),
+                ("service_request_id", .text(String(a.id))), ("status", .text(Self.closedStates.contains(a.state) ? "closed" : "open")),
+                ("status_notes", .text(note.isEmpty ? a.state.rawValue : PersonalDataMask.text(note))),
                 ("service_name", .text(categories[a.category]?.name.zh ?? a.category)), ("service_code", .text(a.category)),
-                ("description", .text(DisclosureRules.masked(a.description))),
+                ("description", .text(PersonalDataMask.text(a.description))),
                 ("agency_responsible", .text(a.leadOrganisationID.flatMap { orgs[$0] })),
                 ("service_notice", .text(nil)),
                 ("requested_datetime", .text(Self.time(a.submittedAt))), ("updated_datetime", .text(Self.time(event?.at ?? a.submittedAt))),
                 ("expected_datetime", .text(a.resolveDue.map(Self.time))),
-                ("address", .text(address)), ("address_id", .integer(shown.last ?? a.placeID)), ("zipcode", .text(nil)),
+                ("address", .text(address)), ("address_id", .text(String(shown.last ?? a.placeID))), ("zipcode", .text(nil)),
                 ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)), ("media_url", .text(a.mediaURL)),
             ]
         }
@@ -204,7 +212,7 @@ struct Open311Routes {
         guard let code = value("service_code"), !code.isEmpty else { throw Failure.bad("service_code was not provided") }
         let routing = try await queries.routingContext()
         guard routing.categories.contains(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
-        var placeID = value("address_id").flatMap(Int64.init)
+        var placeID = value("address_id").flatMap { IntegerBound.id.read($0) }
         if placeID == nil, let address = value("address_string"), !address.isEmpty {
             placeID = try await services.places.household(address: address)
         }
@@ -230,7 +238,7 @@ struct Open311Routes {
         } else {
             t.text("open311_notice_first_receiver", locale)
         }
-        return [[("service_request_id", .integer(appeal.id)), ("service_notice", .text(notice)), ("account_id", .text(nil))]]
+        return [[("service_request_id", .text(String(appeal.id))), ("service_notice", .text(notice)), ("account_id", .text(nil))]]
     }
 
     // MARK: Writing

@@ -25,10 +25,10 @@ struct AppealPages {
             let principal = try kit.principal(request, context)
             let f = context.form
             do {
-                let departments = f.compactMap { key, value in key.hasPrefix("dept_") && value == "on" ? Int64(key.dropFirst(5)) : nil }
+                let departments = f.compactMap { key, value in key.hasPrefix("dept_") && value == "on" ? IntegerBound.id.read(key.dropFirst(5)) : nil }
                 _ = try await WhistleQueries(services: services).blow(
-                    kind: f["kind"].flatMap(WhistleKind.init(rawValue:)) ?? .routine, matter: f["matter"] ?? "", placeID: f["place"].flatMap(Int64.init),
-                    appealID: f["appeal"].flatMap(Int64.init), departments: departments, limitMinutes: f["limit"].flatMap(Int.init), by: principal)
+                    kind: f["kind"].flatMap(WhistleKind.init(rawValue:)) ?? .routine, matter: f["matter"] ?? "", placeID: try f.integer("place", .id),
+                    appealID: try f.integer("appeal", .id), departments: departments, limitMinutes: try f.integer("limit", IntegerBound(1...10_080)).map { Int($0) }, by: principal)
                 return kit.redirect("/whistles", context)
             } catch {
                 let shown = try kit.formError(error, context)
@@ -66,7 +66,7 @@ struct AppealPages {
         }
         router.get("/lists/:list/csv") { request, context in
             guard let kind = context.parameters.get("list").flatMap(ListKind.init(rawValue:)) else { throw AppError.notFound }
-            let (v, csv) = try await ListQueries(services: services).csv(kind, version: request.uri.queryParameters.get("version").flatMap(Int.init))
+            let (v, csv) = try await ListQueries(services: services).csv(kind, version: try kit.query(request, "version", .id).map { Int($0) })
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(kind.rawValue)-v\(v.version).csv\""],
                             body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
@@ -82,7 +82,7 @@ struct AppealPages {
 
     func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
         return ["id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
-                "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(a.description.prefix(60)),
+                "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(PersonalDataMask.text(a.description).prefix(60)),
                 "overdue": !EscalationRules.missed(a, now: now).isEmpty]
     }
 
@@ -151,7 +151,7 @@ struct AppealPages {
         let principal = try kit.principal(request, context)
         let f = context.form
         do {
-            guard let place = f["place"].flatMap(Int64.init) else { throw AppError.invalid("missing_field", detail: "place") }
+            guard let place = try f.integer("place", .id) else { throw AppError.invalid("missing_field", detail: "place") }
             let category = f["category"] ?? ""
             // Before filing, show open appeals like it so the resident can follow one instead.
             if f["confirmed"] != "1" {
@@ -165,7 +165,7 @@ struct AppealPages {
                 }
             }
             // Staff taking an appeal by phone name the resident; several of that name are offered to choose from.
-            var onBehalf = f["onBehalf"].flatMap { Int64($0.trimmed) }
+            var onBehalf = f["onBehalf"].flatMap { IntegerBound.id.read($0) }
             if onBehalf == nil, principal.has(.viewDirectory), let who = f["onBehalf"]?.trimmed, !who.isEmpty {
                 let (matches, _) = try await services.people.residents(under: principal.scopePaths(for: .viewDirectory), nameContains: who, limit: 20, offset: 0)
                 let people = Dictionary(matches.map { ($0.person.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -395,8 +395,8 @@ struct AppealPages {
     /// The three-rates board: ranked organisations, categories, and the weekly trend drawn as SVG lines.
     func board(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let locale = context.locale
-        let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
-        let weeks = request.uri.queryParameters.get("weeks").flatMap(Int.init).flatMap { [4, 12, 26, 52].contains($0) ? $0 : nil } ?? 12
+        let placeID = try kit.query(request, "place", .id)
+        let weeks = try kit.query(request, "weeks", .page).map { Int($0) }.flatMap { [4, 12, 26, 52].contains($0) ? $0 : nil } ?? 12
         let orgs = try await services.organisations.all()
         let orgNames = Dictionary(uniqueKeysWithValues: orgs.map { (String($0.organisation.id), $0.organisation.name) })
         let names = try await categoryNames(locale)
@@ -436,7 +436,7 @@ struct AppealPages {
 
     func lists(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let locale = context.locale
-        let version = request.uri.queryParameters.get("version").flatMap(Int.init)
+        let version = try kit.query(request, "version", .id).map { Int($0) }
         let names = try await categoryNames(locale)
         func handler(_ h: Handler) -> String {
             switch h {

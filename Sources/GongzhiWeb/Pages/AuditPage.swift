@@ -12,7 +12,7 @@ struct AuditPage {
         router.get("/audit") { request, context in
             let principal = try kit.principal(request, context)
             guard principal.has(.viewAudit) else { throw AppError.notFound }
-            let before = request.uri.queryParameters.get("before").flatMap(Int64.init)
+            let before = try kit.query(request, "before", .id)
             let entries = try await services.audit.recent(limit: 100, before: before)
             let formatter = ISO8601DateFormatter()
             formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")

@@ -55,14 +55,14 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/proxy") { request, context in
             try await act(request, context) { principal, id, f in
-                guard let person = f["person"].flatMap(Int64.init) else { throw AppError.invalid("missing_field", detail: "person") }
+                guard let person = try f.integer("person", .id) else { throw AppError.invalid("missing_field", detail: "person") }
                 try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "", by: principal)
                 return "/consultations/\(id)#organiser"
             }
         }
         router.post("/consultations/:id/comments") { request, context in
             try await act(request, context) { principal, id, f in
-                _ = try await queries.comment(id, parentID: f["parent"].flatMap(Int64.init), body: f["body"] ?? "", by: principal)
+                _ = try await queries.comment(id, parentID: try f.integer("parent", .id), body: f["body"] ?? "", by: principal)
                 return "/consultations/\(id)#deliberation"
             }
         }
@@ -74,7 +74,7 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/moderate") { request, context in
             try await act(request, context) { principal, id, f in
-                guard let kind = f["kind"].flatMap(ConsultationStore.Moderated.init(rawValue:)), let object = f["object"].flatMap(Int64.init) else { throw AppError.malformed }
+                guard let kind = f["kind"].flatMap(ConsultationStore.Moderated.init(rawValue:)), let object = try f.integer("object", .id) else { throw AppError.malformed }
                 try await queries.hide(kind, object, in: id, reason: f["reason"] ?? "", by: principal)
                 return "/consultations/\(id)#deliberation"
             }
@@ -100,14 +100,14 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/actions") { request, context in
             try await act(request, context) { principal, id, f in
-                guard let org = f["organisation"].flatMap(Int64.init) else { throw AppError.invalid("missing_field", detail: "organisation") }
+                guard let org = try f.integer("organisation", .id) else { throw AppError.invalid("missing_field", detail: "organisation") }
                 _ = try await queries.addAction(id, title: f["title"] ?? "", organisationID: org, dueOn: f["due"] ?? "", by: principal)
                 return "/consultations/\(id)#actions"
             }
         }
         router.post("/consultations/:id/actions/:action") { request, context in
             try await act(request, context) { principal, id, f in
-                guard let progress = f["progress"].flatMap(Int.init) else { throw AppError.invalid("action_progress_invalid") }
+                guard let progress = try f.integer("progress", IntegerBound(0...100)).map({ Int($0) }) else { throw AppError.invalid("action_progress_invalid") }
                 try await queries.updateAction(id, actionID: try kit.id(context, "action"), progress: progress, note: f["note"] ?? "", by: principal)
                 return "/consultations/\(id)#actions"
             }
@@ -136,14 +136,14 @@ struct ConsultationPages {
             guard let v = f["position"].flatMap(OwnerVote.init(rawValue:)) else { throw BallotError.invalidChoice("position") }
             return .motion(v)
         case .singleChoice:
-            guard let id = f["option"].flatMap(Int64.init) else { throw BallotError.invalidChoice("option") }
+            guard let id = try f.integer("option", .id) else { throw BallotError.invalidChoice("option") }
             return .options([id])
         case .multipleChoice, .election:
             let ids = c.options.map(\.id).filter { f["option_\($0)"] == "on" }
             guard !ids.isEmpty else { throw BallotError.invalidChoice("option") }
             return .options(ids)
         case .ranked:
-            let ranked = c.options.compactMap { o in f["rank_\(o.id)"].flatMap(Int.init).map { (o.id, $0) } }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            let ranked = try c.options.compactMap { o in try f.integer("rank_\(o.id)", IntegerBound(1...1000)).map { (o.id, Int($0)) } }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
             guard !ranked.isEmpty else { throw BallotError.invalidChoice("rank") }
             if Set(ranked.map(\.1)).count != ranked.count { throw BallotError.invalidChoice("rank") }
             return .options(ranked.map(\.0))
@@ -163,7 +163,7 @@ struct ConsultationPages {
     }
 
     func list(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
+        let placeID = try kit.query(request, "place", .id)
         let records = try await queries.list(placeID: placeID, limit: 100)
         let canCreate = context.principal?.has(.runConsultations) ?? false
         let proposals = try await queries.proposals(placeID: placeID, limit: 50).map { p -> [String: Any] in
@@ -422,7 +422,7 @@ struct ConsultationPages {
         let locale = context.locale
         let now = services.now()
         var v = values
-        if v.isEmpty, let from = request.uri.queryParameters.get("proposal").flatMap(Int64.init),
+        if v.isEmpty, let from = try kit.query(request, "proposal", .id),
            let p = try await services.consultations.proposal(id: from), organisers.contains(where: { $0.organisation.id == p.organisationID }) {
             // A convened proposal becomes the consultation's topic.
             v = ["titleZh": p.title, "backgroundZh": p.background, "organisation": String(p.organisationID), "form": p.meeting.rawValue,
@@ -458,17 +458,17 @@ struct ConsultationPages {
         let principal = try kit.principal(request, context)
         let f = context.form
         do {
-            guard let org = f["organisation"].flatMap(Int64.init), let form = f["form"].flatMap(ConsultationForm.init(rawValue:)),
+            guard let org = try f.integer("organisation", .id), let form = f["form"].flatMap(ConsultationForm.init(rawValue:)),
                   let body = f["body"].flatMap(EligibleBody.init(rawValue:)), let ruleKind = f["rule"].flatMap(RuleSet.Kind.init(rawValue:)) else {
                 throw AppError.invalid("bad_request")
             }
             let ballot: BallotKind? = switch f["ballot"] {
             case "motion": .motion
             case "single": .singleChoice
-            case "multiple": f["max"].flatMap(Int.init).map { .multipleChoice(max: $0) }
+            case "multiple": try f.integer("max", IntegerBound(1...100)).map { Int($0) }.map { .multipleChoice(max: $0) }
             case "ranked_irv": .ranked(.instantRunoff)
             case "ranked_schulze": .ranked(.schulze)
-            case "election": f["seats"].flatMap(Int.init).map { .election(seats: $0) }
+            case "election": try f.integer("seats", IntegerBound(1...100)).map { Int($0) }.map { .election(seats: $0) }
             default: nil
             }
             guard let ballot else { throw AppError.invalid("consultation_ballot_unknown") }
@@ -486,7 +486,7 @@ struct ConsultationPages {
                 organisationID: org, placeID: nil, title: Bilingual(zh: f["titleZh"] ?? "", en: f["titleEn"] ?? ""),
                 background: Bilingual(zh: f["backgroundZh"] ?? "", en: f["backgroundEn"] ?? ""), form: form, body: body, ballot: ballot, rule: rule,
                 options: options, publicisedAt: publicised, votingOpens: opens, votingCloses: closes.addingTimeInterval(86_399),
-                publicityDays: f["publicityDays"].flatMap(Int.init), secret: f["secret"] == "on")
+                publicityDays: try f.integer("publicityDays", IntegerBound(1...365)).map { Int($0) }, secret: f["secret"] == "on")
             let record = try await queries.create(draft, by: principal)
             return kit.redirect("/consultations/\(record.consultation.id)", context)
         } catch {

@@ -16,7 +16,7 @@ struct DirectoryPages {
             guard principal.has(.viewDirectory) else { throw AppError.notFound }
             let locale = context.locale
             let q = request.uri.queryParameters.get("q").map { String($0.prefix(50)) }
-            let page = max(1, request.uri.queryParameters.get("page").flatMap(Int.init) ?? 1)
+            let page = Int(try kit.query(request, "page", .page) ?? 1)
             let orgs = try await OrganisationQueries(services: services).list(principal)
             let (entries, total) = try await PeopleQueries(services: services).directory(principal, nameContains: q, limit: Self.pageSize, offset: (page - 1) * Self.pageSize)
             let pages = max(1, (total + Self.pageSize - 1) / Self.pageSize)

@@ -31,9 +31,9 @@ struct DisclosurePages {
 
     func board(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let locale = context.locale
-        let placeID = request.uri.queryParameters.get("place").flatMap(Int64.init)
+        let placeID = try kit.query(request, "place", .id)
         let kind = request.uri.queryParameters.get("kind").flatMap(DisclosureKind.init(rawValue:))
-        let days = request.uri.queryParameters.get("days").flatMap(Int.init).flatMap { [7, 30, 90, 365].contains($0) ? $0 : nil }
+        let days = try kit.query(request, "days", .page).map { Int($0) }.flatMap { [7, 30, 90, 365].contains($0) ? $0 : nil }
         let since = days.map { services.now().addingTimeInterval(-Double($0) * 86400) }
         let entries = try await queries.list(placeID: placeID, kind: kind, since: since, limit: 100)
         let orgs = try await services.organisations.all()
@@ -84,7 +84,7 @@ struct DisclosurePages {
             let sums = f.byCategory(direction)
             let top = max(1, sums.first?.amountFen ?? 1)
             return sums.enumerated().map { i, s in
-                ["label": s.category, "amount": Money.yuan(s.amountFen), "width": max(2, Int(s.amountFen * 300 / top)), "y": i * 28, "textY": i * 28 + 16, "colour": colour]
+                ["label": s.category, "amount": Money.yuan(s.amountFen), "width": max(2, Int(Double(s.amountFen) / Double(top) * 300)), "y": i * 28, "textY": i * 28 + 16, "colour": colour]
             }
         }
         let income = bars(.income, colour: "#1e6b1e"), expense = bars(.expense, colour: "#9b1c1c")
@@ -129,7 +129,7 @@ struct DisclosurePages {
         guard !publishers.isEmpty else { throw AppError.notFound }
         let locale = context.locale
         var values = draft ?? [:]
-        if draft == nil, let replaces = request.uri.queryParameters.get("replaces").flatMap(Int64.init) {
+        if draft == nil, let replaces = try kit.query(request, "replaces", .id) {
             // Correcting or withdrawing starts from what was published.
             guard let entry = try await services.log.store.disclosure(id: replaces),
                   publishers.contains(where: { $0.organisation.id == entry.disclosure.organisationID }) else { throw AppError.notFound }
@@ -171,7 +171,7 @@ struct DisclosurePages {
         let f = context.form
         do {
             guard let kind = DisclosureKind(rawValue: f["kind"] ?? ""), let action = DisclosureAction(rawValue: f["action"] ?? "publish"),
-                  let org = f["organisation"].flatMap(Int64.init) else { throw AppError.invalid("bad_request") }
+                  let org = try f.integer("organisation", .id) else { throw AppError.invalid("bad_request") }
             let lines = try Self.parseLines(f["lines"] ?? "")
             let finance = kind == .finance ? FinanceStatement(period: (f["period"] ?? "").trimmingCharacters(in: .whitespaces), lines: lines) : nil
             // Files are stored on the first submission; a confirmation round carries their hashes.
@@ -184,7 +184,7 @@ struct DisclosurePages {
                 attachments.append((stored.sha256, stored.name))
             }
             let draft = TransparencyQueries.Draft(
-                kind: kind, action: action, replaces: f["replaces"].flatMap(Int64.init), organisationID: org,
+                kind: kind, action: action, replaces: try f.integer("replaces", .id), organisationID: org,
                 title: Bilingual(zh: f["titleZh"] ?? "", en: f["titleEn"] ?? ""), body: Bilingual(zh: f["bodyZh"] ?? "", en: f["bodyEn"] ?? ""),
                 finance: finance, attachments: attachments, keepPersonalData: f["keep"] == "on", consentReason: f["reason"])
             let found = TransparencyQueries.personalData(in: draft)

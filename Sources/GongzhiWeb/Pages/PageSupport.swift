@@ -61,8 +61,24 @@ struct PageKit {
 
     /// A positive integer path parameter; anything else is simply not found.
     func id(_ context: AppRequestContext, _ name: String = "id") throws -> Int64 {
-        guard let raw = context.parameters.get(name), let id = Int64(raw), id > 0 else { throw AppError.notFound }
+        guard let raw = context.parameters.get(name), let id = IntegerBound.id.read(raw) else { throw AppError.notFound }
         return id
+    }
+
+    /// An integer query parameter within its bound: nil when absent or empty, 400 when out of bound or not a number.
+    func query(_ request: Request, _ name: String, _ bound: IntegerBound) throws -> Int64? {
+        guard let raw = request.uri.queryParameters.get(name), !raw.isEmpty else { return nil }
+        guard let value = bound.read(raw) else { throw AppError(.badRequest, "parameter_out_of_range", detail: name) }
+        return value
+    }
+}
+
+extension [String: String] {
+    /// A form's integer field within its bound: nil when absent or empty, 400 when out of bound or not a number.
+    func integer(_ name: String, _ bound: IntegerBound) throws -> Int64? {
+        guard let raw = self[name], !raw.trimmed.isEmpty else { return nil }
+        guard let value = bound.read(raw) else { throw AppError(.badRequest, "parameter_out_of_range", detail: name) }
+        return value
     }
 }
 

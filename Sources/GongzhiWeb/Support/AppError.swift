@@ -50,6 +50,8 @@ public struct AppError: Error, Sendable, Equatable {
             case .badRequest: return .malformed
             default: return e.status.code < 500 ? AppError(e.status, "bad_request") : nil
             }
+        // A body past the limit while it is being collected (sent chunked, with no length to refuse it by).
+        case let e as any HTTPResponseError where e.status == .contentTooLarge: return .tooLarge
         case let e as StoreError:
             switch e {
             case .notFound: return .notFound
@@ -68,6 +70,8 @@ public struct AppError: Error, Sendable, Equatable {
             case .financeNeedsLines: return .invalid("disclosure_finance_needs_lines")
             case .financeOnlyForFinanceKind: return .invalid("disclosure_finance_only_for_finance")
             case .amountNotPositive(let line): return .invalid("disclosure_amount_not_positive", detail: String(line))
+            case .amountTooLarge(let line): return .invalid("disclosure_amount_too_large", detail: String(line))
+            case .tooManyLines: return .invalid("disclosure_too_many_lines", detail: String(FinanceStatement.maxLines))
             case .replacesRequired: return .invalid("disclosure_replaces_required")
             case .cannotReplaceWithdrawn: return AppError(.conflict, "disclosure_withdrawn")
             case .unmaskedNeedsReason: return .invalid("disclosure_unmasked_needs_reason")

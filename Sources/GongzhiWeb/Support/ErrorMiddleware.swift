@@ -40,6 +40,10 @@ struct ErrorMiddleware: RouterMiddleware {
                 context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(String(reflecting: error))"])
                 appError = AppError(.internalServerError, "internal")
             }
+            if request.uri.path.hasPrefix("/open311/") {
+                return Open311Routes(services: services).errorDocument(
+                    path: request.uri.path, status: appError.status, message: services.localizer.message(for: appError, .en))
+            }
             if request.uri.path.hasPrefix("/api/") {
                 return ErrorEnvelope.response(appError, localizer: services.localizer, locale: context.locale)
             }
