@@ -77,6 +77,18 @@ public struct Principal: Sendable, Hashable {
         grants.filter { [.committeeMember, .partySecretary, .streetOfficer, .platformAdmin].contains($0.role) }
     }
 
+    /// Taking an appeal at the desk or by phone under a resident's name is a
+    /// dispatcher's work where the place lies: the same staff who then see and route it.
+    public func takesAppealsOnBehalf(at path: String) -> Bool {
+        dispatchGrants.contains { $0.reaches(path) }
+    }
+
+    /// The paths in which the caller takes appeals on residents' behalf.
+    public var onBehalfPaths: [String] {
+        let paths = dispatchGrants.flatMap(\.scopePaths)
+        return Set(paths).filter { p in !paths.contains { $0 != p && p.hasPrefix($0) } }.sorted()
+    }
+
     /// Whether the caller belongs to the place with this path: lives there, or
     /// holds a role whose area overlaps it. Deliberation is open to them.
     public func belongs(to path: String) -> Bool {

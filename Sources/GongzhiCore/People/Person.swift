@@ -55,6 +55,13 @@ public enum PersonalDataMask {
         return String(first) + String(repeating: "*", count: max(1, chars.count - 1))
     }
 
+    /// The requester as a handler of their appeal sees them: the phone whole,
+    /// because calling back is the duty (PIPL art. 13: as the duty requires),
+    /// and no ID number at all. Not masked, so the caller audits it.
+    public static func handlerView(of person: Person) -> PersonView {
+        PersonView(id: person.id, name: person.name, phone: person.phone, idNumber: nil, masked: false)
+    }
+
     public static func view(of person: Person, unmasked: Bool) -> PersonView {
         if unmasked {
             return PersonView(id: person.id, name: person.name, phone: person.phone, idNumber: person.idNumber, masked: false)

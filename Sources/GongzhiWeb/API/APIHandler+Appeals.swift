@@ -83,19 +83,13 @@ extension APIHandler {
 
     func detail(_ id: Int64, _ principal: Principal) async throws -> Components.Schemas.AppealDetail {
         let view = try await appeals.view(id, by: principal)
-        var requester: Components.Schemas.Person?
-        if view.showsRequester, let person = view.appeal.requesterPersonID, let p = try await services.people.person(id: person) {
-            // Handlers need to reach the requester; the phone is theirs by duty, the ID number never.
-            var shown = PersonalDataMask.view(of: p, unmasked: false)
-            if view.isRequester || !view.handlingFor.isEmpty { shown.phone = p.phone }
-            requester = .init(shown)
-        }
+        let requester = try await appeals.requester(view, by: principal).map(Components.Schemas.Person.init)
         return .init(
             appeal: .init(view.appeal), requester: requester,
             tasks: view.tasks.map { .init(organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
-                                          assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: $0.note) },
+                                          assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note)) },
             photos: view.photos,
-            timeline: view.events.map { .init(event: $0.event, actor: .init(rawValue: $0.actor.rawValue)!, organisationId: $0.organisationID, note: $0.note, at: $0.at) })
+            timeline: view.events.map { .init(event: $0.event, actor: .init(rawValue: $0.actor.rawValue)!, organisationId: $0.organisationID, note: PersonalDataMask.text($0.note), at: $0.at) })
     }
 
     func actOnAppeal(_ input: Operations.ActOnAppeal.Input) async throws -> Operations.ActOnAppeal.Output {

@@ -116,7 +116,7 @@ extension APIHandler {
         _ = try await consultations.get(input.path.consultationId)
         let comments = try await services.consultations.comments(consultationID: input.path.consultationId)
         return .ok(.init(body: .json(.init(items: comments.map {
-            .init(id: $0.id, parentId: $0.parentID, author: PersonalDataMask.name($0.authorName), body: $0.hiddenReason == nil ? $0.body : "",
+            .init(id: $0.id, parentId: $0.parentID, author: PersonalDataMask.name($0.authorName), body: $0.hiddenReason == nil ? PersonalDataMask.text($0.body) : "",
                   createdAt: $0.createdAt, supports: $0.supports, hidden: $0.hiddenReason != nil, hiddenReason: $0.hiddenReason)
         }))))
     }
@@ -148,7 +148,7 @@ extension APIHandler {
         _ = try await consultations.get(input.path.consultationId)
         let statements = try await services.consultations.statements(consultationID: input.path.consultationId)
         return .ok(.init(body: .json(.init(items: statements.map {
-            .init(id: $0.id, text: $0.hiddenReason == nil ? $0.text : "", agree: $0.agree, disagree: $0.disagree, pass: $0.pass,
+            .init(id: $0.id, text: $0.hiddenReason == nil ? PersonalDataMask.text($0.text) : "", agree: $0.agree, disagree: $0.disagree, pass: $0.pass,
                   hidden: $0.hiddenReason != nil, hiddenReason: $0.hiddenReason)
         }))))
     }

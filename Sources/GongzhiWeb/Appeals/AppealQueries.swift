@@ -58,8 +58,9 @@ struct AppealQueries {
         if let media = draft.mediaURL { try AppealRules.validate(mediaURL: media) }
         var requester = principal.personID
         if let other = draft.onBehalfOf {
-            // Taking an appeal by phone is for staff of the place, for a resident who lives there.
-            guard principal.can(.viewDirectory, at: place.path), try await services.people.householdPaths(personID: other).contains(where: { $0.hasPrefix(community) }) else {
+            // Taking an appeal by phone is for dispatchers of the place, for a resident who lives there;
+            // decided before anything is written, so a refusal leaves nothing behind.
+            guard principal.takesAppealsOnBehalf(at: place.path), try await services.people.householdPaths(personID: other).contains(where: { $0.hasPrefix(community) }) else {
                 throw AppError.notFound
             }
             requester = other
@@ -159,6 +160,19 @@ struct AppealQueries {
         guard isRequester || !handling.isEmpty || dispatcher else { throw AppError.notFound }
         return View(appeal: appeal, tasks: tasks, events: try await store.events(appealID: id), photos: try await store.photos(appealID: id),
                     showsRequester: AppealRules.showsRequester(appeal, to: principal), handlingFor: handling, isRequester: isRequester, isDispatcher: dispatcher)
+    }
+
+    /// The requester as this reader of the appeal may see them, or nil when
+    /// hidden from them (anonymous). The requester sees themselves; handlers get the
+    /// phone to call back; each such view is audited.
+    func requester(_ view: View, by principal: Principal) async throws -> PersonView? {
+        guard view.showsRequester, let id = view.appeal.requesterPersonID, let person = try await services.people.person(id: id) else { return nil }
+        if view.isRequester { return PersonalDataMask.view(of: person, unmasked: true) }
+        guard !view.handlingFor.isEmpty else { return PersonalDataMask.view(of: person, unmasked: false) }
+        try await services.audit.append(
+            accountID: principal.accountID, action: .viewPersonalData, objectType: "person", objectID: String(id),
+            detail: "phone, appeal \(view.appeal.id)", remoteAddress: RequestScope.remoteAddress, at: services.now())
+        return PersonalDataMask.handlerView(of: person)
     }
 
     /// A photo added to an open appeal: by the requester (what it looks like)

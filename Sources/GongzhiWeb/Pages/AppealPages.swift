@@ -17,6 +17,7 @@ struct AppealPages {
         router.post("/appeals") { request, context in try await submit(request, context) }
         router.get("/appeals/:id") { request, context in try await detail(request, context) }
         router.post("/appeals/:id/act") { request, context in try await act(request, context) }
+        router.get("/appeals/:id/photos/:sha256") { request, context in try await photo(request, context) }
         router.get("/tasks") { request, context in try await tasks(request, context) }
         router.get("/dispatch") { request, context in try await dispatch(request, context) }
         router.get("/rates") { request, context in try await board(request, context) }
@@ -80,6 +81,15 @@ struct AppealPages {
         return Dictionary(uniqueKeysWithValues: categories.map { ($0.code, kit.text($0.name, locale)) })
     }
 
+    /// An appeal's photo, only to those who may read the appeal, and never kept by a shared cache.
+    func photo(_ request: Request, _ context: AppRequestContext) async throws -> Response {
+        let principal = try kit.principal(request, context)
+        let view = try await queries.view(try kit.id(context), by: principal)
+        guard let hash = context.parameters.get("sha256")?.lowercased(), view.photos.contains(hash),
+              let (type, data) = try await services.attachments.content(sha256: hash) else { throw AppError.notFound }
+        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
         return ["id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
                 "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(PersonalDataMask.text(a.description).prefix(60)),
@@ -97,8 +107,8 @@ struct AppealPages {
         }
         var places = try await services.places.places(ids: ids).sorted { ids.firstIndex(of: $0.id)! < ids.firstIndex(of: $1.id)! }
         // Staff taking an appeal by phone choose among the communities they serve and their buildings.
-        if principal.has(.viewDirectory) {
-            for community in try await services.places.places(paths: principal.scopePaths(for: .viewDirectory)) where community.kind == .community {
+        if !principal.onBehalfPaths.isEmpty {
+            for community in try await services.places.places(paths: principal.onBehalfPaths) where community.kind == .community {
                 places.append(community)
                 for grid in try await services.places.children(of: community.id) {
                     places += try await services.places.children(of: grid.id).map { var b = $0; b.name = community.name + " " + b.name; return b }
@@ -143,7 +153,7 @@ struct AppealPages {
                 return p
             },
             "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
-            "staff": principal.has(.viewDirectory), "candidates": candidates,
+            "staff": !principal.onBehalfPaths.isEmpty, "candidates": candidates,
         ], request, context, status: status)
     }
 
@@ -166,8 +176,8 @@ struct AppealPages {
             }
             // Staff taking an appeal by phone name the resident; several of that name are offered to choose from.
             var onBehalf = f["onBehalf"].flatMap { IntegerBound.id.read($0) }
-            if onBehalf == nil, principal.has(.viewDirectory), let who = f["onBehalf"]?.trimmed, !who.isEmpty {
-                let (matches, _) = try await services.people.residents(under: principal.scopePaths(for: .viewDirectory), nameContains: who, limit: 20, offset: 0)
+            if onBehalf == nil, !principal.onBehalfPaths.isEmpty, let who = f["onBehalf"]?.trimmed, !who.isEmpty {
+                let (matches, _) = try await services.people.residents(under: principal.onBehalfPaths, nameContains: who, limit: 20, offset: 0)
                 let people = Dictionary(matches.map { ($0.person.id, $0) }, uniquingKeysWith: { first, _ in first })
                 switch people.count {
                 case 0: throw AppError.invalid("appeal_resident_not_found", detail: who)
@@ -229,20 +239,19 @@ struct AppealPages {
         data["error"] = error ?? ""
         data["anonymous"] = a.anonymous
         if let media = a.mediaURL { data["media"] = media }
-        if view.showsRequester, let person = a.requesterPersonID, let p = try await services.people.person(id: person), !view.isRequester {
-            let shown = PersonalDataMask.view(of: p, unmasked: false)
-            data["requester"] = ["name": shown.name, "phone": view.handlingFor.isEmpty ? (shown.phone ?? "") : (p.phone ?? "")]
+        if !view.isRequester, let shown = try await queries.requester(view, by: principal) {
+            data["requester"] = ["name": shown.name, "phone": shown.phone ?? ""]
         }
         data["tasks"] = view.tasks.map { t -> [String: Any] in
             ["organisation": orgs[t.organisationID] ?? "", "role": kit.label("task_role_", t.role.rawValue, locale),
-             "state": kit.label("task_state_", t.state.rawValue, locale), "note": t.note]
+             "state": kit.label("task_state_", t.state.rawValue, locale), "note": PersonalDataMask.text(t.note)]
         }
         data["timeline"] = view.events.map { e -> [String: Any] in
             ["event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at), "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
              "note": e.event == "route" || e.event == "first_receiver" ? "" : e.event == "escalate" ? kit.label("overdue_", e.note, locale)
-                : e.event == "close" && e.actor == .system ? kit.t.text("appeal_closed_after_return_visit", locale) : e.note]
+                : e.event == "close" && e.actor == .system ? kit.t.text("appeal_closed_after_return_visit", locale) : PersonalDataMask.text(e.note)]
         }
-        data["photos"] = view.photos.map { ["href": "/attachments/\($0)?name=photo.jpg"] }
+        data["photos"] = view.photos.map { ["href": "/appeals/\(view.appeal.id)/photos/\($0)"] }
         // Answers to the category's questions, in the category's words.
         let asked = categories.first { $0.code == a.category }?.attributes ?? []
         data["answers"] = try await services.appeals.attributes(appealID: a.id).map { answer -> [String: Any] in

@@ -272,7 +272,7 @@ struct ConsultationPages {
         // Deliberation: comments with one level of replies, supports, moderation.
         let comments = try await services.consultations.comments(consultationID: c.id)
         func commentDict(_ m: ConsultationStore.Comment) -> [String: Any] {
-            ["id": m.id, "author": PersonalDataMask.name(m.authorName), "date": date(m.createdAt), "body": m.hiddenReason == nil ? m.body : "",
+            ["id": m.id, "author": PersonalDataMask.name(m.authorName), "date": date(m.createdAt), "body": m.hiddenReason == nil ? PersonalDataMask.text(m.body) : "",
              "hidden": m.hiddenReason ?? "", "supports": m.supports]
         }
         data["comments"] = comments.filter { $0.parentID == nil }.map { top -> [String: Any] in
@@ -287,9 +287,9 @@ struct ConsultationPages {
         // Opinions: statements, the caller's reactions, and the map.
         let statements = try await services.consultations.statements(consultationID: c.id)
         let mine = if let principal { try await services.consultations.myReactions(consultationID: c.id, personID: principal.personID) } else { [Int64: OpinionVote.Value]() }
-        let texts = Dictionary(uniqueKeysWithValues: statements.map { ($0.id, $0.text) })
+        let texts = Dictionary(uniqueKeysWithValues: statements.map { ($0.id, PersonalDataMask.text($0.text)) })
         data["statements"] = statements.map { st -> [String: Any] in
-            ["id": st.id, "text": st.hiddenReason == nil ? st.text : "", "hidden": st.hiddenReason ?? "", "agree": st.agree, "disagree": st.disagree, "pass": st.pass,
+            ["id": st.id, "text": st.hiddenReason == nil ? PersonalDataMask.text(st.text) : "", "hidden": st.hiddenReason ?? "", "agree": st.agree, "disagree": st.disagree, "pass": st.pass,
              "mine": mine[st.id].map { kit.label("opinion_", String(describing: $0), locale) } ?? ""]
         }
         let map = try await queries.opinionMap(c.id)

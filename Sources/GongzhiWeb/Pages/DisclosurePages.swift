@@ -100,7 +100,7 @@ struct DisclosurePages {
     /// A published file, served as a download so a browser never renders it as part of the site.
     func attachment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         guard let hash = context.parameters.get("sha256")?.lowercased(), hash.count == 64, hash.allSatisfy(\.isHexDigit),
-              let (type, data) = try await services.attachments.content(sha256: hash) else { throw AppError.notFound }
+              let (type, data) = try await services.attachments.publicContent(sha256: hash) else { throw AppError.notFound }
         let name = request.uri.queryParameters.get("name").map { AttachmentRules.describeName(String($0)) } ?? hash
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? hash
         return Response(status: .ok, headers: [
