@@ -38,14 +38,46 @@ public struct AccountStore: Sendable {
         }
     }
 
-    /// Counts a failure atomically (two processes may see failures at once) and returns the new count.
-    public func recordFailure(accountID: Int64, in db: any SQLDatabase) async throws -> Int {
-        try await db.raw("UPDATE accounts SET failed_attempts = failed_attempts + 1 WHERE id = \(bind: accountID)").run()
-        return Int(try await db.raw("SELECT failed_attempts FROM accounts WHERE id = \(bind: accountID)").first()?.int64("failed_attempts") ?? 0)
+    /// Counts an attempt, and sets the lock it earns, in one statement, unless
+    /// the account is locked now: the attempt's number, or nil when locked.
+    /// One statement, so parallel attempts in several processes are counted one by one.
+    public func claimAttempt(accountID: Int64, now: Date, schedule: (steps: [(attempt: Int, until: Date)], beyond: Date), freeAttempts: Int) async throws -> Int? {
+        var lock: SQLQueryString = "CASE WHEN failed_attempts + 1 < \(bind: freeAttempts) THEN locked_until"
+        for step in schedule.steps { lock += " WHEN failed_attempts + 1 = \(bind: step.attempt) THEN \(bind: step.until.millis)" }
+        lock += " ELSE \(bind: schedule.beyond.millis) END"
+        let lockExpression = lock
+        return try await database.transaction { db in
+            try await db.raw("""
+                UPDATE accounts SET failed_attempts = failed_attempts + 1, locked_until = \(lockExpression)
+                WHERE id = \(bind: accountID) AND (locked_until IS NULL OR locked_until <= \(bind: now.millis))
+                RETURNING failed_attempts
+                """).first().map { Int(try $0.int64("failed_attempts")) }
+        }
     }
 
-    public func lock(accountID: Int64, until: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE accounts SET locked_until = \(bind: until.millis) WHERE id = \(bind: accountID)").run()
+    /// Counts a failure from an address within the throttle's window (a new
+    /// window starts once the old one has passed); returns the count in the window.
+    public func addressFailure(_ address: String, now: Date, window: Duration) async throws -> Int {
+        let windowStart = now.addingTimeInterval(-Double(window.components.seconds)).millis
+        return try await database.transaction { db in
+            Int(try await db.raw("""
+                INSERT INTO sign_in_addresses (address, failures, window_start) VALUES (\(bind: address), 1, \(bind: now.millis))
+                ON CONFLICT (address) DO UPDATE SET
+                  failures = CASE WHEN sign_in_addresses.window_start <= \(bind: windowStart) THEN 1 ELSE sign_in_addresses.failures + 1 END,
+                  window_start = CASE WHEN sign_in_addresses.window_start <= \(bind: windowStart) THEN \(bind: now.millis) ELSE sign_in_addresses.window_start END
+                RETURNING failures
+                """).first()?.int64("failures") ?? 0)
+        }
+    }
+
+    /// The failures from an address in the current window.
+    public func addressFailures(_ address: String, now: Date, window: Duration) async throws -> Int {
+        let windowStart = now.addingTimeInterval(-Double(window.components.seconds)).millis
+        return try await database.read { db in
+            Int(try await db.raw("""
+                SELECT failures FROM sign_in_addresses WHERE address = \(bind: address) AND window_start > \(bind: windowStart)
+                """).first()?.int64("failures") ?? 0)
+        }
     }
 
     public func recordSuccess(accountID: Int64, in db: any SQLDatabase) async throws {

@@ -107,12 +107,15 @@ struct SignInTests {
         #expect(t.lockDuration(afterFailures: 500) == .seconds(3600))
     }
 
-    @Test("a lock holds until its time")
-    func lockDecision() {
+    @Test("the lock schedule names each locking attempt until the longest lock")
+    func lockSchedule() {
         let now = Date(timeIntervalSince1970: 1_000_000)
-        #expect(SignInRules.decision(lockedUntil: now.addingTimeInterval(1), now: now) == .locked(until: now.addingTimeInterval(1)))
-        #expect(SignInRules.decision(lockedUntil: now, now: now) == .allowed)
-        #expect(SignInRules.decision(lockedUntil: nil, now: now) == .allowed)
+        let t = SignInThrottle(freeAttempts: 5, baseLock: .seconds(60), maxLock: .seconds(3600))
+        let schedule = t.lockSchedule(now: now)
+        #expect(schedule.steps.map(\.attempt) == [5, 6, 7, 8, 9, 10])
+        #expect(schedule.steps.first?.until == now.addingTimeInterval(60) && schedule.steps.last?.until == now.addingTimeInterval(1920))
+        #expect(schedule.beyond == now.addingTimeInterval(3600))
+        #expect(AddressThrottle(maxFailures: 30).allows(failuresInWindow: 29) && !AddressThrottle(maxFailures: 30).allows(failuresInWindow: 30))
     }
 
     @Test("secrets are random and stored as hashes")

@@ -70,6 +70,13 @@ struct PageTests {
         }
     }
 
+    /// The error line a form shows.
+    static func message(_ html: String) -> String? {
+        guard let start = html.range(of: #"<p class="error" role="alert""#), let open = html[start.upperBound...].firstIndex(of: ">"),
+              let close = html[open...].range(of: "</p>") else { return nil }
+        return String(html[html.index(after: open)..<close.lowerBound])
+    }
+
     @Test("wrong password, then lock-out after repeated failures", arguments: TestEngine.available)
     func lockout(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
@@ -81,14 +88,16 @@ struct PageTests {
                 #expect(html.contains("用户名或密码不正确"))
             }
             let (locked, _, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": "wrong-password"])
-            #expect(locked == .tooManyRequests)
-            // Even the right password waits out the lock.
-            let (stillLocked, _, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": DemoData.password])
-            #expect(stillLocked == .tooManyRequests)
+            #expect(locked == .unauthorized)
+            // Even the right password waits out the lock, and hears what an unknown username hears.
+            let (stillLocked, lockedPage, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": DemoData.password])
+            let (unknown, unknownPage, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "nobody-here", "password": DemoData.password])
+            #expect(stillLocked == .unauthorized && unknown == .unauthorized)
+            #expect(Self.message(lockedPage) == Self.message(unknownPage) && lockedPage.contains("需等几分钟再试"))
             app.clock.advance(61)
             _ = try await app.signIn("owner")
             let failures = try await app.services.audit.recent(limit: 100).filter { $0.action == .signInFailed }
-            #expect(failures.count == 5)
+            #expect(failures.count == 7)
         }
     }
 

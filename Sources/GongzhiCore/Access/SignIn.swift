@@ -25,17 +25,38 @@ public struct SignInThrottle: Sendable, Equatable {
     }
 }
 
-public enum SignInDecision: Sendable, Equatable {
-    case allowed
-    case locked(until: Date)
+extension SignInThrottle {
+    /// When an account locks, by the attempt count that locks it, written so the
+    /// store can set it in the same statement that counts the attempt: an
+    /// attempt is counted (and the lock set) before its password is checked,
+    /// so a burst of parallel guesses cannot all pass the check before any is counted.
+    public func lockSchedule(now: Date) -> (steps: [(attempt: Int, until: Date)], beyond: Date) {
+        var steps: [(Int, Date)] = []
+        var attempt = freeAttempts
+        while let d = lockDuration(afterFailures: attempt), d < maxLock {
+            steps.append((attempt, now.addingTimeInterval(Double(d.components.seconds))))
+            attempt += 1
+        }
+        return (steps, now.addingTimeInterval(Double(maxLock.components.seconds)))
+    }
+}
+
+/// 按地址限流: failures from one network address, whatever the usernames,
+/// within a window. Guessing many accounts from one place is slowed as much as
+/// guessing one; the lock says nothing about which usernames exist.
+public struct AddressThrottle: Sendable, Equatable {
+    public var maxFailures: Int
+    public var window: Duration
+
+    public init(maxFailures: Int = 30, window: Duration = .seconds(900)) {
+        self.maxFailures = maxFailures
+        self.window = window
+    }
+
+    public func allows(failuresInWindow: Int) -> Bool { failuresInWindow < maxFailures }
 }
 
 public enum SignInRules {
-    public static func decision(lockedUntil: Date?, now: Date) -> SignInDecision {
-        if let lockedUntil, lockedUntil > now { return .locked(until: lockedUntil) }
-        return .allowed
-    }
-
     public static let minimumPasswordLength = 10
 
     public static func isAcceptablePassword(_ password: String) -> Bool {

@@ -27,9 +27,8 @@ struct SignInPages {
     }
 
     /// Only local paths: an open redirect would let a phishing link borrow our sign-in page.
-    func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/" }
-        return next
+    func safeNext(_ next: (some StringProtocol)?) -> String {
+        SafePath.sameSite(next.map { String($0) }) ?? "/"
     }
 
     func signIn(_ request: Request, _ context: AppRequestContext) async throws -> Response {

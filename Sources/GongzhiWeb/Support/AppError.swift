@@ -30,9 +30,8 @@ public struct AppError: Error, Sendable, Equatable {
     public static func invalid(_ code: String, detail: String? = nil) -> AppError { AppError(.unprocessableContent, code, detail: detail) }
     /// The request is sound but the object's state refuses it now (closed, already done).
     public static func conflict(_ code: String) -> AppError { AppError(.conflict, code) }
-    public static func locked(until: Date) -> AppError {
-        AppError(.tooManyRequests, "account_locked", detail: ISO8601DateFormatter().string(from: until))
-    }
+    /// Too many failed sign-ins from this address: says nothing about any account.
+    public static let tooManyAttempts = AppError(.tooManyRequests, "too_many_attempts")
 
     /// The message key in the localization tables.
     public var messageKey: String { "error_" + code }

@@ -28,6 +28,7 @@ public final class AppServices: Sendable {
     /// Injected so tests can move time (session expiry, lock-outs).
     public let now: @Sendable () -> Date
     public let throttle: SignInThrottle
+    public let addressThrottle: AddressThrottle
     public let principals: PrincipalCache
     public let log: TransparencyLog
     /// A place's ancestors by the place's parent id, for breadcrumbs.
@@ -55,6 +56,7 @@ public final class AppServices: Sendable {
         self.renderer = renderer
         self.now = now
         self.throttle = SignInThrottle(freeAttempts: settings.signInThrottleFreeAttempts)
+        self.addressThrottle = AddressThrottle()
         self.principals = PrincipalCache(accounts: accounts, now: now)
         self.lineages = ExpiringCache(lifetime: 60, capacity: 10_000, now: now)
         self.routing = ExpiringCache(lifetime: 5, capacity: 1, now: now)

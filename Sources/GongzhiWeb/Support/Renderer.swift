@@ -61,7 +61,7 @@ public struct Renderer: Sendable {
             "lang": locale.htmlLang,
             "nav": nav,
             "csrf": csrf,
-            "switchLang": ["code": other.rawValue, "label": other == .en ? "English" : "中文", "lang": other.htmlLang, "href": path.isEmpty ? "/" : path],
+            "switchLang": ["code": other.rawValue, "label": other == .en ? "English" : "中文", "lang": other.htmlLang, "href": SafePath.sameSite(path) ?? "/"],
         ]
         if let principal = context.principal { shell["user"] = ["username": principal.username] }
         return shell
