@@ -45,12 +45,28 @@ public final class TransparencyLog: Sendable {
         try await publish(batch: [(draft, placePath)], accountID: accountID, now: now, alongside: alongside)[0]
     }
 
-    /// Appends disclosures in one transaction with one new checkpoint.
+    /// Appends a disclosure and, in the same transaction, writes what it is the record of; returns both.
+    public func publish<T: Sendable>(
+        _ draft: Disclosure, placePath: String, accountID: Int64?, now: Date,
+        recording: @escaping @Sendable (any SQLDatabase, Disclosure) async throws -> T
+    ) async throws -> (disclosure: Disclosure, recorded: T) {
+        let (published, recorded) = try await publish(batch: [(draft, placePath)], accountID: accountID, now: now) { db, d in try await recording(db, d[0]) }
+        return (published[0].disclosure, recorded)
+    }
+
     public func publish(
         batch drafts: [(disclosure: Disclosure, placePath: String)], accountID: Int64?, now: Date,
         alongside: @escaping @Sendable (any SQLDatabase, [Disclosure]) async throws -> Void = { _, _ in }
     ) async throws -> [(disclosure: Disclosure, leafIndex: Int)] {
         guard !drafts.isEmpty else { return [] }
+        return try await publish(batch: drafts, accountID: accountID, now: now, recording: alongside).published
+    }
+
+    /// Appends disclosures in one transaction with one new checkpoint, with what `recording` writes beside them.
+    public func publish<T: Sendable>(
+        batch drafts: [(disclosure: Disclosure, placePath: String)], accountID: Int64?, now: Date,
+        recording alongside: @escaping @Sendable (any SQLDatabase, [Disclosure]) async throws -> T
+    ) async throws -> (published: [(disclosure: Disclosure, leafIndex: Int)], recorded: T) {
         let engine = database.engine
         let store = store
         do {
@@ -74,8 +90,8 @@ public final class TransparencyLog: Sendable {
                 let newSize = size + rows.count
                 let note = try self.signer.sign(Checkpoint(origin: self.signer.name, size: newSize, root: root))
                 try await store.saveCheckpoint(size: newSize, note: note, at: now, in: db)
-                try await alongside(db, rows.map(\.disclosure))
-                return rows.map { ($0.disclosure, $0.leafIndex) }
+                let recorded = try await alongside(db, rows.map(\.disclosure))
+                return (rows.map { ($0.disclosure, $0.leafIndex) }, recorded)
             }
         } catch {
             // The leaves never committed: forget them here too, back to what the database holds.

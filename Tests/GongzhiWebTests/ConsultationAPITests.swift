@@ -25,7 +25,7 @@ struct ConsultationAPITests {
         let now = app.clock.now
         return """
             {"organisationId":\(org),"title":{"zh":"续聘物业服务企业","en":"Renew the property company"},"form":"owners_assembly","body":"owners",
-             "ballot":"motion","rule":{"kind":"owners_joint","matter":"\(matter)"\(extraRule)},"publicisedAt":"\(iso(now))",
+             "ballot":"motion","rule":{"kind":"owners_joint","matter":"\(matter)"\(extraRule)},
              "votingOpens":"\(iso(now.addingTimeInterval(opensInDays * day)))","votingCloses":"\(iso(now.addingTimeInterval((opensInDays + 7) * day)))"}
             """
     }
@@ -63,9 +63,21 @@ struct ConsultationAPITests {
             #expect(none == .ok)
             #expect(try await app.services.consultations.consultations(under: ["/"], ancestorsOf: nil, limit: 100).count == before)
 
+            // A publicity start typed into the request is no fact: it is ignored, and a vote opening tomorrow is refused.
+            let backdated = ownersMotion(app, org: ownersOrg, opensInDays: 1).replacingOccurrences(
+                of: #""votingOpens""#, with: #""publicisedAt":"\#(iso(app.clock.now.addingTimeInterval(-20 * day)))","votingOpens""#)
+            let (bent, bentBody) = try await app.api("/api/v1/consultations", method: .post, token: owners, json: backdated)
+            #expect(bent == .unprocessableContent && code(bentBody) == "consultation_publicity_short")
+            let logBefore = try await app.services.log.latest()?.checkpoint.size ?? 0
             let (created, consultation) = try await app.api("/api/v1/consultations", method: .post, token: owners, json: ownersMotion(app, org: ownersOrg))
             #expect(created == .created)
             #expect(consultation["stage"] as? String == "publicised" && consultation["publicityDays"] as? Int == 15)
+            // Its notice is in the disclosure log, published at the moment publicity starts.
+            let (_, notices) = try await app.api("/api/v1/disclosures?kind=notice", token: nil)
+            let notice = try #require((notices["items"] as? [[String: Any]])?.first)
+            #expect(((notice["title"] as? [String: Any])?["zh"] as? String)?.hasPrefix("公示：") == true)
+            #expect(notice["publishedAt"] as? String == consultation["publicisedAt"] as? String)
+            #expect(try await app.services.log.latest()?.checkpoint.size == logBefore + 1)
             let id = try #require(consultation["id"] as? Int)
 
             let owner = try await app.token("owner")
@@ -109,6 +121,9 @@ struct ConsultationAPITests {
             let (proxied, _) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: residentToken, json: #"{"choice":"approve","voterKey":"o:\#(others[1])"}"#)
             #expect(proxied == .created)
 
+            // Before the close a receipt finds its ballot but not its choice: showing it to someone proves nothing.
+            let (_, beforeClose) = try await app.api("/api/v1/consultations/\(id)/receipt-checks", method: .post, token: nil, json: #"{"receipt":"\#(receipt)"}"#)
+            #expect(beforeClose["found"] as? Bool == true && beforeClose["choice"] == nil)
             // Nobody sees a running tally.
             let (running, _) = try await app.api("/api/v1/consultations/\(id)/result", token: nil)
             #expect(running == .conflict)
@@ -123,10 +138,22 @@ struct ConsultationAPITests {
             #expect(checks.map { $0["name"] as? String } == ["participating_area", "participating_owners", "approving_area", "approving_owners"])
             #expect(checks[0]["threshold"] as? String == ">=2/3" && checks[0]["met"] as? Bool == false)
             // The receipt finds the ballot, and the bulletin lets anyone recount.
-            let (_, found) = try await app.api("/api/v1/consultations/\(id)/receipts/\(receipt)", token: nil)
-            #expect(found["choice"] as? String == "approve")
+            let (_, found) = try await app.api("/api/v1/consultations/\(id)/receipt-checks", method: .post, token: nil, json: #"{"receipt":"\#(receipt)"}"#)
+            #expect(found["found"] as? Bool == true && found["choice"] as? String == "approve")
+            let (_, missing) = try await app.api("/api/v1/consultations/\(id)/receipt-checks", method: .post, token: nil, json: #"{"receipt":"nope"}"#)
+            #expect(missing["found"] as? Bool == false)
             let (_, bulletin) = try await app.api("/api/v1/consultations/\(id)/ballots", token: nil)
-            #expect((bulletin["items"] as? [[String: Any]])?.count == 3 && bulletin["digest"] as? String == result["bulletinDigest"] as? String)
+            let published = try #require(bulletin["items"] as? [[String: Any]])
+            #expect(published.count == 3 && bulletin["digest"] as? String == result["bulletinDigest"] as? String)
+            // The public bulletin carries nothing that links a ballot to a household: no area, time or channel.
+            #expect(published.allSatisfy { Set($0.keys) == ["receipt", "choice"] })
+            // The auditing street office recomputes the area totals from the tally sheet; a resident cannot read it.
+            #expect(try await app.api("/api/v1/consultations/\(id)/tally-sheet", token: residentToken).0 == .notFound)
+            let (sheetStatus, sheet) = try await app.api("/api/v1/consultations/\(id)/tally-sheet", token: try await app.token("street"))
+            let lines = try #require(sheet["items"] as? [[String: Any]])
+            #expect(sheetStatus == .ok && lines.count == 3)
+            let approvingArea = lines.filter { $0["choice"] as? String == "approve" }.compactMap { $0["areaSquareCentimetres"] as? Int }.reduce(0, +)
+            #expect(approvingArea == result["approvingAreaSquareCentimetres"] as? Int)
 
             // Secret ballot: the register of who voted holds no receipt or choice.
             let linked = try await app.services.database.read { db in
@@ -162,7 +189,7 @@ struct ConsultationAPITests {
             let now = app.clock.now
             let json = """
                 {"organisationId":\(committeeOrg),"title":{"zh":"增设电动车充电桩","en":"Add e-bike chargers"},"form":"council","body":"committee_members",
-                 "ballot":"motion","rule":{"kind":"simple_majority"},"publicisedAt":"\(iso(now))","publicityDays":3,
+                 "ballot":"motion","rule":{"kind":"simple_majority"},"publicityDays":3,
                  "votingOpens":"\(iso(now.addingTimeInterval(3 * day)))","votingCloses":"\(iso(now.addingTimeInterval(4 * day)))"}
                 """
             let (_, created) = try await app.api("/api/v1/consultations", method: .post, token: committee, json: json)

@@ -26,7 +26,7 @@ struct ConsultationPageTests {
             let ownersOrg = try #require(formPage.range(of: #"<option value="(\d+)""#, options: .regularExpression).map { String(formPage[$0]).filter(\.isNumber) })
             let now = app.clock.now
             var fields = ["organisation": ownersOrg, "titleZh": "更换小区门禁系统", "titleEn": "Replace the gate access system", "form": "owners_assembly",
-                          "body": "owners", "ballot": "motion", "rule": "owners_joint", "matter": "other", "publicised": date(now),
+                          "body": "owners", "ballot": "motion", "rule": "owners_joint", "matter": "other",
                           "opens": date(now.addingTimeInterval(10 * day)), "closes": date(now.addingTimeInterval(20 * day)), "secret": "on", "publicityDays": "14"]
             // Fourteen days' publicity is below an owners' assembly's fifteen: the form says so, in Chinese, and stores nothing.
             let (short, shortPage, _) = try await app.page(&organiser, "/consultations/new", method: .post, form: fields)
@@ -52,8 +52,17 @@ struct ConsultationPageTests {
             let (voted, _, voteHeaders) = try await app.page(&owner, location + "/vote", method: .post, form: ["position": "approve"])
             #expect(voted == .seeOther)
             let receiptURL = try #require(voteHeaders[.location])
-            let (_, receiptPage, _) = try await app.page(&owner, receiptURL)
+            // The receipt never travels in a URL: it is shown once, from a short-lived cookie, and without the choice.
+            #expect(!receiptURL.contains("receipt") && receiptURL.hasPrefix(location))
+            let (_, receiptPage, _) = try await app.page(&owner, String(receiptURL.prefix { $0 != "#" }))
             #expect(receiptPage.contains("投票已记录") && receiptPage.contains("id=\"receipt-found\"") && receiptPage.contains("id=\"already-voted\""))
+            #expect(!receiptPage.contains("— 同意"))
+            let code = try #require(receiptPage.components(separatedBy: "id=\"receipt-found\"").last?.components(separatedBy: "<code>").dropFirst().first?
+                .components(separatedBy: "</code>").first)
+            let (_, again, _) = try await app.page(&owner, location)
+            #expect(!again.contains("id=\"receipt-found\""))
+            let (checked, checkedPage, _) = try await app.page(&owner, location + "/receipt", method: .post, form: ["receipt": code])
+            #expect(checked == .ok && checkedPage.contains("id=\"receipt-found\"") && checkedPage.contains("投票结束后，凭回执可看到"))
             let (twice, twicePage, _) = try await app.page(&owner, location + "/vote", method: .post, form: ["position": "oppose"])
             #expect(twice == .conflict && twicePage.contains("此票已投"))
 

@@ -117,6 +117,19 @@ struct TransparencyAPITests {
             let withdrawnID = try #require(withdrawn["id"] as? Int)
             let again = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, extra: #","action":"correct","replaces":\#(withdrawnID)"#))
             #expect(again.0 == .conflict)
+            // The chain stays linear and the withdrawal final: the older entries cannot be amended around it, twice or once.
+            for older in [firstID, correctedID] {
+                let fork = try await app.api("/api/v1/disclosures", method: .post, token: token,
+                                             json: notice(org, title: "再更正", extra: #","action":"correct","replaces":\#(older)"#))
+                #expect(fork.0 == .conflict && code(fork.1) == "disclosure_already_replaced")
+            }
+            let size = try await app.services.log.latest()?.checkpoint.size
+            let (_, other) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "另一通知"))
+            let otherID = try #require(other["id"] as? Int)
+            let kind = try await app.api("/api/v1/disclosures", method: .post, token: token, json: #"{"kind":"decision","organisationId":\#(org),"#
+                + #""title":{"zh":"改类","en":""},"body":{"zh":"x","en":""},"action":"correct","replaces":\#(otherID)}"#)
+            #expect(kind.0 == .unprocessableContent && code(kind.1) == "disclosure_kind_changed")
+            #expect(try await app.services.log.latest()?.checkpoint.size == (size ?? 0) + 1)
             let (_, detail) = try await app.api("/api/v1/disclosures/\(firstID)", token: nil)
             #expect((detail["chain"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [firstID, correctedID, withdrawnID])
         }

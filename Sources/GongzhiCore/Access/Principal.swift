@@ -77,6 +77,13 @@ public struct Principal: Sendable, Hashable {
         grants.filter { [.committeeMember, .partySecretary, .streetOfficer, .platformAdmin].contains($0.role) }
     }
 
+    /// The auditing organisations of a vote at this place: the street office
+    /// over it and the platform's auditors. They may read the tally sheet
+    /// (each ballot with its area) to recompute the area totals.
+    public func auditsTally(at path: String) -> Bool {
+        has(.viewAudit) || grants.contains { $0.role == .streetOfficer && $0.reaches(path) }
+    }
+
     /// Taking an appeal at the desk or by phone under a resident's name is a
     /// dispatcher's work where the place lies: the same staff who then see and route it.
     public func takesAppealsOnBehalf(at path: String) -> Bool {

@@ -32,6 +32,19 @@ public enum ConsultationReport {
         return "\(label.zh)：\(part) / \(whole)，须\(need) —— \(c.met ? "满足" : "未满足")"
     }
 
+    /// The publicity notice (公示) that opens a consultation: published in the
+    /// disclosure log the moment it is created, and its publicity runs from that
+    /// entry's time, never from a date the organiser types.
+    public static func notice(_ c: Consultation) -> (title: Bilingual, body: Bilingual) {
+        let s = c.schedule
+        func time(_ d: Date) -> String { String(AppealRules.beijingTime(d).prefix(16)).replacingOccurrences(of: "T", with: " ") }
+        let zh = "公示期\(s.publicityDays)天，自本公示发布之时起算。投票时间：\(time(s.votingOpens)) 至 \(time(s.votingCloses))（北京时间）。"
+            + (c.background.zh.isEmpty ? "" : "\n\n" + c.background.zh)
+        let en = "Publicity of \(s.publicityDays) days runs from the moment this notice is published. "
+            + "Voting: \(time(s.votingOpens)) to \(time(s.votingCloses)) (Beijing time)." + (c.background.en.isEmpty ? "" : "\n\n" + c.background.en)
+        return (Bilingual(zh: "公示：" + c.title.zh, en: "Notice: " + (c.title.en.isEmpty ? c.title.zh : c.title.en)), Bilingual(zh: zh, en: en))
+    }
+
     public static func statement(_ c: Consultation, _ r: ConsultationResult, bulletinDigest: String) -> Bilingual {
         let owners = c.body == .owners
         let names = Dictionary(uniqueKeysWithValues: c.options.map { ($0.id, $0.label) })

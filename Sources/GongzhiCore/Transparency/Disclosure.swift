@@ -161,12 +161,18 @@ public enum DisclosureRuleError: Error, Equatable, Sendable {
     case tooManyLines
     case replacesRequired
     case cannotReplaceWithdrawn
+    /// The chain is linear: only its latest entry may be corrected or withdrawn.
+    case alreadyReplaced
+    case kindChanged
     case unmaskedNeedsReason
 }
 
 /// What may be published, and how personal data in it is treated.
 public enum DisclosureRules {
-    public static func validate(kind: DisclosureKind, action: DisclosureAction, title: Bilingual, finance: FinanceStatement?, replaces: Disclosure?) throws(DisclosureRuleError) {
+    /// `replacedHasSuccessor`: whether the entry being replaced was itself replaced already.
+    public static func validate(
+        kind: DisclosureKind, action: DisclosureAction, title: Bilingual, finance: FinanceStatement?, replaces: Disclosure?, replacedHasSuccessor: Bool = false
+    ) throws(DisclosureRuleError) {
         if title.zh.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .titleRequired }
         if kind == .finance && action != .withdraw && (finance?.lines.isEmpty ?? true) { throw .financeNeedsLines }
         if kind != .finance && finance != nil { throw .financeOnlyForFinanceKind }
@@ -181,6 +187,8 @@ public enum DisclosureRules {
         case .correct, .withdraw:
             guard let replaces else { throw .replacesRequired }
             if replaces.action == .withdraw { throw .cannotReplaceWithdrawn }
+            if replacedHasSuccessor { throw .alreadyReplaced }
+            if replaces.kind != kind { throw .kindChanged }
         }
     }
 

@@ -33,7 +33,7 @@ extension APIHandler {
             background: Bilingual(zh: body.background?.zh ?? "", en: body.background?.en ?? ""),
             form: ConsultationForm(rawValue: body.form.rawValue)!, body: EligibleBody(rawValue: body.body.rawValue)!, ballot: ballot, rule: rule,
             options: (body.options ?? []).map { Bilingual(zh: $0.zh, en: $0.en) },
-            publicisedAt: body.publicisedAt, votingOpens: body.votingOpens, votingCloses: body.votingCloses,
+            votingOpens: body.votingOpens, votingCloses: body.votingCloses,
             publicityDays: body.publicityDays, secret: body.secret ?? true)
         let record = try await consultations.create(draft, by: principal)
         return .created(.init(body: .json(.init(record, now: services.now()))))
@@ -84,13 +84,18 @@ extension APIHandler {
         let ballots = try await consultations.bulletin(input.path.consultationId)
         return .ok(.init(body: .json(.init(
             digest: BallotRules.bulletinDigest(ballots.map { ($0.receipt, $0.choice) }),
-            items: ballots.map { .init(receipt: $0.receipt, choice: $0.choice, areaSquareCentimetres: $0.area.squareCentimetres) }))))
+            items: ballots.map { .init(receipt: $0.receipt, choice: $0.choice) }))))
     }
 
     func checkReceipt(_ input: Operations.CheckReceipt.Input) async throws -> Operations.CheckReceipt.Output {
-        _ = try await consultations.get(input.path.consultationId)
-        guard let b = try await services.consultations.ballot(consultationID: input.path.consultationId, receipt: input.path.receipt.lowercased()) else { throw AppError.notFound }
-        return .ok(.init(body: .json(.init(receipt: b.receipt, choice: b.choice, areaSquareCentimetres: b.area.squareCentimetres))))
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        let (found, choice) = try await consultations.checkReceipt(input.path.consultationId, receipt: body.receipt)
+        return .ok(.init(body: .json(.init(found: found, choice: choice))))
+    }
+
+    func getTallySheet(_ input: Operations.GetTallySheet.Input) async throws -> Operations.GetTallySheet.Output {
+        let ballots = try await consultations.tallySheet(input.path.consultationId, by: try principal())
+        return .ok(.init(body: .json(.init(items: ballots.map { .init(receipt: $0.receipt, choice: $0.choice, areaSquareCentimetres: $0.area.squareCentimetres) }))))
     }
 
     func getConsultationResult(_ input: Operations.GetConsultationResult.Input) async throws -> Operations.GetConsultationResult.Output {

@@ -19,7 +19,6 @@ struct ConsultationQueries {
         var ballot: BallotKind
         var rule: RuleSet
         var options: [Bilingual]
-        var publicisedAt: Date
         var votingOpens: Date
         var votingCloses: Date
         var publicityDays: Int?
@@ -68,17 +67,21 @@ struct ConsultationQueries {
             place = p
         }
         guard let place else { throw AppError.notFound }
+        let now = services.now()
         let consultation = Consultation(
             id: 0, organisationID: organiser.organisation.id, placeID: place.id,
             title: trimmed(draft.title), background: trimmed(draft.background), form: draft.form, body: draft.body, ballot: draft.ballot, rule: draft.rule,
             options: draft.options.enumerated().map { ConsultationOption(id: Int64($0.offset + 1), label: trimmed($0.element)) },
-            schedule: Schedule(publicisedAt: draft.publicisedAt, votingOpens: draft.votingOpens, votingCloses: draft.votingCloses,
+            // Publicity is a fact: it starts now, with the notice published below.
+            schedule: Schedule(publicisedAt: now, votingOpens: draft.votingOpens, votingCloses: draft.votingCloses,
                                publicityDays: draft.publicityDays ?? draft.form.defaultPublicityDays),
             secret: draft.secret)
         try ConsultationRules.validate(consultation)
-        let now = services.now()
+        let (title, body) = ConsultationReport.notice(consultation)
+        let notice = Disclosure(id: 0, kind: .notice, action: .publish, replaces: nil, organisationID: organiser.organisation.id, placeID: place.id,
+                                title: title, body: body, finance: nil, publishedAt: now, unmaskedConsent: nil)
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
-        let saved = try await services.database.transaction { db in
+        let (_, saved) = try await services.log.publish(notice, placePath: place.path, accountID: principal.accountID, now: now) { db, _ -> Consultation in
             let saved = try await store.create(consultation, placePath: place.path, accountID: principal.accountID, now: now, in: db)
             try await audit.append(accountID: principal.accountID, action: .create, objectType: "consultation", objectID: String(saved.id),
                                    detail: "\(saved.form.rawValue) \(saved.ballot.code) \(saved.rule.kind.rawValue)", remoteAddress: remote, at: now, in: db)
@@ -212,6 +215,27 @@ struct ConsultationQueries {
     func bulletin(_ id: Int64) async throws -> [ConsultationStore.StoredBallot] {
         let record = try await get(id)
         guard record.stage(now: services.now()) >= .counting else { throw AppError.conflict("ballot_not_closed") }
+        return try await store.ballots(consultationID: id)
+    }
+
+    /// What a receipt finds: whether its ballot is in the box, and its choice
+    /// only once the bulletin shows every choice to everyone. Before that, a
+    /// receipt shown to someone else proves nothing about how its holder voted.
+    func checkReceipt(_ id: Int64, receipt: String) async throws -> (found: Bool, choice: String?) {
+        let record = try await get(id)
+        let code = receipt.trimmed.lowercased()
+        guard !code.isEmpty, code.count <= 64 else { throw AppError.invalid("ballot_receipt_invalid") }
+        guard let ballot = try await store.ballot(consultationID: id, receipt: code) else { return (false, nil) }
+        return (true, record.stage(now: services.now()) >= .counting ? ballot.choice : nil)
+    }
+
+    /// The tally sheet for the auditing organisations, after the close; every view is audited.
+    func tallySheet(_ id: Int64, by principal: Principal) async throws -> [ConsultationStore.StoredBallot] {
+        let record = try await get(id)
+        guard principal.auditsTally(at: record.placePath) else { throw AppError.notFound }
+        guard record.stage(now: services.now()) >= .counting else { throw AppError.conflict("ballot_not_closed") }
+        try await services.audit.append(accountID: principal.accountID, action: .viewPersonalData, objectType: "tally_sheet", objectID: String(id),
+                                        detail: "ballot areas", remoteAddress: RequestScope.remoteAddress, at: services.now())
         return try await store.ballots(consultationID: id)
     }
 

@@ -44,13 +44,23 @@ struct ConsultationPages {
         router.post("/consultations/:id/vote") { request, context in
             try await act(request, context) { principal, id, f in
                 let receipt = try await queries.cast(id, choice: try Self.choice(f, queries.get(id).consultation), voterKey: f["voter"].flatMap { $0.isEmpty ? nil : $0 }, by: principal)
-                return "/consultations/\(id)?receipt=\(receipt)&cast=1#ballot"
+                return (Self.receiptLocation(id), [services.cookie(Self.receiptCookie, receipt, maxAge: 600)])
+            }
+        }
+        router.post("/consultations/:id/receipt") { request, context in
+            let id = try kit.id(context)
+            do {
+                let (found, choice) = try await queries.checkReceipt(id, receipt: context.form["receipt"] ?? "")
+                return try await detail(request, context, receipt: .init(code: (context.form["receipt"] ?? "").trimmed, found: found, choice: choice, cast: false))
+            } catch {
+                let shown = try kit.formError(error, context)
+                return try await detail(request, context, error: shown.message, status: shown.status)
             }
         }
         router.post("/consultations/:id/paper") { request, context in
             try await act(request, context) { principal, id, f in
                 let receipt = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation), by: principal)
-                return "/consultations/\(id)?receipt=\(receipt)&cast=1#ballot"
+                return (Self.receiptLocation(id), [services.cookie(Self.receiptCookie, receipt, maxAge: 600)])
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
@@ -116,12 +126,30 @@ struct ConsultationPages {
 
     /// Runs a form action and goes back to the page; what the user can fix is
     /// shown on the page in their language, with the status it deserves.
+    /// A new receipt goes to the voter's browser in a short-lived cookie and is
+    /// shown once: never in a URL, which browsers keep in their history.
+    static let receiptCookie = "gz_receipt"
+    static func receiptLocation(_ id: Int64) -> String { "/consultations/\(id)#ballot" }
+
+    struct ReceiptShown {
+        var code: String
+        var found: Bool
+        var choice: String?
+        var cast: Bool
+    }
+
     func act(_ request: Request, _ context: AppRequestContext,
              _ body: (Principal, Int64, [String: String]) async throws -> String) async throws -> Response {
+        try await act(request, context) { principal, id, f in (try await body(principal, id, f), []) }
+    }
+
+    func act(_ request: Request, _ context: AppRequestContext,
+             _ body: (Principal, Int64, [String: String]) async throws -> (String, [Cookie])) async throws -> Response {
         let principal = try kit.principal(request, context)
         let id = try kit.id(context)
         do {
-            return kit.redirect(try await body(principal, id, context.form), context)
+            let (location, cookies) = try await body(principal, id, context.form)
+            return kit.redirect(location, context, cookies: cookies)
         } catch {
             let shown = try kit.formError(error, context)
             return try await detail(request, context, error: shown.message, status: shown.status)
@@ -208,7 +236,14 @@ struct ConsultationPages {
             : (t.strict ? "超过" : "不少于") + "\(t.numerator)/\(t.denominator)"
     }
 
-    func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok,
+                receipt checked: ReceiptShown? = nil) async throws -> Response {
+        var context = context
+        var shownReceipt = checked
+        if shownReceipt == nil, let code = request.cookies[Self.receiptCookie]?.value, !code.isEmpty {
+            shownReceipt = ReceiptShown(code: code, found: true, choice: nil, cast: true)
+            context.pendingCookies.append(services.cookie(Self.receiptCookie, "", maxAge: 0))
+        }
         let locale = context.locale
         let record = try await queries.get(try kit.id(context))
         let c = record.consultation, s = c.schedule
@@ -253,10 +288,9 @@ struct ConsultationPages {
             data["voting"] = true
         }
         data["ballotForm"] = ballotForm(c, locale)
-        if let receipt = request.uri.queryParameters.get("receipt").map { String($0) }, receipt.count <= 64 {
-            let found = try await services.consultations.ballot(consultationID: c.id, receipt: receipt.lowercased())
-            data["receipt"] = ["code": receipt, "found": found != nil, "cast": request.uri.queryParameters.get("cast") == "1",
-                               "choice": found.map { describe($0.choice, c, locale) } ?? ""]
+        if let r = shownReceipt {
+            data["receipt"] = ["code": r.code, "found": r.found, "cast": r.cast,
+                               "choice": r.choice.map { describe($0, c, locale) } ?? ""]
         }
         if stage < .voting { data["opensLater"] = date(s.votingOpens) }
 
@@ -428,10 +462,10 @@ struct ConsultationPages {
             v = ["titleZh": p.title, "backgroundZh": p.background, "organisation": String(p.organisationID), "form": p.meeting.rawValue,
                  "body": p.meeting == .ownersAssembly ? "owners" : "adult_residents", "rule": p.meeting == .ownersAssembly ? "owners_joint" : "residents_meeting"]
         }
-        if v["publicised"] == nil {
-            // A sensible schedule: public today, vote after the default publicity, for a week.
+        if v["opens"] == nil {
+            // A sensible schedule: public from now, vote after the default publicity, for a week.
             func day(_ d: Double) -> String { String(date(now.addingTimeInterval(d * 86_400)).prefix(10)) }
-            let defaults = ["publicised": day(0), "opens": day(v["form"] == "owners_assembly" ? 16 : 8), "closes": day(v["form"] == "owners_assembly" ? 23 : 15),
+            let defaults = ["opens": day(v["form"] == "owners_assembly" ? 16 : 8), "closes": day(v["form"] == "owners_assembly" ? 23 : 15),
                             "ballot": "motion", "rule": "residents_meeting", "form": "residents_meeting", "body": "adult_residents", "seats": "7", "max": "2", "secret": "on"]
             v.merge(defaults) { current, _ in current }
         }
@@ -472,7 +506,7 @@ struct ConsultationPages {
             default: nil
             }
             guard let ballot else { throw AppError.invalid("consultation_ballot_unknown") }
-            guard let publicised = Self.day(f["publicised"]), let opens = Self.day(f["opens"]), let closes = Self.day(f["closes"]) else {
+            guard let opens = Self.day(f["opens"]), let closes = Self.day(f["closes"]) else {
                 throw AppError.invalid("consultation_schedule_order")
             }
             let rule = try ConsultationQueries.rule(kind: ruleKind, matter: f["matter"].flatMap(OwnersMatter.init(rawValue:)), participation: nil, approval: nil)
@@ -485,7 +519,7 @@ struct ConsultationPages {
             let draft = ConsultationQueries.Draft(
                 organisationID: org, placeID: nil, title: Bilingual(zh: f["titleZh"] ?? "", en: f["titleEn"] ?? ""),
                 background: Bilingual(zh: f["backgroundZh"] ?? "", en: f["backgroundEn"] ?? ""), form: form, body: body, ballot: ballot, rule: rule,
-                options: options, publicisedAt: publicised, votingOpens: opens, votingCloses: closes.addingTimeInterval(86_399),
+                options: options, votingOpens: opens, votingCloses: closes.addingTimeInterval(86_399),
                 publicityDays: try f.integer("publicityDays", IntegerBound(1...365)).map { Int($0) }, secret: f["secret"] == "on")
             let record = try await queries.create(draft, by: principal)
             return kit.redirect("/consultations/\(record.consultation.id)", context)

@@ -73,6 +73,8 @@ public struct AppError: Error, Sendable, Equatable {
             case .tooManyLines: return .invalid("disclosure_too_many_lines", detail: String(FinanceStatement.maxLines))
             case .replacesRequired: return .invalid("disclosure_replaces_required")
             case .cannotReplaceWithdrawn: return AppError(.conflict, "disclosure_withdrawn")
+            case .alreadyReplaced: return AppError(.conflict, "disclosure_already_replaced")
+            case .kindChanged: return .invalid("disclosure_kind_changed")
             case .unmaskedNeedsReason: return .invalid("disclosure_unmasked_needs_reason")
             }
         case let e as AttachmentError:

@@ -55,7 +55,10 @@ struct TransparencyQueries {
             guard let entry = try await services.log.store.disclosure(id: id), entry.disclosure.organisationID == publisher.organisation.id else { throw AppError.notFound }
             replaced = entry.disclosure
         }
-        try DisclosureRules.validate(kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced)
+        let store = services.log.store
+        let successors = if let id = draft.replaces { try await services.database.read { try await store.successors(of: id, in: $0) } } else { 0 }
+        try DisclosureRules.validate(kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced,
+                                     replacedHasSuccessor: successors > 0)
         let (title, body, finance, consent) = try DisclosureRules.prepareForPublication(
             title: draft.title, body: draft.body, finance: draft.finance, keepPersonalData: draft.keepPersonalData,
             consentReason: draft.consentReason, confirmedBy: principal.username)
@@ -71,6 +74,8 @@ struct TransparencyQueries {
         let audit = services.audit
         let remote = RequestScope.remoteAddress
         return try await services.log.publish(disclosure, placePath: publisher.servedPath, accountID: principal.accountID, now: now) { db, published in
+            // Checked again under the log's lock: two corrections sent at once must not both land.
+            if let id = draft.replaces, try await store.successors(of: id, in: db) > 1 { throw DisclosureRuleError.alreadyReplaced }
             for d in published {
                 try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(d.id),
                                        detail: "\(d.action.rawValue) \(d.kind.rawValue)" + (d.unmaskedConsent.map { " unmasked: \($0)" } ?? ""),
