@@ -19,7 +19,8 @@ public func makeServices(settings: AppSettings, database: Database, now: @escapi
 
 /// The whole HTTP surface: pages, the JSON API, operations endpoints.
 public func buildRouter(services: AppServices, registry: PrometheusCollectorRegistry = .init()) throws -> Router<AppRequestContext> {
-    let router = Router(context: AppRequestContext.self)
+    // HEAD answers what GET would, headers and all, on every route (pages, API, Open311).
+    let router = Router(context: AppRequestContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: MetricsMiddleware())
     router.add(middleware: AuthenticationMiddleware(services: services))
     router.add(middleware: ErrorMiddleware(services: services))

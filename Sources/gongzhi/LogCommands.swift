@@ -13,23 +13,13 @@ struct Log: AsyncParsableCommand {
         abstract: "Verify the transparency log.",
         subcommands: [Verify.self, VerifyInclusion.self, VerifyConsistency.self])
 
-    /// Proof arguments are checked before any hashing: a malformed input is "invalid", never a crash.
-    static func hash(_ hex: String, _ what: String) throws -> Hash {
-        guard let hash = Hash(hex: hex.trimmingCharacters(in: .whitespaces)) else { throw Invalid("\(what) is not 64 hex digits") }
-        return hash
-    }
-
-    static func proof(_ list: String) throws -> [Hash] {
-        try list.split(separator: ",", omittingEmptySubsequences: true).enumerated().map { try hash(String($0.element), "proof hash \($0.offset + 1)") }
-    }
-
-    struct Invalid: Error { let why: String; init(_ why: String) { self.why = why } }
+    typealias Invalid = ProofArguments.Invalid
 
     static func report(_ body: () throws -> Void) throws {
         do {
             try body()
             print("valid")
-        } catch let error as Invalid {
+        } catch let error as ProofArguments.Invalid {
             print("invalid: \(error.why)")
             throw ExitCode(1)
         } catch let error as ProofError {
@@ -41,32 +31,36 @@ struct Log: AsyncParsableCommand {
     struct VerifyInclusion: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "verify-inclusion", abstract: "Check an inclusion proof: prints valid (exit 0) or why not (exit 1).")
         @Option(help: "The leaf hash, hex.") var leafHash: String
-        @Option(help: "The leaf's index.") var index: Int
-        @Option(help: "The tree size.") var size: Int
+        @Option(help: "The leaf's index.") var index: String
+        @Option(help: "The tree size.") var size: String
         @Option(help: "The tree's root hash, hex.") var root: String
         @Option(help: "Proof hashes, hex, comma-separated (empty for a one-leaf tree).") var proof: String = ""
 
         func run() throws {
             try Log.report {
+                let (index, size) = (try ProofArguments.position(index, "index"), try ProofArguments.position(size, "size"))
                 guard size > 0 else { throw Invalid("size must be at least 1") }
-                guard index >= 0, index < size else { throw Invalid("index \(index) is not below size \(size)") }
-                try MerkleVerifier.verifyInclusion(leafHash: try Log.hash(leafHash, "leaf hash"), index: index, size: size, proof: try Log.proof(proof), root: try Log.hash(root, "root"))
+                guard index < size else { throw Invalid("index \(index) is not below size \(size)") }
+                try MerkleVerifier.verifyInclusion(leafHash: try ProofArguments.hash(leafHash, "leaf hash"), index: index, size: size,
+                                                   proof: try ProofArguments.hashes(proof), root: try ProofArguments.hash(root, "root"))
             }
         }
     }
 
     struct VerifyConsistency: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "verify-consistency", abstract: "Check a consistency proof: prints valid (exit 0) or why not (exit 1).")
-        @Option var size1: Int
-        @Option var size2: Int
+        @Option var size1: String
+        @Option var size2: String
         @Option var root1: String
         @Option var root2: String
         @Option(help: "Proof hashes, hex, comma-separated.") var proof: String = ""
 
         func run() throws {
             try Log.report {
+                let (size1, size2) = (try ProofArguments.position(size1, "size1"), try ProofArguments.position(size2, "size2"))
                 guard size1 > 0, size1 <= size2 else { throw Invalid("need 0 < size1 <= size2") }
-                try MerkleVerifier.verifyConsistency(first: size1, second: size2, firstRoot: try Log.hash(root1, "root1"), secondRoot: try Log.hash(root2, "root2"), proof: try Log.proof(proof))
+                try MerkleVerifier.verifyConsistency(first: size1, second: size2, firstRoot: try ProofArguments.hash(root1, "root1"),
+                                                     secondRoot: try ProofArguments.hash(root2, "root2"), proof: try ProofArguments.hashes(proof))
             }
         }
     }

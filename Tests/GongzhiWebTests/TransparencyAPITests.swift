@@ -136,6 +136,20 @@ struct TransparencyAPITests {
     }
 }
 
+extension TransparencyAPITests {
+    @Test("the checkpoint says it is UTF-8, and HEAD answers as GET does", arguments: TestEngine.available)
+    func checkpointType(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let token = try await app.token("committee")
+            _ = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(try await committeeOrg(app, token: token)))
+            let get = try await app.client.execute(uri: "/api/v1/log/checkpoint", method: .get) { ($0.status, $0.headers[.contentType]) }
+            let head = try await app.client.execute(uri: "/api/v1/log/checkpoint", method: .head) { ($0.status, $0.headers[.contentType], $0.body.readableBytes) }
+            #expect(get.0 == .ok && get.1 == "text/plain; charset=utf-8")
+            #expect(head.0 == .ok && head.1 == get.1 && head.2 == 0, "\(head)")
+        }
+    }
+}
+
 @Suite("Attachments: upload, publish, serve")
 struct AttachmentAPITests {
     @Test("a file uploaded by hash is published with a disclosure and served unchanged", arguments: TestEngine.available)

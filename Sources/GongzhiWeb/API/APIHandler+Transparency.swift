@@ -59,7 +59,7 @@ extension APIHandler {
 
     func getCheckpoint(_ input: Operations.GetCheckpoint.Input) async throws -> Operations.GetCheckpoint.Output {
         guard let (_, note) = try await services.log.latest() else { throw AppError.notFound }
-        return .ok(.init(body: .plainText(HTTPBody(note))))
+        return .ok(.init(body: .textPlainCharsetUtf8(HTTPBody(note))))
     }
 
     func getLogKey(_ input: Operations.GetLogKey.Input) async throws -> Operations.GetLogKey.Output {
