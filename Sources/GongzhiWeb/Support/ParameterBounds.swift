@@ -25,6 +25,17 @@ struct ParameterBounds: Sendable {
     /// Per operation id.
     let operations: [String: [Parameter]]
 
+    /// Where each operation lives and what it may answer, as the document says.
+    struct Route: Sendable, Equatable {
+        var method: String
+        var path: String
+        var statuses: Set<Int>
+        var isPublic: Bool
+        var hasBody: Bool
+    }
+
+    let routes: [String: Route]
+
     /// An integer parameter the document leaves unbounded is a defect of the
     /// document: start-up fails, naming it, so a new operation cannot ship one.
     struct Unbounded: Error, CustomStringConvertible {
@@ -37,10 +48,13 @@ struct ParameterBounds: Sendable {
         let document = try Yams.load(yaml: yaml) as? [String: Any] ?? [:]
         let shared = (document["components"] as? [String: Any])?["parameters"] as? [String: Any] ?? [:]
         var operations: [String: [Parameter]] = [:]
-        for case let (_, methods as [String: Any]) in document["paths"] as? [String: Any] ?? [:] {
+        var routes: [String: Route] = [:]
+        for case let (path, methods as [String: Any]) in document["paths"] as? [String: Any] ?? [:] {
             let common = methods["parameters"] as? [Any] ?? []
             for method in ["get", "post", "put", "patch", "delete", "head"] {
                 guard let op = methods[method] as? [String: Any], let id = op["operationId"] as? String else { continue }
+                routes[id] = Route(method: method.uppercased(), path: path, statuses: Set((op["responses"] as? [String: Any] ?? [:]).keys.compactMap { Int($0) }),
+                                   isPublic: (op["security"] as? [Any])?.isEmpty == true, hasBody: op["requestBody"] != nil)
                 operations[id] = try (common + (op["parameters"] as? [Any] ?? [])).map { raw in
                     var p = raw as? [String: Any] ?? [:]
                     if let ref = p["$ref"] as? String, let name = ref.split(separator: "/").last { p = shared[String(name)] as? [String: Any] ?? [:] }
@@ -49,6 +63,7 @@ struct ParameterBounds: Sendable {
             }
         }
         self.operations = operations
+        self.routes = routes
     }
 
     static func load() throws -> ParameterBounds {
@@ -75,8 +90,14 @@ struct ParameterBounds: Sendable {
         return Parameter(name: name, inPath: p["in"] as? String == "path", check: check)
     }
 
-    /// The first parameter of the request outside its bound, if any.
-    func violation(operationID: String, path: String?, pathParameters: [String: Substring]) -> String? {
+    enum Violation: Equatable {
+        /// Not a number where the document says integer.
+        case malformed(String)
+        case outOfRange(String)
+    }
+
+    /// The first parameter of the request that is malformed or outside its bound, if any.
+    func violation(operationID: String, path: String?, pathParameters: [String: Substring]) -> Violation? {
         guard let parameters = operations[operationID], parameters.contains(where: { $0.check != .other }) else { return nil }
         let query = Self.query(path)
         for parameter in parameters {
@@ -84,12 +105,12 @@ struct ParameterBounds: Sendable {
             for value in values {
                 switch parameter.check {
                 case .integer(let bound):
-                    // A value that is not an integer at all is the decoder's to refuse (400);
-                    // an integer past Int64 is out of bound as much as one past the maximum.
+                    // An integer past Int64 is out of bound as much as one past the maximum.
                     let integral = !value.isEmpty && value.allSatisfy { $0.isASCII && ($0.isNumber || $0 == "-" || $0 == "+") }
-                    if integral && bound.read(value) == nil { return parameter.name }
+                    if !integral { return .malformed(parameter.name) }
+                    if bound.read(value) == nil { return .outOfRange(parameter.name) }
                 case .string(let maxLength):
-                    if value.count > maxLength { return parameter.name }
+                    if value.count > maxLength { return .outOfRange(parameter.name) }
                 case .other:
                     break
                 }
@@ -120,8 +141,10 @@ struct ParameterBoundsMiddleware: ServerMiddleware {
         _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
         next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
-        if let name = bounds.violation(operationID: operationID, path: request.path, pathParameters: metadata.pathParameters) {
-            throw AppError(.badRequest, "parameter_out_of_range", detail: name)
+        switch bounds.violation(operationID: operationID, path: request.path, pathParameters: metadata.pathParameters) {
+        case .malformed(let name): throw AppError(.badRequest, "invalid_parameter", detail: name)
+        case .outOfRange(let name): throw AppError(.badRequest, "parameter_out_of_range", detail: name)
+        case nil: break
         }
         return try await next(request, body, metadata)
     }
