@@ -242,14 +242,30 @@ public struct ConsultationStore: Sendable {
         }
     }
 
-    public func recordProxy(consultationID: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, accountID: Int64?, now: Date, in db: any SQLDatabase) async throws {
+    public func recordProxy(consultationID: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, evidence: String, accountID: Int64?,
+                            now: Date, in db: any SQLDatabase) async throws {
         if try await db.raw("SELECT voter_key FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND voter_key = \(bind: voterKey)").first() != nil {
             throw StoreError.conflict("proxy already recorded")
         }
         try await db.raw("""
-            INSERT INTO consultation_proxies (consultation_id, voter_key, proxy_person_id, authorisation, recorded_by, recorded_at)
-            VALUES (\(bind: consultationID), \(bind: voterKey), \(bind: proxyPersonID), \(bind: authorisation), \(bind: accountID), \(bind: now.millis))
+            INSERT INTO consultation_proxies (consultation_id, voter_key, proxy_person_id, authorisation, evidence_sha256, recorded_by, recorded_at)
+            VALUES (\(bind: consultationID), \(bind: voterKey), \(bind: proxyPersonID), \(bind: authorisation), \(bind: evidence), \(bind: accountID),
+                    \(bind: now.millis))
             """).run()
+    }
+
+    /// How many voters have entrusted their vote in this consultation to this person.
+    public func proxiesCarried(consultationID: Int64, personID: Int64, in db: any SQLDatabase) async throws -> Int {
+        Int(try await db.raw("""
+            SELECT COUNT(*) AS n FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID)
+            """).first()?.int64("n") ?? 0)
+    }
+
+    /// The evidence document behind a proxy.
+    public func proxyEvidence(consultationID: Int64, voterKey: String, in db: any SQLDatabase) async throws -> String? {
+        try await db.raw("""
+            SELECT evidence_sha256 FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND voter_key = \(bind: voterKey)
+            """).first()?.decode(column: "evidence_sha256", as: String?.self)
     }
 
     public func proxy(consultationID: Int64, voterKey: String, in db: any SQLDatabase) async throws -> Int64? {
@@ -274,10 +290,11 @@ public struct ConsultationStore: Sendable {
     /// Returns false, writing nothing, when this voter has already voted: two
     /// processes racing to cast the same vote both reach the primary key.
     public func cast(consultationID: Int64, voter: Voter, choice: BallotChoice, receipt: String, channel: BallotChannel, castBy personID: Int64?,
-                     enteredBy accountID: Int64?, secret: Bool, now: Date, in db: any SQLDatabase) async throws -> Bool {
+                     enteredBy accountID: Int64?, evidence: String? = nil, secret: Bool, now: Date, in db: any SQLDatabase) async throws -> Bool {
         let inserted = try await db.raw("""
-            INSERT INTO consultation_voters (consultation_id, voter_key, cast_by_person_id, channel, entered_by, open_receipt, cast_at)
-            VALUES (\(bind: consultationID), \(bind: voter.key), \(bind: personID), \(bind: channel.rawValue), \(bind: accountID), \(bind: secret ? nil : receipt), \(bind: now.millis))
+            INSERT INTO consultation_voters (consultation_id, voter_key, cast_by_person_id, channel, entered_by, open_receipt, evidence_sha256, cast_at)
+            VALUES (\(bind: consultationID), \(bind: voter.key), \(bind: personID), \(bind: channel.rawValue), \(bind: accountID), \(bind: secret ? nil : receipt),
+                    \(bind: evidence), \(bind: now.millis))
             ON CONFLICT (consultation_id, voter_key) DO NOTHING RETURNING voter_key
             """).first()
         guard inserted != nil else { return false }

@@ -63,8 +63,8 @@ struct AccessMatrixTests {
         "getConsultationStanding": .init(scoped: false),
         "listBallots": .init(scoped: false),
         "castBallot": .init(scoped: false, json: #"{"choice":"approve"}"#),
-        "enterPaperBallot": .init(scoped: false, json: #"{"voterKey":"p{person}","choice":"approve"}"#),
-        "recordProxy": .init(scoped: false, json: #"{"voterKey":"p{person}","proxyPersonId":{person},"authorisation":"书面委托"}"#),
+        "enterPaperBallot": .init(scoped: false, json: #"{"voterKey":"p{person}","choice":"approve","tallySheetSha256":"{evidence}"}"#),
+        "recordProxy": .init(scoped: false, json: #"{"voterKey":"p{person}","proxyPersonId":{person},"authorisation":"书面委托","evidenceSha256":"{evidence}"}"#),
         "checkReceipt": .init(scoped: false, json: #"{"receipt":"not-a-receipt"}"#),
         "getTallySheet": .init(scoped: false),
         "getConsultationResult": .init(scoped: false),
@@ -170,11 +170,16 @@ struct AccessMatrixTests {
         let action = try await one(app, "SELECT id FROM consultation_actions ORDER BY id LIMIT 1") ?? 1
         let proposal = try await one(app, "SELECT id FROM proposals ORDER BY id LIMIT 1") ?? 1
         let whistle = try await one(app, "SELECT id FROM whistles ORDER BY id LIMIT 1") ?? 1
+        let evidence = try await app.client.execute(uri: "/api/v1/attachments?name=scan.pdf", method: .post,
+                                                    headers: [.authorization: "Bearer \(committee)", .contentType: "application/octet-stream"],
+                                                    body: ByteBuffer(string: "%PDF-1.4 signed")) { response in
+            try #require((try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["sha256"] as? String)
+        }
         let iso = ISO8601DateFormatter()
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
             "actionId": String(action), "proposalId": String(proposal), "whistleId": String(whistle), "disclosureId": String(disclosure),
-            "index": "0", "list": "responsibility", "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
+            "index": "0", "list": "responsibility", "evidence": evidence, "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
             "closes": iso.string(from: app.clock.now.addingTimeInterval(16 * 86_400)),
         ]
         let inside: [String: String] = [

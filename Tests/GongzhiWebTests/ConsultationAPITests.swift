@@ -4,6 +4,7 @@ import GongzhiStore
 import GongzhiTestSupport
 import GongzhiWeb
 import HTTPTypes
+import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
@@ -106,16 +107,39 @@ struct ConsultationAPITests {
             let residentToken = try await app.token("resident")
             let residentPerson = try await personID(app, token: residentToken)
             let others = try await otherOwners(app, excluding: [ownerPerson, residentPerson], count: 2)
-            let (paper, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners, json: #"{"choice":"oppose","voterKey":"o:\#(others[0])"}"#)
+            // Paper ballots and proxies rest on a signed document uploaded first, kept and never published.
+            let (noSheet, noSheetBody) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
+                                                           json: #"{"choice":"oppose","voterKey":"o:\#(others[0])"}"#)
+            #expect(noSheet == .unprocessableContent && code(noSheetBody) == "ballot_evidence_missing")
+            func upload(_ text: String) async throws -> String {
+                try await app.client.execute(uri: "/api/v1/attachments?name=scan.pdf", method: .post,
+                                             headers: [.authorization: "Bearer \(owners)", .contentType: "application/octet-stream"],
+                                             body: ByteBuffer(string: "%PDF-1.4 " + text)) { response in
+                    try #require((try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["sha256"] as? String)
+                }
+            }
+            let sheet = try await upload("signed ballot")
+            let (paper, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
+                                               json: #"{"choice":"oppose","voterKey":"o:\#(others[0])","tallySheetSha256":"\#(sheet)"}"#)
             #expect(paper == .created)
+            #expect(try await app.client.execute(uri: "/attachments/\(sheet)", method: .get) { $0.status } == .notFound)
             let (paperByOwner, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owner, json: #"{"choice":"oppose","voterKey":"o:\#(others[1])"}"#)
             #expect(paperByOwner == .forbidden)
             let (noAuth, noAuthBody) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
-                                                         json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"  "}"#)
+                                                         json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"  ","evidenceSha256":""}"#)
             #expect(noAuth == .unprocessableContent && code(noAuthBody) == "ballot_proxy_authorisation")
             let (proxy, _) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
-                                               json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"书面委托书，存业委会档案第12号"}"#)
+                                               json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"书面委托书，存业委会档案第12号","evidenceSha256":"\#(try await upload("authorisation"))"}"#)
             #expect(proxy == .noContent)
+            // One person carries at most three others' votes.
+            let more = try await otherOwners(app, excluding: [ownerPerson, residentPerson] + others, count: 3)
+            var answers: [HTTPResponse.Status] = []
+            for key in more {
+                let scan = try await upload("authorisation \(key)")
+                answers.append(try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
+                                                 json: #"{"voterKey":"o:\#(key)","proxyPersonId":\#(residentPerson),"authorisation":"委托","evidenceSha256":"\#(scan)"}"#).0)
+            }
+            #expect(answers == [.noContent, .noContent, .conflict])
             let (_, residentStanding) = try await app.api("/api/v1/consultations/\(id)/standing", token: residentToken)
             #expect((residentStanding["votes"] as? [[String: Any]])?.contains { $0["proxy"] as? Bool == true && $0["voterKey"] as? String == "o:\(others[1])" } == true)
             let (proxied, _) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: residentToken, json: #"{"choice":"approve","voterKey":"o:\#(others[1])"}"#)
@@ -149,8 +173,8 @@ struct ConsultationAPITests {
             #expect(published.allSatisfy { Set($0.keys) == ["receipt", "choice"] })
             // The auditing street office recomputes the area totals from the tally sheet; a resident cannot read it.
             #expect(try await app.api("/api/v1/consultations/\(id)/tally-sheet", token: residentToken).0 == .notFound)
-            let (sheetStatus, sheet) = try await app.api("/api/v1/consultations/\(id)/tally-sheet", token: try await app.token("street"))
-            let lines = try #require(sheet["items"] as? [[String: Any]])
+            let (sheetStatus, tally) = try await app.api("/api/v1/consultations/\(id)/tally-sheet", token: try await app.token("street"))
+            let lines = try #require(tally["items"] as? [[String: Any]])
             #expect(sheetStatus == .ok && lines.count == 3)
             let approvingArea = lines.filter { $0["choice"] as? String == "approve" }.compactMap { $0["areaSquareCentimetres"] as? Int }.reduce(0, +)
             #expect(approvingArea == result["approvingAreaSquareCentimetres"] as? Int)

@@ -57,7 +57,7 @@ struct ConsultationPageTests {
             let (_, receiptPage, _) = try await app.page(&owner, String(receiptURL.prefix { $0 != "#" }))
             #expect(receiptPage.contains("投票已记录") && receiptPage.contains("id=\"receipt-found\"") && receiptPage.contains("id=\"already-voted\""))
             #expect(!receiptPage.contains("— 同意"))
-            let code = try #require(receiptPage.components(separatedBy: "id=\"receipt-found\"").last?.components(separatedBy: "<code>").dropFirst().first?
+            let code = try #require(receiptPage.components(separatedBy: "id=\"receipt-found\"").last?.components(separatedBy: "<code class=\"receipt\">").dropFirst().first?
                 .components(separatedBy: "</code>").first)
             let (_, again, _) = try await app.page(&owner, location)
             #expect(!again.contains("id=\"receipt-found\""))

@@ -93,7 +93,7 @@ struct PageTests {
             let (stillLocked, lockedPage, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": DemoData.password])
             let (unknown, unknownPage, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "nobody-here", "password": DemoData.password])
             #expect(stillLocked == .unauthorized && unknown == .unauthorized)
-            #expect(Self.message(lockedPage) == Self.message(unknownPage) && lockedPage.contains("需等几分钟再试"))
+            #expect(Self.message(lockedPage) == Self.message(unknownPage) && lockedPage.contains("暂停登录"))
             app.clock.advance(61)
             _ = try await app.signIn("owner")
             let failures = try await app.services.audit.recent(limit: 100).filter { $0.action == .signInFailed }

@@ -56,6 +56,24 @@ public enum BallotError: Error, Equatable, Sendable {
     case alreadyVoted
     case invalidChoice(String)
     case proxyWithoutAuthorisation
+    /// A proxy or paper ballot needs its document uploaded first: the signed authorisation, or the tally sheet.
+    case evidenceMissing
+    case tooManyProxies(limit: Int)
+}
+
+/// 委托投票 and 纸质票: votes cast by someone other than the voter at a screen.
+/// They are where a vote is most easily bent (votes collected door to door,
+/// ballots typed in for absent owners), so each rests on a document kept by
+/// its hash, and one person may carry only a few others' votes.
+public enum ProxyRules {
+    /// Entrusted votes one person may carry besides their own. A platform
+    /// safeguard against collecting votes, not a number from law.
+    public static let maxEntrustedPerHolder = 3
+
+    public static func checkRecord(evidence: String?, holderAlreadyCarries: Int) throws(BallotError) {
+        guard let evidence, evidence.count == 64, evidence.allSatisfy(\.isHexDigit) else { throw .evidenceMissing }
+        if holderAlreadyCarries >= maxEntrustedPerHolder { throw .tooManyProxies(limit: maxEntrustedPerHolder) }
+    }
 }
 
 public enum BallotRules {

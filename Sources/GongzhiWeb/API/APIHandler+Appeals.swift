@@ -85,7 +85,7 @@ extension APIHandler {
         let view = try await appeals.view(id, by: principal)
         let requester = try await appeals.requester(view, by: principal).map(Components.Schemas.Person.init)
         return .init(
-            appeal: .init(view.appeal), requester: requester,
+            appeal: .init({ var shown = view.appeal; shown.description = appeals.description(view); return shown }()), requester: requester,
             tasks: view.tasks.map { .init(organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
                                           assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note)) },
             photos: view.photos,

@@ -69,14 +69,15 @@ extension APIHandler {
     func enterPaperBallot(_ input: Operations.EnterPaperBallot.Input) async throws -> Operations.EnterPaperBallot.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         guard let key = body.voterKey else { throw AppError.invalid("missing_field", detail: "voterKey") }
-        let receipt = try await consultations.enterPaper(input.path.consultationId, voterKey: key, choice: try Self.choice(body.choice), by: try principal())
+        let receipt = try await consultations.enterPaper(input.path.consultationId, voterKey: key, choice: try Self.choice(body.choice), tallySheet: body.tallySheetSha256,
+                                                            by: try principal())
         return .created(.init(body: .json(.init(receipt: receipt))))
     }
 
     func recordProxy(_ input: Operations.RecordProxy.Input) async throws -> Operations.RecordProxy.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         try await consultations.recordProxy(input.path.consultationId, voterKey: body.voterKey, proxyPersonID: body.proxyPersonId,
-                                            authorisation: body.authorisation, by: try principal())
+                                            authorisation: body.authorisation, evidence: body.evidenceSha256, by: try principal())
         return .noContent(.init())
     }
 

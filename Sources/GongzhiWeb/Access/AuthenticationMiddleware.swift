@@ -23,7 +23,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         // Forms that upload files (attachments, appeal photos, list CSVs) get the upload limit.
         let takesFiles = switch path {
         case "/api/v1/attachments", "/disclosures/new", "/appeals", "/lists": true
-        default: path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos")
+        default: (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
+            || (path.hasPrefix("/consultations/") && (path.hasSuffix("/paper") || path.hasSuffix("/proxy")))
         }
         context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
         let langQuery = request.uri.queryParameters.get("lang").map { String($0) }

@@ -175,6 +175,12 @@ struct AppealQueries {
         return PersonalDataMask.handlerView(of: person)
     }
 
+    /// The description as this reader may see it: whole for the requester and
+    /// the handlers, who must act on it; numbers masked for everyone else.
+    func description(_ view: View) -> String {
+        view.isRequester || !view.handlingFor.isEmpty ? view.appeal.description : PersonalDataMask.text(view.appeal.description)
+    }
+
     /// A photo added to an open appeal: by the requester (what it looks like)
     /// or by a handler (the work done). On the timeline for everyone who sees it.
     func addPhoto(_ id: Int64, name: String, bytes: Data, by principal: Principal) async throws -> View {

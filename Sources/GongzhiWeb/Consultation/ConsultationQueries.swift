@@ -140,9 +140,11 @@ struct ConsultationQueries {
             let own = try await store.voters(personID: principal.personID, record, now: now, in: db)
             var voter: Voter? = own.first { voterKey == nil || $0.key == voterKey }
             var channel = BallotChannel.online
+            var evidence: String?
             if voter == nil, let voterKey, try await store.proxy(consultationID: id, voterKey: voterKey, in: db) == principal.personID {
                 voter = try await store.voter(key: voterKey, record, now: now, in: db)
                 channel = .proxy
+                evidence = try await store.proxyEvidence(consultationID: id, voterKey: voterKey, in: db)
             }
             // Someone with several votes (a representative of two households) casts the next one not yet used.
             if voterKey == nil, own.count > 1 {
@@ -152,7 +154,7 @@ struct ConsultationQueries {
             try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
             let receipt = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
             guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: channel, castBy: principal.personID,
-                                       enteredBy: nil, secret: c.secret, now: now, in: db) else { throw BallotError.alreadyVoted }
+                                       enteredBy: nil, evidence: evidence, secret: c.secret, now: now, in: db) else { throw BallotError.alreadyVoted }
             // The audit names the vote, never the choice.
             try await audit.append(accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voter!.key)",
                                    detail: channel.rawValue, remoteAddress: remote, at: now, in: db)
@@ -161,12 +163,22 @@ struct ConsultationQueries {
         return receipt
     }
 
-    /// A paper ballot typed in by an officer of the organiser, attributed to them.
-    func enterPaper(_ id: Int64, voterKey: String, choice: BallotChoice, by principal: Principal) async throws -> String {
+    /// The hash of an uploaded document a vote rests on, which must be stored already.
+    func evidence(_ sha256: String?) async throws -> String {
+        let hash = (sha256 ?? "").trimmed.lowercased()
+        try ProxyRules.checkRecord(evidence: hash, holderAlreadyCarries: 0)
+        guard try await services.attachments.exists(sha256: hash) != nil else { throw BallotError.evidenceMissing }
+        return hash
+    }
+
+    /// A paper ballot typed in by an officer of the organiser, attributed to
+    /// them, resting on the tally sheet (the signed paper ballot, scanned) uploaded first.
+    func enterPaper(_ id: Int64, voterKey: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> String {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         let c = record.consultation
         try BallotRules.validate(choice, for: c)
+        let sheet = try await evidence(tallySheet)
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db -> String in
@@ -175,25 +187,31 @@ struct ConsultationQueries {
             try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
             let receipt = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
             guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: .paper, castBy: nil,
-                                       enteredBy: principal.accountID, secret: c.secret, now: now, in: db) else { throw BallotError.alreadyVoted }
+                                       enteredBy: principal.accountID, evidence: sheet, secret: c.secret, now: now, in: db) else {
+                throw BallotError.alreadyVoted
+            }
             try await audit.append(accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voterKey)",
                                    detail: "paper", remoteAddress: remote, at: now, in: db)
             return receipt
         }
     }
 
-    /// Records a written authorisation (委托书) letting another person cast a voter's ballot.
-    func recordProxy(_ id: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, by principal: Principal) async throws {
+    /// Records a written authorisation (委托书), its signed scan uploaded first,
+    /// letting another person cast a voter's ballot; one person carries only a few.
+    func recordProxy(_ id: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, evidence document: String?, by principal: Principal) async throws {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         let text = authorisation.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { throw BallotError.proxyWithoutAuthorisation }
+        let scan = try await evidence(document)
         let now = services.now()
         guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notEligible }
         guard try await services.people.person(id: proxyPersonID) != nil else { throw AppError.notFound }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
-            try await store.recordProxy(consultationID: id, voterKey: voterKey, proxyPersonID: proxyPersonID, authorisation: text,
+            let carried = try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db)
+            try ProxyRules.checkRecord(evidence: scan, holderAlreadyCarries: carried)
+            try await store.recordProxy(consultationID: id, voterKey: voterKey, proxyPersonID: proxyPersonID, authorisation: text, evidence: scan,
                                         accountID: principal.accountID, now: now, in: db)
             try await audit.append(accountID: principal.accountID, action: .create, objectType: "proxy", objectID: "\(id)/\(voterKey)",
                                    detail: "proxy person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
@@ -223,7 +241,8 @@ struct ConsultationQueries {
     /// receipt shown to someone else proves nothing about how its holder voted.
     func checkReceipt(_ id: Int64, receipt: String) async throws -> (found: Bool, choice: String?) {
         let record = try await get(id)
-        let code = receipt.trimmed.lowercased()
+        // Copied by hand it may come back in groups or capitals.
+        let code = String(receipt.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "-" }).lowercased()
         guard !code.isEmpty, code.count <= 64 else { throw AppError.invalid("ballot_receipt_invalid") }
         guard let ballot = try await store.ballot(consultationID: id, receipt: code) else { return (false, nil) }
         return (true, record.stage(now: services.now()) >= .counting ? ballot.choice : nil)

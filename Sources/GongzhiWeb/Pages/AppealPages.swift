@@ -233,7 +233,7 @@ struct AppealPages {
         let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
         let now = services.now()
         var data = summary(a, names, locale, now: now)
-        data["description"] = a.description
+        data["description"] = queries.description(view)
         data["respondDue"] = a.respondDue.map(kit.date) ?? ""
         data["lead"] = a.leadOrganisationID.flatMap { orgs[$0] } ?? ""
         data["error"] = error ?? ""

@@ -59,14 +59,17 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/paper") { request, context in
             try await act(request, context) { principal, id, f in
-                let receipt = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation), by: principal)
+                let sheet = try await evidence(context, by: principal)
+                let receipt = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation),
+                                                           tallySheet: sheet, by: principal)
                 return (Self.receiptLocation(id), [services.cookie(Self.receiptCookie, receipt, maxAge: 600)])
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
             try await act(request, context) { principal, id, f in
                 guard let person = try f.integer("person", .id) else { throw AppError.invalid("missing_field", detail: "person") }
-                try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "", by: principal)
+                try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
+                                              evidence: try await evidence(context, by: principal), by: principal)
                 return "/consultations/\(id)#organiser"
             }
         }
@@ -126,6 +129,12 @@ struct ConsultationPages {
 
     /// Runs a form action and goes back to the page; what the user can fix is
     /// shown on the page in their language, with the status it deserves.
+    /// The document a paper ballot or proxy rests on, sent with the form: stored by its hash, never published.
+    func evidence(_ context: AppRequestContext, by principal: Principal) async throws -> String? {
+        guard let file = context.files.first(where: { $0.name == "evidence" }) else { return nil }
+        return try await TransparencyQueries(services: services).upload(name: file.filename, bytes: file.content, by: principal).sha256
+    }
+
     /// A new receipt goes to the voter's browser in a short-lived cookie and is
     /// shown once: never in a URL, which browsers keep in their history.
     static let receiptCookie = "gz_receipt"

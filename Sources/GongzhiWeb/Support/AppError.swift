@@ -103,6 +103,8 @@ public struct AppError: Error, Sendable, Equatable {
             case .alreadyVoted: return AppError(.conflict, "ballot_already_cast")
             case .invalidChoice(let why): return .invalid("ballot_invalid_choice", detail: why)
             case .proxyWithoutAuthorisation: return .invalid("ballot_proxy_authorisation")
+            case .evidenceMissing: return .invalid("ballot_evidence_missing")
+            case .tooManyProxies(let limit): return AppError(.conflict, "ballot_too_many_proxies", detail: String(limit))
             }
         case let e as AppealError:
             switch e {
