@@ -25,14 +25,17 @@ public struct AttachmentStore: Sendable {
     /// A file anyone may download: any stored file but an appeal's photo, which
     /// only the appeal's readers see (through `content` after the appeal's own
     /// check), and a vote's evidence (a signed authorisation, a tally sheet),
-    /// which carries voters' names and signatures.
+    /// which carries voters' names and signatures. A file a disclosure publishes
+    /// stays public even if the same bytes are also uploaded as a photo, so no
+    /// one can take a published file down by reusing it.
     public func publicContent(sha256: String) async throws -> (contentType: String, data: Data)? {
         try await database.read { db in
             try await db.raw("""
                 SELECT content_type, content FROM attachments a WHERE a.sha256 = \(bind: sha256)
-                  AND NOT EXISTS (SELECT 1 FROM appeal_photos p WHERE p.sha256 = a.sha256)
-                  AND NOT EXISTS (SELECT 1 FROM consultation_proxies x WHERE x.evidence_sha256 = a.sha256)
-                  AND NOT EXISTS (SELECT 1 FROM consultation_voters v WHERE v.evidence_sha256 = a.sha256)
+                  AND ((NOT EXISTS (SELECT 1 FROM appeal_photos p WHERE p.sha256 = a.sha256)
+                        AND NOT EXISTS (SELECT 1 FROM consultation_proxies x WHERE x.evidence_sha256 = a.sha256)
+                        AND NOT EXISTS (SELECT 1 FROM consultation_voters v WHERE v.evidence_sha256 = a.sha256))
+                       OR EXISTS (SELECT 1 FROM disclosures d WHERE d.canonical LIKE '%' || a.sha256 || '%'))
                 """).first().map { (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self)) }
         }
     }

@@ -78,6 +78,11 @@ public struct TransparencyStore: Sendable {
         return Entry(disclosure: try Disclosure.decode(canonical: Data(canonical.utf8)), leafIndex: try row.optionalInt64("leaf_index").map(Int.init), placePath: try row.string("place_path"), canonical: canonical)
     }
 
+    /// Whether a disclosure is a consultation's announced result, which only the count writes.
+    public func isConsultationResult(_ id: Int64, in db: any SQLDatabase) async throws -> Bool {
+        try await db.raw("SELECT id FROM consultations WHERE result_disclosure_id = \(bind: id)").first() != nil
+    }
+
     /// How many entries name this one as the one they replace (more than one would fork the chain).
     public func successors(of id: Int64, in db: any SQLDatabase) async throws -> Int {
         Int(try await db.raw("SELECT COUNT(*) AS n FROM disclosures WHERE replaces_id = \(bind: id)").first()?.int64("n") ?? 0)

@@ -26,6 +26,7 @@ struct BoundsTests {
     func sums() throws {
         #expect(CheckedSum.of([1, 2, 3]) == 6)
         #expect(CheckedSum.of([Int64.max, 1]) == nil)
+        #expect(Money.fen(fromYuan: "92233720368547758.08") == nil && Money.fen(fromYuan: "92233720368547758.07") == Int64.max)
         let line = FinanceLine(direction: .income, category: "x", amountFen: Int64.max / 2, counterparty: "", voucher: "")
         let statement = FinanceStatement(period: "2026-10", lines: [line, line, line])
         #expect(statement.totalIncome == .max && statement.balance == .max)

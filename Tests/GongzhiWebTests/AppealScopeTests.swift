@@ -94,6 +94,25 @@ struct AppealScopeTests {
             let (ok, _, headers) = try await app.page(&requester, "/appeals/\(id)/photos/\(hash)")
             #expect(ok == .ok && headers[.cacheControl] == "private, no-store" && headers[.contentType] == "image/png")
 
+            // A file a disclosure publishes stays public, even when the same bytes are someone's appeal photo.
+            let committee = try await app.token("committee")
+            let (_, orgs) = try await app.api("/api/v1/organisations", token: committee)
+            let org = try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "residents_committee" }?["id"] as? Int)
+            let shared = png + [1]
+            let sharedHash = try await app.client.execute(uri: "/api/v1/attachments?name=poster.png", method: .post,
+                                                          headers: [.authorization: "Bearer \(committee)", .contentType: "application/octet-stream"],
+                                                          body: ByteBuffer(bytes: shared)) { response in
+                (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["sha256"] as? String
+            }
+            let poster = try #require(sharedHash)
+            let notice = #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"海报","en":""},"body":{"zh":"见附件","en":""},"#
+                + #""attachments":[{"sha256":"\#(poster)","name":"poster.png"}]}"#
+            #expect(try await app.api("/api/v1/disclosures", method: .post, token: committee, json: notice).0 == .created)
+            _ = try await app.client.execute(uri: "/api/v1/appeals/\(id)/photos?name=same.png", method: .post,
+                                             headers: [.authorization: "Bearer \(resident)", .contentType: "application/octet-stream"],
+                                             body: ByteBuffer(bytes: shared)) { $0.status }
+            #expect(try await app.client.execute(uri: "/attachments/\(poster)", method: .get) { $0.status } == .ok)
+
             let audited = try await app.services.audit.recent(limit: 1000).filter { $0.action == .viewPersonalData }.count
             let (_, detail) = try await app.api("/api/v1/appeals/\(id)", token: try await app.token("property"))
             let shown = try #require(detail["requester"] as? [String: Any])

@@ -52,6 +52,11 @@ struct ConsultationAPITests {
             let before = try await app.services.consultations.consultations(under: ["/"], ancestorsOf: nil, limit: 100).count
             let ownersOrg = try await org(app, token: owners, kind: "owners_committee")
             // Bad schedules and rule sets are refused before anything is stored.
+            // An owners' decision takes the assembly's 15 days whatever form it is held in.
+            let online = ownersMotion(app, org: ownersOrg, opensInDays: 2).replacingOccurrences(of: #""form":"owners_assembly""#, with: #""form":"online""#)
+                .replacingOccurrences(of: #""votingOpens""#, with: #""publicityDays":1,"votingOpens""#)
+            let (quick, quickBody) = try await app.api("/api/v1/consultations", method: .post, token: owners, json: online)
+            #expect(quick == .unprocessableContent && code(quickBody) == "consultation_publicity_minimum")
             let (short, shortBody) = try await app.api("/api/v1/consultations", method: .post, token: owners, json: ownersMotion(app, org: ownersOrg, opensInDays: 14))
             #expect(short == .unprocessableContent && code(shortBody) == "consultation_publicity_short")
             let (weak, weakBody) = try await app.api("/api/v1/consultations", method: .post, token: owners,
@@ -200,6 +205,14 @@ struct ConsultationAPITests {
             #expect(text.contains(try #require(result["bulletinDigest"] as? String)))
             let (again, _) = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: owners)
             #expect(again == .conflict)
+            // The count wrote the result; no one rewrites it by hand, neither by correcting it nor by publishing over it.
+            let rewrite = #"{"kind":"decision","action":"correct","replaces":\#(disclosureID),"organisationId":\#(ownersOrg),"#
+                + #""title":{"zh":"结果更正","en":""},"body":{"zh":"通过","en":""}}"#
+            let (rewritten, rewrittenBody) = try await app.api("/api/v1/disclosures", method: .post, token: owners, json: rewrite)
+            #expect(rewritten == .conflict && code(rewrittenBody) == "disclosure_generated")
+            let (over, _) = try await app.api("/api/v1/disclosures", method: .post, token: owners,
+                                              json: rewrite.replacingOccurrences(of: #""action":"correct""#, with: #""action":"publish""#))
+            #expect(over == .conflict)
             let (_, after) = try await app.api("/api/v1/consultations/\(id)", token: nil)
             #expect(after["stage"] as? String == "announced" && after["resultDisclosureId"] as? Int == disclosureID)
         }

@@ -61,6 +61,10 @@ struct ConsultationPageTests {
                 .components(separatedBy: "</code>").first)
             let (_, again, _) = try await app.page(&owner, location)
             #expect(!again.contains("id=\"receipt-found\""))
+            // A receipt cookie anyone could set shows nothing unless it names a ballot of this consultation's box.
+            owner.cookies["gz_receipt"] = "\(location.split(separator: "/").last ?? "").deadbeef"
+            let (_, forgedReceipt, _) = try await app.page(&owner, location)
+            #expect(!forgedReceipt.contains("id=\"receipt-found\""))
             let (checked, checkedPage, _) = try await app.page(&owner, location + "/receipt", method: .post, form: ["receipt": code])
             #expect(checked == .ok && checkedPage.contains("id=\"receipt-found\"") && checkedPage.contains("投票结束后，凭回执可看到"))
             let (twice, twicePage, _) = try await app.page(&owner, location + "/vote", method: .post, form: ["position": "oppose"])

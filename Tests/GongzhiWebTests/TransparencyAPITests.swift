@@ -129,6 +129,10 @@ struct TransparencyAPITests {
             let kind = try await app.api("/api/v1/disclosures", method: .post, token: token, json: #"{"kind":"decision","organisationId":\#(org),"#
                 + #""title":{"zh":"改类","en":""},"body":{"zh":"x","en":""},"action":"correct","replaces":\#(otherID)}"#)
             #expect(kind.0 == .unprocessableContent && code(kind.1) == "disclosure_kind_changed")
+            // A plain publish that names a disclosure it replaces would slip past the correction's rules.
+            let sideways = try await app.api("/api/v1/disclosures", method: .post, token: token,
+                                             json: notice(org, title: "旁路", extra: #","action":"publish","replaces":\#(otherID)"#))
+            #expect(sideways.0 == .unprocessableContent && code(sideways.1) == "disclosure_replaces_only_amendments")
             #expect(try await app.services.log.latest()?.checkpoint.size == (size ?? 0) + 1)
             let (_, detail) = try await app.api("/api/v1/disclosures/\(firstID)", token: nil)
             #expect((detail["chain"] as? [[String: Any]])?.compactMap { $0["id"] as? Int } == [firstID, correctedID, withdrawnID])

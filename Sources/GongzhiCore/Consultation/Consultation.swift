@@ -266,13 +266,22 @@ public enum ConsultationRules {
         }
     }
 
+    /// The shortest publicity a consultation may have: an owners' joint
+    /// decision (Civil Code art. 278) is an owners' assembly matter whatever
+    /// form it is held in, so it takes the assembly's 15 days (Property
+    /// Management Regulations art. 14), as does anything the owners decide.
+    public static func minimumPublicityDays(_ c: Consultation) -> Int {
+        c.rule.kind == .ownersJoint || c.body == .owners ? ConsultationForm.ownersAssembly.minimumPublicityDays : c.form.minimumPublicityDays
+    }
+
     /// Everything a consultation must satisfy before it is saved.
     public static func validate(_ c: Consultation) throws(ConsultationError) {
         if c.title.zh.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .titleMissing }
         try validate(c.rule)
         let s = c.schedule
         guard s.publicisedAt < s.votingOpens, s.votingOpens < s.votingCloses else { throw .scheduleOutOfOrder }
-        if s.publicityDays < c.form.minimumPublicityDays { throw .publicityBelowMinimum(minimumDays: c.form.minimumPublicityDays) }
+        let minimum = ConsultationRules.minimumPublicityDays(c)
+        if s.publicityDays < minimum { throw .publicityBelowMinimum(minimumDays: minimum) }
         if s.votingOpens < publicityEnds(s) { throw .publicityTooShort(requiredDays: s.publicityDays) }
         switch c.ballot {
         case .motion:

@@ -7,8 +7,9 @@
 extension PersonalDataMask {
     /// The text with every phone and ID number masked. This is the one function
     /// every public or handler-facing text goes through where the reader is not entitled.
-    public static func text(_ text: String) -> String {
-        let found = matches(in: text)
+    /// `keepingPhones`: for a handler who must call back, phones stay and only ID numbers are masked.
+    public static func text(_ text: String, keepingPhones: Bool = false) -> String {
+        let found = matches(in: text).filter { !(keepingPhones && $0.isPhone) }
         guard !found.isEmpty else { return text }
         var chars = Array(text)
         for match in found {
@@ -27,6 +28,7 @@ extension PersonalDataMask {
         var digits: String
         /// Positions in the text to hide.
         var hidden: [Int]
+        var isPhone: Bool
     }
 
     /// A run of digits (full-width ones included), perhaps ending in X, at character positions.
@@ -45,20 +47,30 @@ extension PersonalDataMask {
         }
     }
 
-    static func isSeparator(_ c: Character) -> Bool {
-        [" ", "-", "\u{00A0}", "\u{3000}", "\u{2010}", "\u{2011}", "\u{2012}", "\u{2013}", "\u{FF0D}", "\u{2212}"].contains(c)
-    }
+    /// What people put between digit groups. Not the comma, which groups the digits of amounts.
+    static let separators: Set<Character> = [
+        " ", "\t", "-", ".", "·", "/", "_", "(", ")", "（", "）", "\u{00A0}", "\u{3000}", "\u{2009}", "\u{202F}", "\u{200B}", "\u{2010}", "\u{2011}",
+        "\u{2012}", "\u{2013}", "\u{2014}", "\u{FE63}", "\u{FF0D}", "\u{2212}", "\u{30FB}", "\u{FF0E}",
+    ]
 
-    /// Digit groups joined by single separators: the stretches a number can span.
+    static func isSeparator(_ c: Character) -> Bool { separators.contains(c) }
+
+    /// Digit groups joined by short runs of separators: the stretches a number can span.
     static func stretches(in chars: [Character]) -> [[Group]] {
         var stretches: [[Group]] = []
         var current: [Group] = []
         var i = 0
         while i < chars.count {
             guard digit(chars[i]) != nil else {
-                let joins = isSeparator(chars[i]) && !current.isEmpty && i + 1 < chars.count && digit(chars[i + 1]) != nil
-                    && !(current.last?.endsWithX ?? false)
-                if !joins, !current.isEmpty {
+                // Up to three separators in a row join two groups (`139 - 1234`, `(139)1234`).
+                var next = i
+                while next < chars.count, next - i < 3, isSeparator(chars[next]) { next += 1 }
+                let joins = next > i && !current.isEmpty && next < chars.count && digit(chars[next]) != nil && !(current.last?.endsWithX ?? false)
+                if joins {
+                    i = next
+                    continue
+                }
+                if !current.isEmpty {
                     stretches.append(current)
                     current = []
                 }
@@ -126,12 +138,12 @@ extension PersonalDataMask {
                 let code = String(values.prefix(prefix))
                 guard prefix == 0 || code == "86" || code == "0086" else { continue }
                 if national[0] == "1", let second = national[1].wholeNumberValue, second >= 3 {
-                    return Match(digits: String(national), hidden: Array(positions.dropFirst(prefix)[(prefix + 3)..<(prefix + 7)]))
+                    return Match(digits: String(national), hidden: Array(positions.dropFirst(prefix)[(prefix + 3)..<(prefix + 7)]), isPhone: true)
                 }
             }
-            if values.count == 15, !spread { return Match(digits: String(values), hidden: Array(positions[6..<12])) }
+            if values.count == 15, !spread { return Match(digits: String(values), hidden: Array(positions[6..<12]), isPhone: false) }
         }
-        if values.count == 18, !values.dropLast().contains("X") { return Match(digits: String(values), hidden: Array(positions[6..<14])) }
+        if values.count == 18, !values.dropLast().contains("X") { return Match(digits: String(values), hidden: Array(positions[6..<14]), isPhone: false) }
         return nil
     }
 }

@@ -147,8 +147,9 @@ public enum Money {
             cents = parts[1].count == 1 ? c * 10 : c
         }
         let (scaled, overflow) = whole.multipliedReportingOverflow(by: 100)
-        guard !overflow else { return nil }
-        return scaled + cents
+        let (total, carry) = scaled.addingReportingOverflow(cents)
+        guard !overflow, !carry else { return nil }
+        return total
     }
 }
 
@@ -163,6 +164,9 @@ public enum DisclosureRuleError: Error, Equatable, Sendable {
     case cannotReplaceWithdrawn
     /// The chain is linear: only its latest entry may be corrected or withdrawn.
     case alreadyReplaced
+    case replacesOnlyForAmendments
+    /// Records the platform writes from facts (a vote's result) are corrected by the facts, not by hand.
+    case generatedRecord
     case kindChanged
     case unmaskedNeedsReason
 }
@@ -183,7 +187,8 @@ public enum DisclosureRules {
         }
         switch action {
         case .publish:
-            break
+            // A new disclosure stands alone: naming one it replaces is a correction's or a withdrawal's to do, under their rules.
+            if replaces != nil { throw .replacesOnlyForAmendments }
         case .correct, .withdraw:
             guard let replaces else { throw .replacesRequired }
             if replaces.action == .withdraw { throw .cannotReplaceWithdrawn }
@@ -215,7 +220,7 @@ public enum DisclosureRules {
         let maskedFinance = finance.map { f in
             FinanceStatement(period: f.period, lines: f.lines.map { var line = $0; line.counterparty = PersonalDataMask.text(line.counterparty); return line })
         }
-        let masked = PersonalDataMask.text
+        let masked = { (text: String) in PersonalDataMask.text(text) }
         return (Bilingual(zh: masked(title.zh), en: masked(title.en)), Bilingual(zh: masked(body.zh), en: masked(body.en)), maskedFinance, nil)
     }
 }

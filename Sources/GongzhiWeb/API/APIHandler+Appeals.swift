@@ -124,7 +124,7 @@ extension APIHandler {
     func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output {
         let queue = try await appeals.queue(try principal())
         return .ok(.init(body: .json(.init(items: queue.map { item in
-            .init(appeal: .init(item.appeal), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
+            .init(appeal: .init({ var shown = item.appeal; shown.description = PersonalDataMask.text(shown.description, keepingPhones: true); return shown }()), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
                                                           state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt, note: item.task.note))
         }))))
     }

@@ -26,7 +26,6 @@ struct AuthenticationMiddleware: RouterMiddleware {
         default: (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
             || (path.hasPrefix("/consultations/") && (path.hasSuffix("/paper") || path.hasSuffix("/proxy")))
         }
-        context.bodyLimit = takesFiles ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
         let langQuery = request.uri.queryParameters.get("lang").map { String($0) }
         let isAPI = path.hasPrefix("/api/")
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
@@ -53,6 +52,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if !isAPI && context.principal == nil, let visitor = cookies[Self.visitorCookie]?.value, !visitor.isEmpty {
             context.csrfSubject = "visitor:" + visitor
         }
+        // Uploads are for the signed-in: a stranger's large body costs the server nothing but the ordinary limit.
+        context.bodyLimit = takesFiles && context.principal != nil ? services.settings.maxUploadBytes : services.settings.maxBodyBytes
         let ctx = context
         return try await RequestScope.$current.withValue(.init(principal: ctx.principal, locale: ctx.locale, remoteAddress: ctx.remoteAddress)) {
             try await next(request, ctx)
@@ -112,12 +113,15 @@ enum FormBody {
 
     /// multipart/form-data (RFC 7578) as browsers send it: parts separated by
     /// `--boundary`, each with headers, a blank line, and its content.
+    static let maxParts = 200
+
     static func multipart(_ body: [UInt8], boundary: String) -> [Part] {
         let delimiter = Array("--\(boundary)".utf8)
         var parts: [Part] = []
         var positions: [Int] = []
         var i = 0
-        while i + delimiter.count <= body.count {
+        // No form of ours has more than a few dozen fields: the rest of a body of thousands of parts is not read.
+        while i + delimiter.count <= body.count, positions.count <= maxParts {
             if body[i] == delimiter[0] && Array(body[i..<(i + delimiter.count)]) == delimiter {
                 positions.append(i)
                 i += delimiter.count

@@ -27,14 +27,14 @@ struct SignIn {
             throw AppError.badCredentials
         }
         guard let credentials = try await accounts.credentials(username: username) else {
-            _ = await Passwords.verify(password, hash: Passwords.decoy)
+            _ = await Passwords.verify(password, hash: services.decoyHash)
             try await refuse(nil, "unknown username")
         }
         let id = credentials.accountID
         guard let attempt = try await accounts.claimAttempt(accountID: id, now: now, schedule: services.throttle.lockSchedule(now: now),
                                                             freeAttempts: services.throttle.freeAttempts) else {
             // The same work as a real check, so timing does not tell a locked account apart either.
-            _ = await Passwords.verify(password, hash: Passwords.decoy)
+            _ = await Passwords.verify(password, hash: services.decoyHash)
             try await refuse(id, "locked")
         }
         guard await Passwords.verify(password, hash: credentials.passwordHash) else { try await refuse(id, "wrong password (\(attempt))") }

@@ -175,10 +175,12 @@ struct AppealQueries {
         return PersonalDataMask.handlerView(of: person)
     }
 
-    /// The description as this reader may see it: whole for the requester and
-    /// the handlers, who must act on it; numbers masked for everyone else.
+    /// The description as this reader may see it: whole for the requester;
+    /// handlers, who must call back, keep phone numbers but never ID numbers;
+    /// everyone else sees both masked.
     func description(_ view: View) -> String {
-        view.isRequester || !view.handlingFor.isEmpty ? view.appeal.description : PersonalDataMask.text(view.appeal.description)
+        if view.isRequester { return view.appeal.description }
+        return PersonalDataMask.text(view.appeal.description, keepingPhones: !view.handlingFor.isEmpty)
     }
 
     /// A photo added to an open appeal: by the requester (what it looks like)

@@ -19,7 +19,8 @@ struct WhistleQueries {
     func blow(kind: WhistleKind, matter: String, placeID: Int64?, appealID: Int64?, departments: [Int64], limitMinutes: Int?, by principal: Principal) async throws -> Int64 {
         let streets = try await streets(principal)
         guard !streets.isEmpty else { throw AppError.forbidden }
-        let text = matter.trimmed
+        // Read by the street and every summoned department: numbers masked as it is kept.
+        let text = PersonalDataMask.text(matter.trimmed)
         guard !text.isEmpty, text.count <= 500 else { throw AppError.invalid("whistle_matter_required") }
         let limit = limitMinutes ?? kind.defaultReportMinutes
         guard (5...10_080).contains(limit) else { throw AppError.invalid("whistle_limit") }

@@ -67,6 +67,7 @@ struct ConsultationQueries {
             place = p
         }
         guard let place else { throw AppError.notFound }
+        guard MomentBounds.contains(draft.votingOpens), MomentBounds.contains(draft.votingCloses) else { throw AppError.invalid("consultation_schedule_order") }
         let now = services.now()
         let consultation = Consultation(
             id: 0, organisationID: organiser.organisation.id, placeID: place.id,
@@ -90,9 +91,12 @@ struct ConsultationQueries {
         return try await get(saved.id)
     }
 
+    /// Public words, as they are kept: trimmed, and with phone and ID numbers masked, since everyone reads them.
     func trimmed(_ b: Bilingual) -> Bilingual {
-        Bilingual(zh: b.zh.trimmingCharacters(in: .whitespacesAndNewlines), en: b.en.trimmingCharacters(in: .whitespacesAndNewlines))
+        Bilingual(zh: Self.publicText(b.zh), en: Self.publicText(b.en))
     }
+
+    static func publicText(_ text: String) -> String { PersonalDataMask.text(text.trimmingCharacters(in: .whitespacesAndNewlines)) }
 
     func get(_ id: Int64) async throws -> ConsultationStore.Record {
         guard let record = try await store.consultation(id: id) else { throw AppError.notFound }
@@ -291,7 +295,7 @@ struct ConsultationQueries {
     func comment(_ id: Int64, parentID: Int64?, body: String, by principal: Principal) async throws -> Int64 {
         let record = try await get(id)
         try requireParticipant(principal, record)
-        let text = body.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.publicText(body)
         guard !text.isEmpty, text.count <= 2000 else { throw AppError.invalid("comment_length") }
         let now = services.now()
         let store = store
@@ -310,7 +314,7 @@ struct ConsultationQueries {
     func hide(_ kind: ConsultationStore.Moderated, _ objectID: Int64, in id: Int64, reason: String, by principal: Principal) async throws {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
-        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let why = Self.publicText(reason)
         guard !why.isEmpty else { throw AppError.invalid("moderation_reason_required") }
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
@@ -324,7 +328,7 @@ struct ConsultationQueries {
     func addStatement(_ id: Int64, text: String, by principal: Principal) async throws -> Int64 {
         let record = try await get(id)
         try requireParticipant(principal, record)
-        let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = Self.publicText(text)
         guard !t.isEmpty, t.count <= 280 else { throw AppError.invalid("statement_length") }
         let (now, store) = (services.now(), store)
         return try await services.database.transaction { db in try await store.addStatement(consultationID: id, personID: principal.personID, text: t, now: now, in: db) }
@@ -353,13 +357,14 @@ struct ConsultationQueries {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         guard record.announcedAt != nil, try await result(record)?.result.passed == true else { throw AppError.conflict("consultation_not_passed") }
-        let t = title.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = Self.publicText(title)
         guard !t.isEmpty else { throw AppError.invalid("action_title_required") }
-        guard Day(dueOn) != nil else { throw AppError.invalid("action_due_invalid") }
+        // Stored as the day it names, written one way, so comparisons and the API's date format hold.
+        guard let due = Day(dueOn)?.description else { throw AppError.invalid("action_due_invalid") }
         guard try await services.organisations.entry(id: organisationID) != nil else { throw AppError.notFound }
         let (now, store) = (services.now(), store)
         return try await services.database.transaction { db in
-            try await store.addAction(consultationID: id, title: t, organisationID: organisationID, dueOn: dueOn, now: now, in: db)
+            try await store.addAction(consultationID: id, title: t, organisationID: organisationID, dueOn: due, now: now, in: db)
         }
     }
 
@@ -369,7 +374,7 @@ struct ConsultationQueries {
         guard (0...100).contains(progress) else { throw AppError.invalid("action_progress_invalid") }
         let (now, store) = (services.now(), store)
         try await services.database.transaction { db in
-            try await store.updateAction(id: actionID, consultationID: id, progress: progress, note: note.trimmingCharacters(in: .whitespacesAndNewlines), now: now, in: db)
+            try await store.updateAction(id: actionID, consultationID: id, progress: progress, note: Self.publicText(note), now: now, in: db)
         }
     }
 }
@@ -401,7 +406,7 @@ extension ConsultationQueries {
 
     func propose(meeting: ConsultationForm, title: String, background: String, by principal: Principal) async throws -> ProposalState {
         guard meeting == .residentsMeeting || meeting == .ownersAssembly else { throw AppError.invalid("proposal_meeting") }
-        let t = title.trimmingCharacters(in: .whitespacesAndNewlines), b = background.trimmingCharacters(in: .whitespacesAndNewlines)
+        let t = Self.publicText(title), b = Self.publicText(background)
         guard !t.isEmpty, t.count <= 200, b.count <= 5000 else { throw AppError.invalid("proposal_title_required") }
         let (community, organisation) = try await proposalHome(principal, meeting: meeting)
         let now = services.now()

@@ -44,7 +44,7 @@ struct ConsultationPages {
         router.post("/consultations/:id/vote") { request, context in
             try await act(request, context) { principal, id, f in
                 let receipt = try await queries.cast(id, choice: try Self.choice(f, queries.get(id).consultation), voterKey: f["voter"].flatMap { $0.isEmpty ? nil : $0 }, by: principal)
-                return (Self.receiptLocation(id), [services.cookie(Self.receiptCookie, receipt, maxAge: 600)])
+                return (Self.receiptLocation(id), [receiptCookie(id, receipt)])
             }
         }
         router.post("/consultations/:id/receipt") { request, context in
@@ -62,7 +62,7 @@ struct ConsultationPages {
                 let sheet = try await evidence(context, by: principal)
                 let receipt = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation),
                                                            tallySheet: sheet, by: principal)
-                return (Self.receiptLocation(id), [services.cookie(Self.receiptCookie, receipt, maxAge: 600)])
+                return (Self.receiptLocation(id), [receiptCookie(id, receipt)])
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
@@ -139,6 +139,12 @@ struct ConsultationPages {
     /// shown once: never in a URL, which browsers keep in their history.
     static let receiptCookie = "gz_receipt"
     static func receiptLocation(_ id: Int64) -> String { "/consultations/\(id)#ballot" }
+
+    /// Bound to its consultation by name and path, and cleared at sign-out, so
+    /// it shows on no other page and to no one signing in after on a shared device.
+    func receiptCookie(_ id: Int64, _ receipt: String) -> Cookie {
+        services.cookie(Self.receiptCookie, receipt.isEmpty ? "" : "\(id).\(receipt)", maxAge: receipt.isEmpty ? 0 : 600, path: "/consultations/\(id)")
+    }
 
     struct ReceiptShown {
         var code: String
@@ -249,9 +255,14 @@ struct ConsultationPages {
                 receipt checked: ReceiptShown? = nil) async throws -> Response {
         var context = context
         var shownReceipt = checked
-        if shownReceipt == nil, let code = request.cookies[Self.receiptCookie]?.value, !code.isEmpty {
-            shownReceipt = ReceiptShown(code: code, found: true, choice: nil, cast: true)
-            context.pendingCookies.append(services.cookie(Self.receiptCookie, "", maxAge: 0))
+        if shownReceipt == nil, let value = request.cookies[Self.receiptCookie]?.value, !value.isEmpty {
+            let id = try kit.id(context)
+            context.pendingCookies.append(receiptCookie(id, ""))
+            let parts = value.split(separator: ".", maxSplits: 1).map(String.init)
+            // Shown only if it is this consultation's and a ballot in its box: a cookie anyone can set proves nothing by itself.
+            if parts.count == 2, parts[0] == String(id), try await queries.checkReceipt(id, receipt: parts[1]).found {
+                shownReceipt = ReceiptShown(code: parts[1], found: true, choice: nil, cast: true)
+            }
         }
         let locale = context.locale
         let record = try await queries.get(try kit.id(context))

@@ -75,6 +75,8 @@ public struct AppError: Error, Sendable, Equatable {
             case .cannotReplaceWithdrawn: return AppError(.conflict, "disclosure_withdrawn")
             case .alreadyReplaced: return AppError(.conflict, "disclosure_already_replaced")
             case .kindChanged: return .invalid("disclosure_kind_changed")
+            case .replacesOnlyForAmendments: return .invalid("disclosure_replaces_only_amendments")
+            case .generatedRecord: return AppError(.conflict, "disclosure_generated")
             case .unmaskedNeedsReason: return .invalid("disclosure_unmasked_needs_reason")
             }
         case let e as AttachmentError:

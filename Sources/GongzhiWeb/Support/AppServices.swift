@@ -29,6 +29,8 @@ public final class AppServices: Sendable {
     public let now: @Sendable () -> Date
     public let throttle: SignInThrottle
     public let addressThrottle: AddressThrottle
+    /// A hash at the configured cost that no password matches, made once.
+    let decoyHash: String
     public let principals: PrincipalCache
     public let log: TransparencyLog
     /// A place's ancestors by the place's parent id, for breadcrumbs.
@@ -57,6 +59,7 @@ public final class AppServices: Sendable {
         self.now = now
         self.throttle = SignInThrottle(freeAttempts: settings.signInThrottleFreeAttempts)
         self.addressThrottle = AddressThrottle()
+        self.decoyHash = Passwords.decoy(cost: settings.bcryptCost)
         self.principals = PrincipalCache(accounts: accounts, now: now)
         self.lineages = ExpiringCache(lifetime: 60, capacity: 10_000, now: now)
         self.routing = ExpiringCache(lifetime: 5, capacity: 1, now: now)
@@ -68,8 +71,8 @@ public final class AppServices: Sendable {
     }
 
     /// Every cookie the site sets: HttpOnly, SameSite=Lax, Secure when served over TLS.
-    func cookie(_ name: String, _ value: String, maxAge: Int?) -> Cookie {
-        Cookie(name: name, value: value, maxAge: maxAge, path: "/", secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
+    func cookie(_ name: String, _ value: String, maxAge: Int?, path: String = "/") -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: settings.secureCookies, httpOnly: true, sameSite: .lax)
     }
 
     /// Renders a page in the shell. Its forms need a CSRF token bound to
@@ -96,6 +99,7 @@ public enum Passwords {
         (try? await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }) ?? false
     }
 
-    /// Checked against when the username is unknown, so both failures take as long.
-    static let decoy = Bcrypt.hash("decoy-password-never-matches", cost: 11)
+    /// Checked against when the username is unknown or the account locked, so
+    /// every failure takes as long as a real check at the configured cost.
+    static func decoy(cost: UInt8) -> String { Bcrypt.hash("decoy-password-never-matches", cost: cost) }
 }

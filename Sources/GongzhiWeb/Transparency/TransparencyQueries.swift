@@ -57,6 +57,9 @@ struct TransparencyQueries {
         }
         let store = services.log.store
         let successors = if let id = draft.replaces { try await services.database.read { try await store.successors(of: id, in: $0) } } else { 0 }
+        if let id = draft.replaces, try await services.database.read({ try await store.isConsultationResult(id, in: $0) }) {
+            throw DisclosureRuleError.generatedRecord
+        }
         try DisclosureRules.validate(kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced,
                                      replacedHasSuccessor: successors > 0)
         let (title, body, finance, consent) = try DisclosureRules.prepareForPublication(
