@@ -61,6 +61,8 @@ struct Options: ParsableArguments {
         s.bcryptCost = UInt8(clamping: config.int(forKey: "gongzhi.bcrypt.cost", default: Int(s.bcryptCost)))
         s.sessionLifetime = .seconds(3600 * config.int(forKey: "gongzhi.session.hours", default: 8))
         s.logOrigin = config.string(forKey: "gongzhi.log.origin", default: s.logOrigin)
+        s.trustedProxies = Set(config.string(forKey: "gongzhi.trusted.proxies", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty })
         return s
     }
 

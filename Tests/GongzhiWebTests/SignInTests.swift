@@ -45,6 +45,23 @@ struct SignInTests {
         }
     }
 
+    @Test("behind a trusted balancer each client is limited by its own address", arguments: TestEngine.available)
+    func forwarded(engine: TestEngine) async throws {
+        // In-process requests have no socket peer: "unknown" stands for the balancer here.
+        try await TestApp.run(engine, settings: { $0.trustedProxies = ["unknown"] }) { app in
+            func attempt(from client: String, _ password: String) async throws -> HTTPResponse.Status {
+                try await app.client.execute(uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json", .init("X-Forwarded-For")!: client],
+                                             body: ByteBuffer(string: #"{"username":"nobody","password":"\#(password)","name":"t"}"#)) { $0.status }
+            }
+            for _ in 0..<app.services.addressThrottle.maxFailures {
+                let status = try await attempt(from: "203.0.113.7", "wrong-password")
+                #expect(status == .unauthorized)
+            }
+            #expect(try await attempt(from: "203.0.113.7", "wrong-password") == .tooManyRequests)
+            #expect(try await attempt(from: "198.51.100.9", "wrong-password") == .unauthorized)
+        }
+    }
+
     @Test("next and the language link stay on this site", arguments: TestEngine.available)
     func redirects(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

@@ -22,12 +22,14 @@ struct TestApp {
     let client: any TestClientProtocol
     let clock: TestClock
 
-    static func run(_ engine: TestEngine, _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    static func run(_ engine: TestEngine, settings configure: @escaping @Sendable (inout AppSettings) -> Void = { _ in },
+                    _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
         try await TestDatabase.withDatabase(engine) { database in
             _ = try await DemoData(database: database, buildingsPerCommunity: 2, hashPassword: { Passwords.hash($0, cost: 4) }).seed(now: Date())
             var settings = AppSettings()
             settings.secretKey = "test-secret"
             settings.maxBodyBytes = 64 * 1024
+            configure(&settings)
             let clock = TestClock()
             let services = try await makeServices(settings: settings, database: database, now: { clock.now })
             let router = try buildRouter(services: services)

@@ -26,6 +26,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
         default: (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
             || (path.hasPrefix("/consultations/") && (path.hasSuffix("/paper") || path.hasSuffix("/proxy")))
         }
+        // Behind a trusted balancer the client is the last address it appended.
+        if services.settings.trustedProxies.contains(context.remoteAddress),
+           let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
+            context.remoteAddress = forwarded
+        }
         let langQuery = request.uri.queryParameters.get("lang").map { String($0) }
         let isAPI = path.hasPrefix("/api/")
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.

@@ -20,6 +20,9 @@ public struct AppSettings: Sendable {
     public var bcryptCost: UInt8 = 11
     public var sessionLifetime: Duration = .seconds(8 * 3600)
     public var signInThrottleFreeAttempts: Int = 5
+    /// Addresses of the load balancers in front: only from them is `X-Forwarded-For`
+    /// believed, so the per-address sign-in limit counts clients, not the balancer.
+    public var trustedProxies: Set<String> = []
     /// The transparency log's name, the first line of every checkpoint; a deployment sets its own domain.
     public var logOrigin: String = "gongzhi.local/log"
 
