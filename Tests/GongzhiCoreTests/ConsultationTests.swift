@@ -241,3 +241,17 @@ struct AgendaTests {
         #expect(AgendaRules.convenes(AgendaRules.ownersMeeting(owners: 20, of: 100, area: m2(2_000), of: m2(10_000)), owners: true))
     }
 }
+
+@Suite("Votes cast for others")
+struct ProxyRulesTests {
+    @Test("evidence is a content hash; one person carries at most three entrusted votes; receipts are read however copied")
+    func rules() throws {
+        let hash = String(repeating: "AB", count: 32)
+        #expect(try ProxyRules.evidence(" \(hash) ") == hash.lowercased())
+        #expect(throws: BallotError.evidenceMissing) { try ProxyRules.evidence(nil) }
+        #expect(throws: BallotError.evidenceMissing) { try ProxyRules.evidence("abc") }
+        try ProxyRules.checkHolder(alreadyCarries: 2)
+        #expect(throws: BallotError.tooManyProxies(limit: 3)) { try ProxyRules.checkHolder(alreadyCarries: 3) }
+        #expect(BallotRules.normalisedReceipt("F4B1 8D61-7B2F\u{3000}CA74") == "f4b18d617b2fca74")
+    }
+}

@@ -70,10 +70,17 @@ public enum ProxyRules {
     /// safeguard against collecting votes, not a number from law.
     public static let maxEntrustedPerHolder = 3
 
-    public static func checkRecord(evidence: String?, holderAlreadyCarries: Int) throws(BallotError) {
-        guard let evidence, evidence.count == 64, evidence.allSatisfy(\.isHexDigit) else { throw .evidenceMissing }
-        if holderAlreadyCarries >= maxEntrustedPerHolder { throw .tooManyProxies(limit: maxEntrustedPerHolder) }
+    /// The evidence's hash as it is kept (lower-case hex, 64 digits), or `evidenceMissing`.
+    public static func evidence(_ sha256: String?) throws(BallotError) -> String {
+        let hash = (sha256 ?? "").trimmed.lowercased()
+        guard hash.count == 64, hash.allSatisfy(\.isHexDigit) else { throw .evidenceMissing }
+        return hash
     }
+
+    public static func checkHolder(alreadyCarries: Int) throws(BallotError) {
+        if alreadyCarries >= maxEntrustedPerHolder { throw .tooManyProxies(limit: maxEntrustedPerHolder) }
+    }
+
 }
 
 public enum BallotRules {
@@ -251,5 +258,12 @@ public enum ConsultationCount {
 
     static func check(_ name: String, _ part: Int64, _ whole: Int64, _ t: Threshold) -> ThresholdCheck {
         ThresholdCheck(name: name, part: part, whole: whole, threshold: t, met: t.isMet(part, of: whole))
+    }
+}
+
+extension BallotRules {
+    /// A receipt as it is stored, from however it was copied back (in groups, in capitals).
+    public static func normalisedReceipt(_ typed: String) -> String {
+        String(typed.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "-" }).lowercased()
     }
 }

@@ -22,7 +22,7 @@ public struct IntegerBound: Sendable, Hashable, CustomStringConvertible {
 
     /// The value of a decimal integer (optional sign, ASCII digits only) within the bound, or nil.
     public func read(_ raw: some StringProtocol) -> Int64? {
-        guard let value = Int64(String(raw).trimmed), value >= minimum, value <= maximum else { return nil }
+        guard let value = Int64(String(raw).trimmed), contains(value) else { return nil }
         return value
     }
 

@@ -50,7 +50,7 @@ extension APIHandler {
     }
 
     func listMyAppeals(_ input: Operations.ListMyAppeals.Input) async throws -> Operations.ListMyAppeals.Output {
-        .ok(.init(body: .json(.init(items: try await appeals.mine(try principal()).map(Components.Schemas.Appeal.init)))))
+        .ok(.init(body: .json(.init(items: try await appeals.mine(try principal()).map { Components.Schemas.Appeal($0) }))))
     }
 
     func submitAppeal(_ input: Operations.SubmitAppeal.Input) async throws -> Operations.SubmitAppeal.Output {
@@ -85,7 +85,7 @@ extension APIHandler {
         let view = try await appeals.view(id, by: principal)
         let requester = try await appeals.requester(view, by: principal).map(Components.Schemas.Person.init)
         return .init(
-            appeal: .init({ var shown = view.appeal; shown.description = appeals.description(view); return shown }()), requester: requester,
+            appeal: .init(view.appeal, description: appeals.description(view)), requester: requester,
             tasks: view.tasks.map { .init(organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
                                           assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note)) },
             photos: view.photos,
@@ -124,7 +124,7 @@ extension APIHandler {
     func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output {
         let queue = try await appeals.queue(try principal())
         return .ok(.init(body: .json(.init(items: queue.map { item in
-            .init(appeal: .init({ var shown = item.appeal; shown.description = PersonalDataMask.text(shown.description, keepingPhones: true); return shown }()), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
+            .init(appeal: .init(item.appeal, description: PersonalDataMask.text(item.appeal.description, keepingPhones: true)), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
                                                           state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt, note: item.task.note))
         }))))
     }
@@ -152,8 +152,9 @@ extension APIHandler {
 }
 
 extension Components.Schemas.Appeal {
-    init(_ a: Appeal) {
-        self.init(id: a.id, category: a.category, placeId: a.placeID, description: a.description, state: .init(rawValue: a.state.rawValue)!,
+    /// `description`: the text as this reader may see it (masked where they are not entitled).
+    init(_ a: Appeal, description: String? = nil) {
+        self.init(id: a.id, category: a.category, placeId: a.placeID, description: description ?? a.description, state: .init(rawValue: a.state.rawValue)!,
                   leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
                   acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
                   ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: a.mediaURL)

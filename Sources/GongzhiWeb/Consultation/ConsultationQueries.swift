@@ -169,8 +169,7 @@ struct ConsultationQueries {
 
     /// The hash of an uploaded document a vote rests on, which must be stored already.
     func evidence(_ sha256: String?) async throws -> String {
-        let hash = (sha256 ?? "").trimmed.lowercased()
-        try ProxyRules.checkRecord(evidence: hash, holderAlreadyCarries: 0)
+        let hash = try ProxyRules.evidence(sha256)
         guard try await services.attachments.exists(sha256: hash) != nil else { throw BallotError.evidenceMissing }
         return hash
     }
@@ -214,7 +213,7 @@ struct ConsultationQueries {
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
             let carried = try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db)
-            try ProxyRules.checkRecord(evidence: scan, holderAlreadyCarries: carried)
+            try ProxyRules.checkHolder(alreadyCarries: carried)
             try await store.recordProxy(consultationID: id, voterKey: voterKey, proxyPersonID: proxyPersonID, authorisation: text, evidence: scan,
                                         accountID: principal.accountID, now: now, in: db)
             try await audit.append(accountID: principal.accountID, action: .create, objectType: "proxy", objectID: "\(id)/\(voterKey)",
@@ -245,8 +244,7 @@ struct ConsultationQueries {
     /// receipt shown to someone else proves nothing about how its holder voted.
     func checkReceipt(_ id: Int64, receipt: String) async throws -> (found: Bool, choice: String?) {
         let record = try await get(id)
-        // Copied by hand it may come back in groups or capitals.
-        let code = String(receipt.unicodeScalars.filter { !$0.properties.isWhitespace && $0 != "-" }).lowercased()
+        let code = BallotRules.normalisedReceipt(receipt)
         guard !code.isEmpty, code.count <= 64 else { throw AppError.invalid("ballot_receipt_invalid") }
         guard let ballot = try await store.ballot(consultationID: id, receipt: code) else { return (false, nil) }
         return (true, record.stage(now: services.now()) >= .counting ? ballot.choice : nil)
