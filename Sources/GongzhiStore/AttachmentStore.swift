@@ -34,7 +34,8 @@ public struct AttachmentStore: Sendable {
                 SELECT content_type, content FROM attachments a WHERE a.sha256 = \(bind: sha256)
                   AND ((NOT EXISTS (SELECT 1 FROM appeal_photos p WHERE p.sha256 = a.sha256)
                         AND NOT EXISTS (SELECT 1 FROM consultation_proxies x WHERE x.evidence_sha256 = a.sha256)
-                        AND NOT EXISTS (SELECT 1 FROM consultation_voters v WHERE v.evidence_sha256 = a.sha256))
+                        AND NOT EXISTS (SELECT 1 FROM consultation_voters v WHERE v.evidence_sha256 = a.sha256)
+                        AND NOT EXISTS (SELECT 1 FROM consultation_vote_entries w WHERE w.evidence_sha256 = a.sha256))
                        OR EXISTS (SELECT 1 FROM disclosures d WHERE d.canonical LIKE '%' || a.sha256 || '%'))
                 """).first().map { (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self)) }
         }

@@ -243,21 +243,24 @@ public struct ConsultationStore: Sendable {
     }
 
     public func recordProxy(consultationID: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, evidence: String, accountID: Int64?,
-                            now: Date, in db: any SQLDatabase) async throws {
+                            confirmedBy: Int64?, now: Date, in db: any SQLDatabase) async throws {
         if try await db.raw("SELECT voter_key FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND voter_key = \(bind: voterKey)").first() != nil {
             throw StoreError.conflict("proxy already recorded")
         }
         try await db.raw("""
-            INSERT INTO consultation_proxies (consultation_id, voter_key, proxy_person_id, authorisation, evidence_sha256, recorded_by, recorded_at)
+            INSERT INTO consultation_proxies
+                (consultation_id, voter_key, proxy_person_id, authorisation, evidence_sha256, recorded_by, confirmed_by, recorded_at)
             VALUES (\(bind: consultationID), \(bind: voterKey), \(bind: proxyPersonID), \(bind: authorisation), \(bind: evidence), \(bind: accountID),
-                    \(bind: now.millis))
+                    \(bind: confirmedBy), \(bind: now.millis))
             """).run()
     }
 
-    /// How many voters have entrusted their vote in this consultation to this person.
+    /// How many voters have entrusted their vote in this consultation to this
+    /// person, counting authorisations still waiting for their confirmation.
     public func proxiesCarried(consultationID: Int64, personID: Int64, in db: any SQLDatabase) async throws -> Int {
         Int(try await db.raw("""
-            SELECT COUNT(*) AS n FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID)
+            SELECT (SELECT COUNT(*) FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID))
+                 + (SELECT COUNT(*) FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID)) AS n
             """).first()?.int64("n") ?? 0)
     }
 
@@ -290,11 +293,13 @@ public struct ConsultationStore: Sendable {
     /// Returns false, writing nothing, when this voter has already voted: two
     /// processes racing to cast the same vote both reach the primary key.
     public func cast(consultationID: Int64, voter: Voter, choice: BallotChoice, receipt: String, channel: BallotChannel, castBy personID: Int64?,
-                     enteredBy accountID: Int64?, evidence: String? = nil, secret: Bool, now: Date, in db: any SQLDatabase) async throws -> Bool {
+                     enteredBy accountID: Int64?, confirmedBy: Int64? = nil, evidence: String? = nil, secret: Bool, now: Date,
+                     in db: any SQLDatabase) async throws -> Bool {
         let inserted = try await db.raw("""
-            INSERT INTO consultation_voters (consultation_id, voter_key, cast_by_person_id, channel, entered_by, open_receipt, evidence_sha256, cast_at)
-            VALUES (\(bind: consultationID), \(bind: voter.key), \(bind: personID), \(bind: channel.rawValue), \(bind: accountID), \(bind: secret ? nil : receipt),
-                    \(bind: evidence), \(bind: now.millis))
+            INSERT INTO consultation_voters
+                (consultation_id, voter_key, cast_by_person_id, channel, entered_by, confirmed_by, open_receipt, evidence_sha256, cast_at)
+            VALUES (\(bind: consultationID), \(bind: voter.key), \(bind: personID), \(bind: channel.rawValue), \(bind: accountID), \(bind: confirmedBy),
+                    \(bind: secret ? nil : receipt), \(bind: evidence), \(bind: now.millis))
             ON CONFLICT (consultation_id, voter_key) DO NOTHING RETURNING voter_key
             """).first()
         guard inserted != nil else { return false }
@@ -327,17 +332,16 @@ public struct ConsultationStore: Sendable {
         }
     }
 
-    public struct Participation: Sendable {
-        public var channel: BallotChannel
-        public var count: Int
-    }
-
     /// How many voted by each channel: online, by proxy, on paper.
-    public func participation(consultationID: Int64) async throws -> [Participation] {
+    public func channelCounts(consultationID: Int64) async throws -> [BallotChannel: Int] {
         try await database.read { db in
-            try await db.raw("SELECT channel, COUNT(*) AS n FROM consultation_voters WHERE consultation_id = \(bind: consultationID) GROUP BY channel ORDER BY channel").all().map {
-                Participation(channel: BallotChannel(rawValue: try $0.string("channel")) ?? .online, count: Int(try $0.int64("n")))
+            var counts: [BallotChannel: Int] = [:]
+            for row in try await db.raw("""
+                SELECT channel, COUNT(*) AS n FROM consultation_voters WHERE consultation_id = \(bind: consultationID) GROUP BY channel
+                """).all() {
+                if let channel = BallotChannel(rawValue: try row.string("channel")) { counts[channel] = Int(try row.int64("n")) }
             }
+            return counts
         }
     }
 

@@ -255,3 +255,28 @@ struct ProxyRulesTests {
         #expect(BallotRules.normalisedReceipt("F4B1 8D61-7B2F\u{3000}CA74") == "f4b18d617b2fca74")
     }
 }
+
+@Suite("Paper ballots and proxies need a second officer")
+struct VoteEntryRulesTests {
+    static func entry(by account: Int64?) -> VoteEntry {
+        VoteEntry(id: 1, consultationID: 1, voterKey: "o:7", kind: .paper(.motion(.approve)), evidence: String(repeating: "a", count: 64),
+                  enteredBy: account, enteredAt: Date(timeIntervalSince1970: 0))
+    }
+
+    @Test("only another signed-in officer confirms an entry")
+    func confirmer() throws {
+        try VoteEntryRules.checkConfirmer(Self.entry(by: 4), accountID: 5)
+        #expect(throws: BallotError.sameOfficer) { try VoteEntryRules.checkConfirmer(Self.entry(by: 4), accountID: 4) }
+        #expect(throws: BallotError.sameOfficer) { try VoteEntryRules.checkConfirmer(Self.entry(by: 4), accountID: nil) }
+        // An entry whose officer is unknown cannot be shown to have had a second pair of eyes.
+        #expect(throws: BallotError.sameOfficer) { try VoteEntryRules.checkConfirmer(Self.entry(by: nil), accountID: 5) }
+    }
+
+    @Test("a refusal says why, within 500 characters")
+    func reason() throws {
+        #expect(try VoteEntryRules.reason("  签名不符 \n") == "签名不符")
+        #expect(throws: BallotError.rejectionWithoutReason) { try VoteEntryRules.reason(" \n ") }
+        #expect(try VoteEntryRules.reason(String(repeating: "字", count: 500)).count == 500)
+        #expect(throws: BallotError.rejectionWithoutReason) { try VoteEntryRules.reason(String(repeating: "字", count: 501)) }
+    }
+}

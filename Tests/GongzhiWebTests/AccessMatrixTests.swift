@@ -65,6 +65,9 @@ struct AccessMatrixTests {
         "castBallot": .init(scoped: false, json: #"{"choice":"approve"}"#),
         "enterPaperBallot": .init(scoped: false, json: #"{"voterKey":"p{person}","choice":"approve","tallySheetSha256":"{evidence}"}"#),
         "recordProxy": .init(scoped: false, json: #"{"voterKey":"p{person}","proxyPersonId":{person},"authorisation":"书面委托","evidenceSha256":"{evidence}"}"#),
+        "listVoteEntries": .init(scoped: false),
+        "confirmVoteEntry": .init(scoped: false),
+        "rejectVoteEntry": .init(scoped: false, json: #"{"reason":"与签名文件不符"}"#),
         "checkReceipt": .init(scoped: false, json: #"{"receipt":"not-a-receipt"}"#),
         "getTallySheet": .init(scoped: false),
         "getConsultationResult": .init(scoped: false),
@@ -111,7 +114,7 @@ struct AccessMatrixTests {
     /// Tables whose row counts show a write; the audit record and sign-in throttling record refusals too, by design.
     static func rowCounts(_ app: TestApp) async throws -> [String: Int] {
         let tables = ["places", "households", "organisations", "people", "household_members", "role_grants", "accounts", "api_tokens", "disclosures",
-                      "log_leaves", "attachments", "consultations", "consultation_voters", "consultation_ballots", "consultation_proxies",
+                      "log_leaves", "attachments", "consultations", "consultation_voters", "consultation_ballots", "consultation_proxies", "consultation_vote_entries",
                       "consultation_comments", "consultation_comment_supports", "consultation_moderation", "consultation_statements",
                       "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
                       "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons"]
@@ -179,7 +182,7 @@ struct AccessMatrixTests {
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
             "actionId": String(action), "proposalId": String(proposal), "whistleId": String(whistle), "disclosureId": String(disclosure),
-            "index": "0", "list": "responsibility", "evidence": evidence, "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
+            "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence, "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
             "closes": iso.string(from: app.clock.now.addingTimeInterval(16 * 86_400)),
         ]
         let inside: [String: String] = [

@@ -124,27 +124,83 @@ struct ConsultationAPITests {
                 }
             }
             let sheet = try await upload("signed ballot")
-            let (paper, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
-                                               json: #"{"choice":"oppose","voterKey":"o:\#(others[0])","tallySheetSha256":"\#(sheet)"}"#)
-            #expect(paper == .created)
+            let (paper, paperEntry) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
+                                                        json: #"{"choice":"oppose","voterKey":"o:\#(others[0])","tallySheetSha256":"\#(sheet)"}"#)
+            // A paper ballot waits for a second officer: it is not cast yet, and a second entry for the same voter is refused.
+            #expect(paper == .accepted && paperEntry["kind"] as? String == "paper" && paperEntry["enteredByYou"] as? Bool == true)
+            let paperEntryID = try #require(paperEntry["id"] as? Int)
+            #expect(try await app.services.consultations.votedKeys(consultationID: Int64(id), keys: ["o:\(others[0])"]).isEmpty)
+            let (secondEntry, secondEntryBody) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
+                                                       json: #"{"choice":"approve","voterKey":"o:\#(others[0])","tallySheetSha256":"\#(sheet)"}"#)
+            #expect(secondEntry == .conflict && code(secondEntryBody) == "ballot_entry_pending")
             #expect(try await app.client.execute(uri: "/attachments/\(sheet)", method: .get) { $0.status } == .notFound)
+            // The officer who entered it cannot confirm it; another officer of the organiser can, and hands the voter the receipt.
+            let (selfConfirm, selfBody) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(paperEntryID)/confirmation", method: .post,
+                                                            token: owners)
+            #expect(selfConfirm == .forbidden && code(selfBody) == "ballot_same_officer")
+            let (foreignConfirm, _) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(paperEntryID)/confirmation", method: .post,
+                                                        token: committee)
+            #expect(foreignConfirm == .forbidden)
+            let owners2 = try await app.token("owners2")
+            let (_, waiting) = try await app.api("/api/v1/consultations/\(id)/vote-entries", token: owners2)
+            let listed = try #require((waiting["items"] as? [[String: Any]])?.first)
+            #expect(listed["choice"] as? String == "oppose" && listed["enteredByYou"] as? Bool == false)
+            #expect(try await app.api("/api/v1/consultations/\(id)/vote-entries", token: owner).0 == .forbidden)
+            let (confirmed, confirmation) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(paperEntryID)/confirmation", method: .post,
+                                                              token: owners2)
+            #expect(confirmed == .created && confirmation["kind"] as? String == "paper" && (confirmation["receipt"] as? String)?.isEmpty == false)
+            let (twiceConfirmed, _) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(paperEntryID)/confirmation", method: .post,
+                                                        token: owners2)
+            #expect(twiceConfirmed == .notFound)
+            let paperRegister = try await app.services.database.read { db in
+                try await db.raw("SELECT entered_by, confirmed_by, channel FROM consultation_voters WHERE voter_key = \(bind: "o:\(others[0])")").first()
+            }
+            let paperRow = try #require(paperRegister)
+            let enteredBy = try paperRow.decode(column: "entered_by", as: Int64?.self)
+            let confirmedBy = try paperRow.decode(column: "confirmed_by", as: Int64?.self)
+            #expect(enteredBy != nil && confirmedBy != nil && enteredBy != confirmedBy)
+            // Nothing of the waiting entry is left to link the secret ballot to its voter.
+            let (_, settled) = try await app.api("/api/v1/consultations/\(id)/vote-entries", token: owners2)
+            #expect((settled["items"] as? [Any])?.isEmpty == true)
             let (paperByOwner, _) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owner, json: #"{"choice":"oppose","voterKey":"o:\#(others[1])"}"#)
             #expect(paperByOwner == .forbidden)
             let (noAuth, noAuthBody) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
                                                          json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"  ","evidenceSha256":""}"#)
             #expect(noAuth == .unprocessableContent && code(noAuthBody) == "ballot_proxy_authorisation")
-            let (proxy, _) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
-                                               json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"书面委托书，存业委会档案第12号","evidenceSha256":"\#(try await upload("authorisation"))"}"#)
-            #expect(proxy == .noContent)
-            // One person carries at most three others' votes.
+            let (proxy, proxyEntry) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
+                                                        json: #"{"voterKey":"o:\#(others[1])","proxyPersonId":\#(residentPerson),"authorisation":"书面委托书，存业委会档案第12号","evidenceSha256":"\#(try await upload("authorisation"))"}"#)
+            #expect(proxy == .accepted)
+            // Until it is confirmed the holder cannot use it.
+            let (_, unconfirmed) = try await app.api("/api/v1/consultations/\(id)/standing", token: residentToken)
+            #expect((unconfirmed["votes"] as? [[String: Any]])?.contains { $0["proxy"] as? Bool == true } == false)
+            let proxyEntryID = try #require(proxyEntry["id"] as? Int)
+            let (proxyConfirmed, proxyConfirmation) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(proxyEntryID)/confirmation",
+                                                                        method: .post, token: owners2)
+            #expect(proxyConfirmed == .created && proxyConfirmation["kind"] as? String == "proxy" && proxyConfirmation["receipt"] == nil)
+            // One person carries at most three others' votes, waiting ones included.
             let more = try await otherOwners(app, excluding: [ownerPerson, residentPerson] + others, count: 3)
             var answers: [HTTPResponse.Status] = []
+            var waitingIDs: [Int] = []
             for key in more {
                 let scan = try await upload("authorisation \(key)")
-                answers.append(try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
-                                                 json: #"{"voterKey":"o:\#(key)","proxyPersonId":\#(residentPerson),"authorisation":"委托","evidenceSha256":"\#(scan)"}"#).0)
+                let (status, body) = try await app.api("/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
+                                                       json: #"{"voterKey":"o:\#(key)","proxyPersonId":\#(residentPerson),"authorisation":"委托","evidenceSha256":"\#(scan)"}"#)
+                answers.append(status)
+                if let entryID = body["id"] as? Int { waitingIDs.append(entryID) }
             }
-            #expect(answers == [.noContent, .noContent, .conflict])
+            #expect(answers == [.accepted, .accepted, .conflict])
+            // A refusal needs its reason and frees the holder's place.
+            let first = try #require(waitingIDs.first)
+            let (noReason, noReasonBody) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(first)/rejection", method: .post, token: owners2,
+                                                             json: #"{"reason":"  "}"#)
+            #expect(noReason == .unprocessableContent && code(noReasonBody) == "ballot_rejection_reason")
+            let (refused, _) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(first)/rejection", method: .post, token: owners2,
+                                                 json: #"{"reason":"委托书签名与登记不符"}"#)
+            #expect(refused == .noContent)
+            let refusals = try await app.services.database.read { db in
+                try await db.raw("SELECT detail FROM audit_log WHERE object_type = 'vote_entry' AND action = 'revoke'").all().map { try $0.decode(column: "detail", as: String.self) }
+            }
+            #expect(refusals.contains { $0.contains("委托书签名与登记不符") })
             let (_, residentStanding) = try await app.api("/api/v1/consultations/\(id)/standing", token: residentToken)
             #expect((residentStanding["votes"] as? [[String: Any]])?.contains { $0["proxy"] as? Bool == true && $0["voterKey"] as? String == "o:\(others[1])" } == true)
             let (proxied, _) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: residentToken, json: #"{"choice":"approve","voterKey":"o:\#(others[1])"}"#)
@@ -162,6 +218,9 @@ struct ConsultationAPITests {
 
             let (_, result) = try await app.api("/api/v1/consultations/\(id)/result", token: nil)
             #expect(result["participating"] as? Int == 3 && result["approving"] as? Int == 2 && result["opposing"] as? Int == 1)
+            // The result says how the ballots came, and the safeguards behind the proxy and the paper ballot.
+            let channels = try #require(result["channels"] as? [String: Int])
+            #expect(channels == ["online": 1, "proxy": 1, "paper": 1, "entrustedPerHolder": ProxyRules.maxEntrustedPerHolder])
             #expect(result["passed"] as? Bool == false)
             let checks = try #require(result["checks"] as? [[String: Any]])
             #expect(checks.map { $0["name"] as? String } == ["participating_area", "participating_owners", "approving_area", "approving_owners"])
@@ -202,6 +261,7 @@ struct ConsultationAPITests {
             let (_, disclosure) = try await app.api("/api/v1/disclosures/\(disclosureID)", token: nil)
             let text = try #require(((disclosure["disclosure"] as? [String: Any])?["body"] as? [String: Any])?["zh"] as? String)
             #expect(text.contains("民法典第二百七十八条") && text.contains("未通过") && text.contains("参与表决：3 人"))
+            #expect(text.contains("网上 1，委托 1，纸质 1") && text.contains("第二名工作人员核对"))
             #expect(text.contains(try #require(result["bulletinDigest"] as? String)))
             let (again, _) = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: owners)
             #expect(again == .conflict)
@@ -266,7 +326,7 @@ struct ConsultationAPITests {
             let (mapStatus, _) = try await app.api("/api/v1/consultations/\(id)/opinion-map", token: nil)
             #expect(mapStatus == .ok)
 
-            // The committee votes; one member, one vote, and the motion passes.
+            // The committee votes: two members (committee and committee2), one vote each; one approving is more than half of those voting.
             app.clock.advance(3 * day + 60)
             let (voted, _) = try await app.api("/api/v1/consultations/\(id)/ballots", method: .post, token: committee, json: #"{"choice":"approve"}"#)
             #expect(voted == .created)
@@ -275,7 +335,7 @@ struct ConsultationAPITests {
             #expect(tooEarly == .conflict)
             app.clock.advance(day)
             let (_, result) = try await app.api("/api/v1/consultations/\(id)/result", token: nil)
-            #expect(result["passed"] as? Bool == true && result["eligible"] as? Int == 1)
+            #expect(result["passed"] as? Bool == true && result["eligible"] as? Int == 2 && result["participating"] as? Int == 1)
             _ = try await app.api("/api/v1/consultations/\(id)/announcement", method: .post, token: committee)
             let (badDate, _) = try await app.api("/api/v1/consultations/\(id)/actions", method: .post, token: committee,
                                                  json: #"{"title":"采购充电桩","organisationId":\#(committeeOrg),"dueOn":"2026-13-40"}"#)

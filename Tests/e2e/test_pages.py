@@ -7,6 +7,7 @@ import datetime
 import json
 import os
 import tempfile
+import urllib.error
 import urllib.request
 import time
 import unittest
@@ -29,6 +30,24 @@ def api(path, method="GET", token=None, body=None):
         request.add_header("Authorization", "Bearer " + token)
     with urllib.request.urlopen(request) as response:
         return json.loads(response.read() or b"{}")
+
+
+def api_status(path, method="GET", token=None, body=None, raw=None):
+    """The status and JSON answer, without raising on a refusal."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(BASE + "/api/v1" + path, method=method, data=data)
+    request.add_header("Content-Type", "application/octet-stream" if raw is not None else "application/json")
+    if token:
+        request.add_header("Authorization", "Bearer " + token)
+    try:
+        with urllib.request.urlopen(request) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"{}")
+
+
+def token(username):
+    return api("/tokens", "POST", body={"username": username, "password": PASSWORD, "name": "e2e"})["token"]
 
 
 def make_driver(width=1200, height=900):
@@ -186,6 +205,63 @@ class PageTests(unittest.TestCase):
         self.assertIn("超过1/2", checks)
         self.assertTrue(d.find_element(By.ID, "result-participating").text.split(" ")[0].isdigit())
         self.assertTrue(d.find_element(By.ID, "result-verdict").text)
+
+    def test_paper_ballot_needs_a_second_officer(self):
+        # One officer of the owners' committee enters paper ballots from their
+        # signed sheets; only another officer's confirmation casts them.
+        owners = token("owners")
+        fund = next(c for c in api("/consultations")["items"] if "专项维修资金" in c["title"]["zh"])
+        cid = fund["id"]
+        sheet = api_status("/attachments?name=sheet.pdf", "POST", owners, raw=b"%PDF-1.4 signed paper ballot e2e")[1]["sha256"]
+        people = api("/people?limit=200", token=owners)["items"]
+        entered = []
+        for entry in people:
+            key = "o:%d" % entry["person"]["id"]
+            status, body = api_status("/consultations/%d/paper-ballots" % cid, "POST", owners,
+                                      {"voterKey": key, "choice": "approve", "tallySheetSha256": sheet})
+            if status == 202:
+                entered.append((key, body["id"]))
+            if len(entered) == 2:
+                break
+        self.assertEqual(len(entered), 2)
+        # The second is withdrawn by its officer, to be entered again through the page's form.
+        (first_key, first_id), (second_key, second_id) = entered
+        self.assertEqual(api_status("/consultations/%d/vote-entries/%d/rejection" % (cid, second_id), "POST", owners,
+                                    {"reason": "重新录入"})[0], 204)
+        d = self.driver
+        self.sign_in("owners")
+        d.get(BASE + "/consultations/%d#organiser" % cid)
+        d.find_element(By.ID, "paper-voter").send_keys(second_key)
+        with tempfile.NamedTemporaryFile("wb", suffix=".pdf", delete=False) as f:
+            f.write(b"%PDF-1.4 second signed sheet")
+        d.find_element(By.ID, "paper-sheet").send_keys(f.name)
+        d.find_element(By.CSS_SELECTOR, "#paper-form input[name=position][value=oppose]").click()
+        d.find_element(By.CSS_SELECTOR, "#paper-form button[type=submit]").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#entries article")))
+        entries = d.find_element(By.ID, "entries").text
+        self.assertIn(second_key, entries)
+        self.assertIn("反对", entries)
+        # The officer who entered them sees that another must confirm, and has no button to do it.
+        self.assertIn("需由另一名工作人员确认", entries)
+        self.assertEqual(d.find_elements(By.ID, "confirm-%d" % first_id), [])
+        d.find_element(By.ID, "signout").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))
+        self.sign_in("owners2")
+        d.get(BASE + "/consultations/%d#entries" % cid)
+        link = d.find_element(By.CSS_SELECTOR, "#entry-%d a" % first_id).get_attribute("href")
+        self.assertTrue(link.endswith("/entries/%d/evidence" % first_id))
+        d.find_element(By.ID, "confirm-%d" % first_id).click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "receipt-found")))
+        self.assertNotIn("receipt", d.current_url)
+        # The other is refused with a reason; a refusal without one is explained in Chinese and nothing is lost.
+        article = d.find_element(By.CSS_SELECTOR, "#entries article")
+        reject = article.find_element(By.CSS_SELECTOR, "button.refuse")
+        reason = article.find_element(By.CSS_SELECTOR, "input[name=reason]")
+        reason.send_keys("签名与登记的业主不符")
+        reject.click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "entries")))
+        self.assertIn("没有待核对的录入", d.find_element(By.ID, "entries").text)
+        self.assertEqual(api("/consultations/%d/vote-entries" % cid, token=owners)["items"], [])
 
     def test_resident_appeal_is_resolved_by_the_property_company_and_rated(self):
         d = self.driver

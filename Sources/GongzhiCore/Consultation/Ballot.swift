@@ -59,6 +59,12 @@ public enum BallotError: Error, Equatable, Sendable {
     /// A proxy or paper ballot needs its document uploaded first: the signed authorisation, or the tally sheet.
     case evidenceMissing
     case tooManyProxies(limit: Int)
+    /// A paper ballot or proxy is confirmed by a second officer, never by the one who entered it.
+    case sameOfficer
+    /// This vote already has an entry waiting for its confirmation.
+    case entryPending
+    /// Refusing an entry says why, so the officer who made it can correct it.
+    case rejectionWithoutReason
 }
 
 /// 委托投票 and 纸质票: votes cast by someone other than the voter at a screen.

@@ -45,7 +45,7 @@ public enum ConsultationReport {
         return (Bilingual(zh: "公示：" + c.title.zh, en: "Notice: " + (c.title.en.isEmpty ? c.title.zh : c.title.en)), Bilingual(zh: zh, en: en))
     }
 
-    public static func statement(_ c: Consultation, _ r: ConsultationResult, bulletinDigest: String) -> Bilingual {
+    public static func statement(_ c: Consultation, _ r: ConsultationResult, bulletinDigest: String, channels: [BallotChannel: Int] = [:]) -> Bilingual {
         let owners = c.body == .owners
         let names = Dictionary(uniqueKeysWithValues: c.options.map { ($0.id, $0.label) })
         func optionName(_ id: Int64, _ english: Bool) -> String {
@@ -92,6 +92,11 @@ public enum ConsultationReport {
             zh.append("· " + line(check, english: false))
             en.append("· " + line(check, english: true))
         }
+        let (online, proxy, paper) = (channels[.online] ?? 0, channels[.proxy] ?? 0, channels[.paper] ?? 0)
+        let limit = ProxyRules.maxEntrustedPerHolder
+        zh.append("投票方式：网上 \(online)，委托 \(proxy)，纸质 \(paper)。委托和纸质票均有签名文件存档，并经第二名工作人员核对；每人至多受托代投 \(limit) 票")
+        en.append("Cast online \(online), by proxy \(proxy), on paper \(paper). Every proxy and paper ballot rests on a signed document kept on file "
+                  + "and was confirmed by a second officer; one person carries at most \(limit) others' votes")
         zh.append("选票公告（凭条与选择）摘要 SHA-256：\(bulletinDigest)")
         en.append("Ballot bulletin (receipts and choices) SHA-256: \(bulletinDigest)")
         return Bilingual(zh: zh.joined(separator: "\n"), en: en.joined(separator: "\n"))

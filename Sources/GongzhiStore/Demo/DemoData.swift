@@ -182,6 +182,9 @@ private struct Builder {
         try await account("department", .departmentOfficer, organisation: departmentIDs[1], holder: "和平区城市管理委员会")
         try await account("property", .propertyStaff, organisation: home.orgs[.propertyCompany]!, holder: "安居物业服务有限公司")
         try await account("owners", .ownersCommitteeMember, organisation: home.orgs[.ownersCommittee]!, holder: "青年路18号院业主委员会")
+        // Second officers: a paper ballot or proxy entered by one officer is confirmed by another.
+        try await account("committee2", .committeeMember, organisation: home.orgs[.residentsCommittee]!, holder: "青年路社区居民委员会")
+        try await account("owners2", .ownersCommitteeMember, organisation: home.orgs[.ownersCommittee]!, holder: "青年路18号院业主委员会")
         try await account("volunteer", .volunteer, place: home.place.id, holder: "青年路社区")
         try await account("admin", .platformAdmin, place: district.id, holder: "和平区")
         try await consultations(community: home.place, orgs: home.orgs)

@@ -46,7 +46,7 @@ enum DDL {
 public struct Migrator: Sendable {
     let database: Database
     static let all: [Migration] = [
-        .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency, .attachments, .consultations, .proposals, .lists, .appeals, .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence,
+        .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency, .attachments, .consultations, .proposals, .lists, .appeals, .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence, .voteEntries,
     ]
 
     public init(database: Database) { self.database = database }

@@ -69,15 +69,34 @@ extension APIHandler {
     func enterPaperBallot(_ input: Operations.EnterPaperBallot.Input) async throws -> Operations.EnterPaperBallot.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         guard let key = body.voterKey else { throw AppError.invalid("missing_field", detail: "voterKey") }
-        let receipt = try await consultations.enterPaper(input.path.consultationId, voterKey: key, choice: try Self.choice(body.choice), tallySheet: body.tallySheetSha256,
-                                                            by: try principal())
-        return .created(.init(body: .json(.init(receipt: receipt))))
+        let principal = try principal()
+        let entry = try await consultations.enterPaper(input.path.consultationId, voterKey: key, choice: try Self.choice(body.choice),
+                                                       tallySheet: body.tallySheetSha256, by: principal)
+        return .accepted(.init(body: .json(.init(entry, for: principal))))
     }
 
     func recordProxy(_ input: Operations.RecordProxy.Input) async throws -> Operations.RecordProxy.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
-        try await consultations.recordProxy(input.path.consultationId, voterKey: body.voterKey, proxyPersonID: body.proxyPersonId,
-                                            authorisation: body.authorisation, evidence: body.evidenceSha256, by: try principal())
+        let principal = try principal()
+        let entry = try await consultations.recordProxy(input.path.consultationId, voterKey: body.voterKey, proxyPersonID: body.proxyPersonId,
+                                                        authorisation: body.authorisation, evidence: body.evidenceSha256, by: principal)
+        return .accepted(.init(body: .json(.init(entry, for: principal))))
+    }
+
+    func listVoteEntries(_ input: Operations.ListVoteEntries.Input) async throws -> Operations.ListVoteEntries.Output {
+        let principal = try principal()
+        let entries = try await consultations.voteEntries(input.path.consultationId, by: principal)
+        return .ok(.init(body: .json(.init(items: entries.map { .init($0, for: principal) }))))
+    }
+
+    func confirmVoteEntry(_ input: Operations.ConfirmVoteEntry.Input) async throws -> Operations.ConfirmVoteEntry.Output {
+        let (entry, receipt) = try await consultations.confirmEntry(input.path.consultationId, entryID: input.path.entryId, by: try principal())
+        return .created(.init(body: .json(.init(kind: .init(rawValue: entry.kind.code)!, receipt: receipt))))
+    }
+
+    func rejectVoteEntry(_ input: Operations.RejectVoteEntry.Input) async throws -> Operations.RejectVoteEntry.Output {
+        guard case .json(let body) = input.body else { throw AppError.malformed }
+        try await consultations.rejectEntry(input.path.consultationId, entryID: input.path.entryId, reason: body.reason, by: try principal())
         return .noContent(.init())
     }
 
@@ -103,8 +122,12 @@ extension APIHandler {
         let record = try await consultations.get(input.path.consultationId)
         guard let (r, digest) = try await consultations.result(record) else { throw AppError.conflict("ballot_not_closed") }
         func keyed(_ d: [Int64: Int]) -> [String: Int] { Dictionary(uniqueKeysWithValues: d.map { (String($0.key), $0.value) }) }
+        let channels = try await services.consultations.channelCounts(consultationID: record.consultation.id)
         return .ok(.init(body: .json(.init(
-            passed: r.passed, basis: record.consultation.rule.basis, eligible: r.eligible, eligibleAreaSquareCentimetres: r.eligibleArea.squareCentimetres,
+            passed: r.passed,
+            channels: .init(online: channels[.online] ?? 0, proxy: channels[.proxy] ?? 0, paper: channels[.paper] ?? 0,
+                            entrustedPerHolder: ProxyRules.maxEntrustedPerHolder),
+            basis: record.consultation.rule.basis, eligible: r.eligible, eligibleAreaSquareCentimetres: r.eligibleArea.squareCentimetres,
             participating: r.participating, participatingAreaSquareCentimetres: r.participatingArea.squareCentimetres,
             approving: r.approving, approvingAreaSquareCentimetres: r.approvingArea.squareCentimetres, opposing: r.opposing, abstaining: r.abstaining,
             checks: r.checks.map { .init(name: .init(rawValue: $0.name)!, part: $0.part, whole: $0.whole, threshold: $0.threshold.code, met: $0.met) },
@@ -256,5 +279,18 @@ extension Components.Schemas.Proposal {
             id: p.id, organisationId: p.organisationID, placeId: p.placeID, meeting: .init(rawValue: p.meeting.rawValue)!, title: p.title,
             background: p.background, createdAt: p.createdAt, onAgenda: state.convened, agendaAt: p.agendaAt,
             checks: state.checks.map { .init(name: .init(rawValue: $0.name)!, part: $0.part, whole: $0.whole, threshold: $0.threshold.code, met: $0.met) })
+    }
+}
+
+extension Components.Schemas.VoteEntry {
+    init(_ entry: VoteEntry, for principal: Principal) {
+        var choice: String?, holder: Int64?, authorisation: String?
+        switch entry.kind {
+        case .paper(let c): choice = c.code
+        case .proxy(let person, let text): (holder, authorisation) = (person, text)
+        }
+        self.init(id: entry.id, kind: .init(rawValue: entry.kind.code)!, voterKey: entry.voterKey, choice: choice, proxyPersonId: holder,
+                  authorisation: authorisation, evidenceSha256: entry.evidence, enteredAt: entry.enteredAt,
+                  enteredByYou: entry.enteredBy != nil && entry.enteredBy == principal.accountID)
     }
 }

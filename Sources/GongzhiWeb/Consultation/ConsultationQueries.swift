@@ -174,9 +174,11 @@ struct ConsultationQueries {
         return hash
     }
 
-    /// A paper ballot typed in by an officer of the organiser, attributed to
-    /// them, resting on the tally sheet (the signed paper ballot, scanned) uploaded first.
-    func enterPaper(_ id: Int64, voterKey: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> String {
+    /// A paper ballot typed in by an officer of the organiser from its signed
+    /// sheet, uploaded first. It waits for a second officer's confirmation
+    /// (`VoteEntry`); the checks a cast would make are made now, so the officer
+    /// hears at once that the voter is not on the register or has voted.
+    func enterPaper(_ id: Int64, voterKey: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> VoteEntry {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         let c = record.consultation
@@ -184,41 +186,110 @@ struct ConsultationQueries {
         let sheet = try await evidence(tallySheet)
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
-        return try await services.database.transaction { db -> String in
+        return try await services.database.transaction { db -> VoteEntry in
             let voter = try await store.voter(key: voterKey, record, now: now, in: db)
             let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
             try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
-            let receipt = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
-            guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: .paper, castBy: nil,
-                                       enteredBy: principal.accountID, evidence: sheet, secret: c.secret, now: now, in: db) else {
-                throw BallotError.alreadyVoted
-            }
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voterKey)",
-                                   detail: "paper", remoteAddress: remote, at: now, in: db)
-            return receipt
+            var entry = VoteEntry(id: 0, consultationID: id, voterKey: voterKey, kind: .paper(choice), evidence: sheet, enteredBy: principal.accountID,
+                                  enteredAt: now)
+            entry.id = try await store.addVoteEntry(entry, in: db)
+            // The audit names the vote, never the choice.
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "vote_entry", objectID: "\(id)/\(entry.id)",
+                                   detail: "paper \(voterKey)", remoteAddress: remote, at: now, in: db)
+            return entry
         }
     }
 
     /// Records a written authorisation (委托书), its signed scan uploaded first,
-    /// letting another person cast a voter's ballot; one person carries only a few.
-    func recordProxy(_ id: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, evidence document: String?, by principal: Principal) async throws {
+    /// letting another person cast a voter's ballot once a second officer has
+    /// confirmed it; one person carries only a few.
+    func recordProxy(_ id: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, evidence document: String?,
+                     by principal: Principal) async throws -> VoteEntry {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
-        let text = authorisation.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = Self.publicText(authorisation)
         guard !text.isEmpty else { throw BallotError.proxyWithoutAuthorisation }
         let scan = try await evidence(document)
         let now = services.now()
         guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notEligible }
         guard try await services.people.person(id: proxyPersonID) != nil else { throw AppError.notFound }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
-        try await services.database.transaction { db in
-            let carried = try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db)
-            try ProxyRules.checkHolder(alreadyCarries: carried)
-            try await store.recordProxy(consultationID: id, voterKey: voterKey, proxyPersonID: proxyPersonID, authorisation: text, evidence: scan,
-                                        accountID: principal.accountID, now: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "proxy", objectID: "\(id)/\(voterKey)",
-                                   detail: "proxy person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
+        return try await services.database.transaction { db -> VoteEntry in
+            if try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil { throw AppError.conflict("ballot_proxy_recorded") }
+            try ProxyRules.checkHolder(alreadyCarries: try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db))
+            var entry = VoteEntry(id: 0, consultationID: id, voterKey: voterKey, kind: .proxy(holderPersonID: proxyPersonID, authorisation: text),
+                                  evidence: scan, enteredBy: principal.accountID, enteredAt: now)
+            entry.id = try await store.addVoteEntry(entry, in: db)
+            try await audit.append(accountID: principal.accountID, action: .create, objectType: "vote_entry", objectID: "\(id)/\(entry.id)",
+                                   detail: "proxy \(voterKey) person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
+            return entry
         }
+    }
+
+    /// Entries waiting for confirmation, for the organiser's officers only.
+    func voteEntries(_ id: Int64, by principal: Principal) async throws -> [VoteEntry] {
+        try await requireOrganiser(principal, of: try await get(id))
+        return try await store.voteEntries(consultationID: id)
+    }
+
+    /// A second officer confirms an entry against its document: a paper ballot
+    /// is cast (the receipt returned, to hand to the voter), a proxy takes effect.
+    func confirmEntry(_ id: Int64, entryID: Int64, by principal: Principal) async throws -> (entry: VoteEntry, receipt: String?) {
+        let record = try await get(id)
+        try await requireOrganiser(principal, of: record)
+        let c = record.consultation
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        return try await services.database.transaction { db -> (entry: VoteEntry, receipt: String?) in
+            guard let entry = try await store.voteEntry(id: entryID, consultationID: id, in: db) else { throw AppError.notFound }
+            try VoteEntryRules.checkConfirmer(entry, accountID: principal.accountID)
+            // Deleting first settles a race between two confirming officers: the second finds nothing.
+            guard try await store.removeVoteEntry(id: entryID, in: db) else { throw AppError.notFound }
+            var receipt: String?
+            switch entry.kind {
+            case .paper(let choice):
+                let voter = try await store.voter(key: entry.voterKey, record, now: now, in: db)
+                let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
+                try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
+                let code = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
+                guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: code, channel: .paper, castBy: nil,
+                                           enteredBy: entry.enteredBy, confirmedBy: principal.accountID, evidence: entry.evidence, secret: c.secret,
+                                           now: now, in: db) else { throw BallotError.alreadyVoted }
+                receipt = code
+            case .proxy(let holder, let authorisation):
+                try ProxyRules.checkHolder(alreadyCarries: try await store.proxiesCarried(consultationID: id, personID: holder, in: db))
+                try await store.recordProxy(consultationID: id, voterKey: entry.voterKey, proxyPersonID: holder, authorisation: authorisation,
+                                            evidence: entry.evidence, accountID: entry.enteredBy, confirmedBy: principal.accountID, now: now, in: db)
+            }
+            try await audit.append(accountID: principal.accountID, action: .update, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
+                                   detail: "confirmed \(entry.kind.code) \(entry.voterKey)", remoteAddress: remote, at: now, in: db)
+            return (entry, receipt)
+        }
+    }
+
+    /// Refuses an entry (it does not match its document, or was typed wrongly);
+    /// any officer of the organiser may, the one who entered it included.
+    func rejectEntry(_ id: Int64, entryID: Int64, reason: String, by principal: Principal) async throws {
+        try await requireOrganiser(principal, of: try await get(id))
+        let why = try VoteEntryRules.reason(Self.publicText(reason))
+        let now = services.now()
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        try await services.database.transaction { db in
+            guard let entry = try await store.voteEntry(id: entryID, consultationID: id, in: db),
+                  try await store.removeVoteEntry(id: entryID, in: db) else { throw AppError.notFound }
+            try await audit.append(accountID: principal.accountID, action: .revoke, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
+                                   detail: "refused \(entry.kind.code) \(entry.voterKey): \(why)", remoteAddress: remote, at: now, in: db)
+        }
+    }
+
+    /// The document behind a waiting entry, for the officer who compares it.
+    func entryEvidence(_ id: Int64, entryID: Int64, by principal: Principal) async throws -> (contentType: String, data: Data) {
+        try await requireOrganiser(principal, of: try await get(id))
+        guard let hash = try await store.voteEntryEvidence(consultationID: id, entryID: entryID),
+              let content = try await services.attachments.content(sha256: hash) else { throw AppError.notFound }
+        try await services.audit.append(accountID: principal.accountID, action: .viewPersonalData, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
+                                        detail: "evidence", remoteAddress: RequestScope.remoteAddress, at: services.now())
+        return content
     }
 
     // MARK: Result
@@ -268,11 +339,12 @@ struct ConsultationQueries {
         if record.announcedAt != nil { throw AppError.conflict("consultation_announced") }
         guard let (result, digest) = try await result(record) else { throw AppError.conflict("ballot_not_closed") }
         let c = record.consultation
+        let channels = try await store.channelCounts(consultationID: id)
         let now = services.now()
         let draft = Disclosure(
             id: 0, kind: .decision, action: .publish, replaces: nil, organisationID: c.organisationID, placeID: c.placeID,
             title: Bilingual(zh: "表决结果：" + c.title.zh, en: "Result: " + (c.title.en.isEmpty ? c.title.zh : c.title.en)),
-            body: ConsultationReport.statement(c, result, bulletinDigest: digest), finance: nil, publishedAt: now, unmaskedConsent: nil)
+            body: ConsultationReport.statement(c, result, bulletinDigest: digest, channels: channels), finance: nil, publishedAt: now, unmaskedConsent: nil)
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         let (published, _) = try await services.log.publish(draft, placePath: record.placePath, accountID: principal.accountID, now: now) { db, published in
             try await store.markAnnounced(id: id, disclosureID: published[0].id, at: now, in: db)

@@ -60,17 +60,35 @@ struct ConsultationPages {
         router.post("/consultations/:id/paper") { request, context in
             try await act(request, context) { principal, id, f in
                 let sheet = try await evidence(context, by: principal)
-                let receipt = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation),
-                                                           tallySheet: sheet, by: principal)
-                return (Self.receiptLocation(id), [receiptCookie(id, receipt)])
+                _ = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation),
+                                                 tallySheet: sheet, by: principal)
+                return "/consultations/\(id)#entries"
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
             try await act(request, context) { principal, id, f in
                 guard let person = try f.integer("person", .id) else { throw AppError.invalid("missing_field", detail: "person") }
-                try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
-                                              evidence: try await evidence(context, by: principal), by: principal)
-                return "/consultations/\(id)#organiser"
+                _ = try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
+                                                  evidence: try await evidence(context, by: principal), by: principal)
+                return "/consultations/\(id)#entries"
+            }
+        }
+        router.get("/consultations/:id/entries/:entry/evidence") { request, context in
+            let (type, data) = try await queries.entryEvidence(try kit.id(context), entryID: try kit.id(context, "entry"), by: try kit.principal(request, context))
+            return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        router.post("/consultations/:id/entries/:entry/confirm") { request, context in
+            try await act(request, context) { principal, id, _ in
+                let (_, receipt) = try await queries.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal)
+                // A confirmed paper ballot's receipt is shown once, to hand to the voter.
+                guard let receipt else { return ("/consultations/\(id)#entries", []) }
+                return (Self.receiptLocation(id), [receiptCookie(id, receipt)])
+            }
+        }
+        router.post("/consultations/:id/entries/:entry/reject") { request, context in
+            try await act(request, context) { principal, id, f in
+                try await queries.rejectEntry(id, entryID: try kit.id(context, "entry"), reason: f["reason"] ?? "", by: principal)
+                return "/consultations/\(id)#entries"
             }
         }
         router.post("/consultations/:id/comments") { request, context in
@@ -127,8 +145,6 @@ struct ConsultationPages {
         }
     }
 
-    /// Runs a form action and goes back to the page; what the user can fix is
-    /// shown on the page in their language, with the status it deserves.
     /// The document a paper ballot or proxy rests on, sent with the form: stored by its hash, never published.
     func evidence(_ context: AppRequestContext, by principal: Principal) async throws -> String? {
         guard let file = context.files.first(where: { $0.name == "evidence" }) else { return nil }
@@ -153,6 +169,8 @@ struct ConsultationPages {
         var cast: Bool
     }
 
+    /// Runs a form action and goes back to the page; what the user can fix is
+    /// shown on the page in their language, with the status it deserves.
     func act(_ request: Request, _ context: AppRequestContext,
              _ body: (Principal, Int64, [String: String]) async throws -> String) async throws -> Response {
         try await act(request, context) { principal, id, f in (try await body(principal, id, f), []) }
@@ -288,6 +306,9 @@ struct ConsultationPages {
         let principal = context.principal
         let organiser = try await queries.isOrganiser(principal, of: record)
         data["organiser"] = organiser
+        if organiser, let principal {
+            data["entries"] = try await queries.voteEntries(c.id, by: principal).map { entryDict($0, c, by: principal, locale) }
+        }
         data["signedIn"] = principal != nil
         let participant = principal.map { $0.belongs(to: record.placePath) } ?? false
         data["participant"] = participant && stage >= .publicised
@@ -319,8 +340,9 @@ struct ConsultationPages {
             data["result"] = resultDict(result, c, digest: digest, locale)
             if let disclosure = record.resultDisclosureID { data["announced"] = ["disclosure": disclosure] }
             data["canAnnounce"] = organiser && record.announcedAt == nil
-            let participation = try await services.consultations.participation(consultationID: c.id)
-            data["channels"] = participation.map { ["label": kit.label("ballot_channel_", $0.channel.rawValue, locale), "count": $0.count] }
+            let channels = try await services.consultations.channelCounts(consultationID: c.id)
+            data["channels"] = BallotChannel.allCases.map { ["label": kit.label("ballot_channel_", $0.rawValue, locale), "count": channels[$0] ?? 0] }
+            data["entrySafeguards"] = kit.t.text("result_entry_safeguards", locale, filling: ["n": String(ProxyRules.maxEntrustedPerHolder)])
         }
 
         // Deliberation: comments with one level of replies, supports, moderation.
@@ -362,6 +384,17 @@ struct ConsultationPages {
                 .map { ["id": $0.organisation.id, "name": $0.organisation.name] }
         }
         return kit.render("consultation", data, request, context, status: status)
+    }
+
+    /// A waiting paper ballot or proxy as the confirming officer compares it with its document.
+    func entryDict(_ e: VoteEntry, _ c: Consultation, by principal: Principal, _ locale: Locale) -> [String: Any] {
+        var d: [String: Any] = ["id": e.id, "voter": e.voterKey, "date": kit.date(e.enteredAt), "kind": kit.label("ballot_channel_", e.kind.code, locale),
+                                "mine": e.enteredBy == principal.accountID, "evidence": "/consultations/\(c.id)/entries/\(e.id)/evidence"]
+        switch e.kind {
+        case .paper(let choice): d["choice"] = describe(choice.code, c, locale)
+        case .proxy(let holder, let text): d["proxy"] = ["holder": holder, "authorisation": text]
+        }
+        return d
     }
 
     func ballotDetail(_ b: BallotKind, _ locale: Locale) -> String {

@@ -107,6 +107,9 @@ public struct AppError: Error, Sendable, Equatable {
             case .proxyWithoutAuthorisation: return .invalid("ballot_proxy_authorisation")
             case .evidenceMissing: return .invalid("ballot_evidence_missing")
             case .tooManyProxies(let limit): return AppError(.conflict, "ballot_too_many_proxies", detail: String(limit))
+            case .sameOfficer: return AppError(.forbidden, "ballot_same_officer")
+            case .entryPending: return AppError(.conflict, "ballot_entry_pending")
+            case .rejectionWithoutReason: return .invalid("ballot_rejection_reason")
             }
         case let e as AppealError:
             switch e {

@@ -1,0 +1,56 @@
+import Foundation
+
+/// A vote that reaches the box by an officer's hand: a paper ballot (纸质票)
+/// typed in from its signed sheet, or a written authorisation (委托书) letting
+/// someone else vote. Each waits until a second officer of the organiser has
+/// compared it with its document (the four-eyes rule), and only then counts:
+/// one officer alone cannot add votes.
+public struct VoteEntry: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case paper(BallotChoice)
+        case proxy(holderPersonID: Int64, authorisation: String)
+
+        public var code: String {
+            switch self {
+            case .paper: "paper"
+            case .proxy: "proxy"
+            }
+        }
+    }
+
+    public var id: Int64
+    public var consultationID: Int64
+    public var voterKey: String
+    public var kind: Kind
+    /// The scanned document, by content hash: the sheet or the authorisation.
+    public var evidence: String
+    public var enteredBy: Int64?
+    public var enteredAt: Date
+
+    public init(id: Int64, consultationID: Int64, voterKey: String, kind: Kind, evidence: String, enteredBy: Int64?, enteredAt: Date) {
+        self.id = id
+        self.consultationID = consultationID
+        self.voterKey = voterKey
+        self.kind = kind
+        self.evidence = evidence
+        self.enteredBy = enteredBy
+        self.enteredAt = enteredAt
+    }
+}
+
+public enum VoteEntryRules {
+    /// The longest reason a refusal keeps.
+    public static let maxReasonLength = 500
+
+    /// The confirming officer must be signed in as someone other than the one who entered it.
+    public static func checkConfirmer(_ entry: VoteEntry, accountID: Int64?) throws(BallotError) {
+        guard let accountID, let enteredBy = entry.enteredBy, accountID != enteredBy else { throw .sameOfficer }
+    }
+
+    /// A refusal's reason as it is kept: trimmed, present, and bounded.
+    public static func reason(_ text: String) throws(BallotError) -> String {
+        let reason = text.trimmed
+        guard !reason.isEmpty, reason.count <= maxReasonLength else { throw .rejectionWithoutReason }
+        return reason
+    }
+}
