@@ -24,6 +24,15 @@ struct MaskingTests {
         ("139\u{200B}1234\u{200B}5678", "139\u{200B}****\u{200B}5678"),
         ("110105.19491231.002X", "110105.********.002X"),
         ("110105  19491231  002X", "110105  ********  002X"),
+        // Spelled out, to get past a filter on digits: Chinese numerals, 幺 for one, the financial forms.
+        ("电话一三九一二三四五六七八", "电话一三九****五六七八"),
+        ("幺三九 幺二三四 五六七八", "幺三九 **** 五六七八"),
+        ("壹叁玖壹贰叁肆伍陆柒捌", "壹叁玖****伍陆柒捌"),
+        ("139一二三四5678", "139****5678"),
+        // Other scripts' digits: Arabic-Indic, Devanagari, circled.
+        ("\u{661}\u{663}\u{669}\u{661}\u{662}\u{663}\u{664}\u{665}\u{666}\u{667}\u{668}", "\u{661}\u{663}\u{669}****\u{665}\u{666}\u{667}\u{668}"),
+        ("\u{967}\u{969}\u{96F}\u{967}\u{968}\u{969}\u{96A}\u{96B}\u{96C}\u{96D}\u{96E}", "\u{967}\u{969}\u{96F}****\u{96B}\u{96C}\u{96D}\u{96E}"),
+        ("①③⑨①②③④⑤⑥⑦⑧", "①③⑨****⑤⑥⑦⑧"),
     ])
     func formats(text: String, expected: String) {
         #expect(PersonalDataMask.text(text) == expected)
@@ -37,13 +46,22 @@ struct MaskingTests {
     @Test("ordinary numbers stay: dates, door numbers, amounts, orders of other lengths")
     func ordinary() {
         for text in ["2026-10-01", "1号楼2单元301室", "金额 12,345.67 元", "订单12345678901234", "12345678901", "座机 010-6512 3456", "第3期",
-                     "13,912,345,678 元", "2026-12-01 2026-12-02", "10:30-11:45"] {
+                     "13,912,345,678 元", "2026-12-01 2026-12-02", "10:30-11:45", "三号楼一单元二〇一室", "一二三四五六七八九十", "第一百二十三条",
+                     "二〇二六年十二月一日", "壹万贰仟叁佰元整"] {
             #expect(PersonalDataMask.text(text) == text)
         }
     }
 
+    @Test("a link carrying a phone or ID number is not shown to those not entitled; others are kept whole")
+    func links() {
+        #expect(PersonalDataMask.url("https://img.example.com/a/42.jpg") == "https://img.example.com/a/42.jpg")
+        #expect(PersonalDataMask.url("https://img.example.com/a.jpg?tel=13912345678") == nil)
+        #expect(PersonalDataMask.url("https://img.example.com/a.jpg?tel=139%2D1234%2D5678") == nil)
+        #expect(PersonalDataMask.url(nil) == nil)
+    }
+
     /// Generated numbers in generated surroundings: whatever the separators,
-    /// width and prefix, no run of the original middle digits survives.
+    /// script and prefix, no run of the original middle digits survives.
     @Test("property: generated phone and ID numbers never survive masking")
     func property() {
         var rng = SplitMix64(seed: 20_261_201)
@@ -51,12 +69,18 @@ struct MaskingTests {
         let surroundings = ["", "电话", "联系", "Tel: ", "号码是", "（", "a"]
         let endings = ["", "。", "，谢谢", ")", " ", "号"]
         func digits(_ n: Int) -> [Character] { (0..<n).map { _ in Character(String(rng.int(10))) } }
-        func widen(_ s: String, _ full: Bool) -> String {
-            guard full else { return s }
-            return String(s.unicodeScalars.map { $0.value >= 0x30 && $0.value <= 0x39 ? Character(Unicode.Scalar($0.value - 0x30 + 0xFF10)!) : Character($0) })
+        // The digits' first code point in each script: ASCII, full-width, Arabic-Indic, Devanagari; and Chinese numerals.
+        let zeros: [UInt32] = [0x30, 0xFF10, 0x660, 0x966]
+        let chinese = Array("〇一二三四五六七八九")
+        func widen(_ s: String, _ script: Int) -> String {
+            String(s.unicodeScalars.map { c in
+                guard c.value >= 0x30 && c.value <= 0x39 else { return Character(c) }
+                let d = c.value - 0x30
+                return script == zeros.count ? chinese[Int(d)] : Character(Unicode.Scalar(zeros[script] + d)!)
+            })
         }
         for _ in 0..<2000 {
-            let full = rng.int(4) == 0
+            let full = rng.int(2) == 0 ? 0 : rng.int(zeros.count + 1)
             let sep = separators[rng.int(separators.count)]
             let before = surroundings[rng.int(surroundings.count)], after = endings[rng.int(endings.count)]
             let middle: String

@@ -87,6 +87,13 @@ struct Open311Tests {
             let mediaID = try #require(((json(withMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? String).flatMap { Int($0) })
             let (_, mediaRequest, _) = try await call(app, "requests/\(mediaID).json")
             #expect((json(mediaRequest) as? [[String: Any]])?.first?["media_url"] as? String == "https://img.example.cn/lift.jpg")
+            // A link that carries a phone number is kept for the handlers but not published: masked, it would not work.
+            let (_, telMediaBody, _) = try await call(app, "requests.json", method: .post,
+                                                      form: good + [("media_url", "https://img.example.cn/lift.jpg?tel=13912345678")])
+            let telID = try #require(((json(telMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? String).flatMap { Int($0) })
+            let (_, telRequest, _) = try await call(app, "requests/\(telID).json")
+            let published = try #require((json(telRequest) as? [[String: Any]])?.first)
+            #expect(published["media_url"] is NSNull && !telRequest.contains("13912345678"))
 
             // GET requests / request
             let (_, one, _) = try await call(app, "requests.json?service_request_id=\(id)")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Phone and ID numbers inside free text (appeal descriptions, comments,
 /// statements, timeline notes, disclosures). People write them as they speak
 /// them: `+86 139-1234-5678`, `139 1234 5678`, in full-width digits, an ID
@@ -16,6 +18,15 @@ extension PersonalDataMask {
             for i in match.hidden { chars[i] = "*" }
         }
         return String(chars)
+    }
+
+    /// A link shown to readers not entitled to the personal data in it: a
+    /// masked URL would no longer work, so one carrying a phone or ID number
+    /// (`?tel=13912345678`, percent-encoded or not) is not shown at all.
+    public static func url(_ url: String?) -> String? {
+        guard let url else { return nil }
+        let decoded = url.removingPercentEncoding ?? url
+        return numbers(in: url).isEmpty && numbers(in: decoded).isEmpty ? url : nil
     }
 
     /// The phone and ID numbers in the text, digits only (ASCII), as found.
@@ -38,13 +49,25 @@ extension PersonalDataMask {
         var endsWithX: Bool { values.last == "X" }
     }
 
+    /// Chinese numerals people use to spell a number out, so that a filter
+    /// on digits does not catch it: 一三九…, 幺 for one as it is said on the
+    /// phone, and the financial forms 壹贰叁 (with their traditional forms).
+    static let chineseDigits: [Character: Character] = [
+        "〇": "0", "零": "0", "洞": "0", "一": "1", "幺": "1", "壹": "1", "二": "2", "贰": "2", "貳": "2", "三": "3", "叁": "3", "參": "3",
+        "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "陸": "6", "七": "7", "柒": "7", "八": "8", "捌": "8", "九": "9", "玖": "9",
+    ]
+
+    /// A digit in any script as its ASCII digit: ASCII, full-width, Arabic-Indic,
+    /// Devanagari and the other decimal digits of Unicode, circled and
+    /// superscript digits, and spelled-out Chinese numerals.
     static func digit(_ c: Character) -> Character? {
         guard let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1 else { return nil }
-        switch scalar.value {
-        case 0x30...0x39: return c
-        case 0xFF10...0xFF19: return Character(Unicode.Scalar(scalar.value - 0xFF10 + 0x30)!)
-        default: return nil
-        }
+        if scalar.isASCII { return ("0"..."9").contains(c) ? c : nil }
+        if let chinese = chineseDigits[c] { return chinese }
+        let properties = scalar.properties
+        guard properties.numericType == .decimal || properties.numericType == .digit, let value = properties.numericValue,
+              value >= 0, value <= 9, value == value.rounded() else { return nil }
+        return Character(String(Int(value)))
     }
 
     /// What people put between digit groups. Not the comma, which groups the digits of amounts.

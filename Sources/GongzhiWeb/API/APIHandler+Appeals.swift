@@ -85,7 +85,7 @@ extension APIHandler {
         let view = try await appeals.view(id, by: principal)
         let requester = try await appeals.requester(view, by: principal).map(Components.Schemas.Person.init)
         return .init(
-            appeal: .init(view.appeal, description: appeals.description(view)), requester: requester,
+            appeal: .init(view.appeal, description: appeals.description(view), mediaURL: .some(appeals.mediaURL(view))), requester: requester,
             tasks: view.tasks.map { .init(organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
                                           assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note)) },
             photos: view.photos,
@@ -152,12 +152,12 @@ extension APIHandler {
 }
 
 extension Components.Schemas.Appeal {
-    /// `description`: the text as this reader may see it (masked where they are not entitled).
-    init(_ a: Appeal, description: String? = nil) {
+    /// `description` and `mediaURL`: as this reader may see them (masked where they are not entitled).
+    init(_ a: Appeal, description: String? = nil, mediaURL: String?? = nil) {
         self.init(id: a.id, category: a.category, placeId: a.placeID, description: description ?? a.description, state: .init(rawValue: a.state.rawValue)!,
                   leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
                   acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
-                  ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: a.mediaURL)
+                  ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? a.mediaURL)
     }
 }
 

@@ -183,6 +183,11 @@ struct AppealQueries {
         return PersonalDataMask.text(view.appeal.description, keepingPhones: !view.handlingFor.isEmpty)
     }
 
+    /// The requester's media link, withheld from readers other than the requester and handlers when it carries a personal number.
+    func mediaURL(_ view: View) -> String? {
+        view.isRequester || !view.handlingFor.isEmpty ? view.appeal.mediaURL : PersonalDataMask.url(view.appeal.mediaURL)
+    }
+
     /// A photo added to an open appeal: by the requester (what it looks like)
     /// or by a handler (the work done). On the timeline for everyone who sees it.
     func addPhoto(_ id: Int64, name: String, bytes: Data, by principal: Principal) async throws -> View {

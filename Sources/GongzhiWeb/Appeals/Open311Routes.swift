@@ -196,7 +196,7 @@ struct Open311Routes {
                 ("requested_datetime", .text(Self.time(a.submittedAt))), ("updated_datetime", .text(Self.time(event?.at ?? a.submittedAt))),
                 ("expected_datetime", .text(a.resolveDue.map(Self.time))),
                 ("address", .text(address)), ("address_id", .text(String(shown.last ?? a.placeID))), ("zipcode", .text(nil)),
-                ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)), ("media_url", .text(a.mediaURL)),
+                ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)), ("media_url", .text(PersonalDataMask.url(a.mediaURL))),
             ]
         }
     }

@@ -238,7 +238,7 @@ struct AppealPages {
         data["lead"] = a.leadOrganisationID.flatMap { orgs[$0] } ?? ""
         data["error"] = error ?? ""
         data["anonymous"] = a.anonymous
-        if let media = a.mediaURL { data["media"] = media }
+        if let media = queries.mediaURL(view) { data["media"] = media }
         if !view.isRequester, let shown = try await queries.requester(view, by: principal) {
             data["requester"] = ["name": shown.name, "phone": shown.phone ?? ""]
         }
