@@ -50,12 +50,18 @@ public struct AppealStore: Sendable {
             """).run()
     }
 
-    public func appeal(id: Int64) async throws -> Appeal? {
-        try await database.read { db in try await appeal(id: id, in: db) }
+    /// An appeal as the scope may read it (`ReadRules`); nil when it does not exist or is not theirs to see.
+    public func appeal(id: Int64, readableBy scope: ReadScope) async throws -> Appeal? {
+        try await database.read { db in try await appeal(id: id, readableBy: scope, in: db) }
     }
 
-    public func appeal(id: Int64, in db: any SQLDatabase) async throws -> Appeal? {
-        try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.id = \(bind: id)").first().map(Self.appeal)
+    public func appeal(id: Int64, readableBy scope: ReadScope, in db: any SQLDatabase) async throws -> Appeal? {
+        guard let appeal = try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.id = \(bind: id)").first().map(Self.appeal) else { return nil }
+        if case .principal = scope {
+            let tasked = Set(try await db.raw("SELECT organisation_id FROM appeal_tasks WHERE appeal_id = \(bind: id)").all().map { try $0.int64("organisation_id") })
+            guard ReadRules.canRead(appeal, taskedTo: tasked, scope: scope) else { return nil }
+        }
+        return appeal
     }
 
     public func appeal(token: String) async throws -> Appeal? {

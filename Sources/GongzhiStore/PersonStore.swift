@@ -29,17 +29,28 @@ public struct PersonStore: Sendable {
         try await db.raw("INSERT INTO household_members (household_id, person_id, relation, is_representative) VALUES (\(bind: householdID), \(bind: personID), \(bind: relation.rawValue), \(bind: isRepresentative ? 1 : 0))").run()
     }
 
-    public func person(id: Int64) async throws -> Person? {
+    /// A person as the scope may read them (`ReadRules`); nil when unknown or not theirs to see.
+    public func person(id: Int64, readableBy scope: ReadScope) async throws -> Person? {
         try await database.read { db in
-            try await db.raw("SELECT id, name, phone, id_number FROM people WHERE id = \(bind: id)").first().map(Self.person)
+            guard let person = try await db.raw("SELECT id, name, phone, id_number FROM people WHERE id = \(bind: id)").first().map(Self.person) else {
+                return nil
+            }
+            if case .principal = scope {
+                guard ReadRules.canRead(person: id, livingAt: try await householdPaths(personID: id, in: db), scope: scope) else { return nil }
+            }
+            return person
         }
     }
 
     /// Paths of the households a person belongs to: where they live decides who may see them.
     public func householdPaths(personID: Int64) async throws -> [String] {
-        try await database.read { db in
-            try await db.raw("SELECT p.path FROM household_members m JOIN places p ON p.id = m.household_id WHERE m.person_id = \(bind: personID)").all().map { try $0.string("path") }
-        }
+        try await database.read { db in try await householdPaths(personID: personID, in: db) }
+    }
+
+    func householdPaths(personID: Int64, in db: any SQLDatabase) async throws -> [String] {
+        try await db.raw("""
+            SELECT p.path FROM household_members m JOIN places p ON p.id = m.household_id WHERE m.person_id = \(bind: personID)
+            """).all().map { try $0.string("path") }
     }
 
     public struct DirectoryEntry: Sendable {

@@ -66,8 +66,9 @@ public struct PlaceStore: Sendable {
         }
     }
 
-    /// A household with its members, in one round trip (one row per member).
-    public func household(id: Int64) async throws -> (Place, Household, [HouseholdMember])? {
+    /// A household with its members, in one round trip (one row per member),
+    /// as the scope may read it (`ReadRules`); nil when unknown or not theirs to see.
+    public func household(id: Int64, readableBy scope: ReadScope) async throws -> (Place, Household, [HouseholdMember])? {
         try await database.read { db in
             let rows = try await db.raw("""
                 SELECT p.id, p.kind, p.parent_id, p.name, p.path, h.address, h.exclusive_area_cm2,
@@ -79,6 +80,7 @@ public struct PlaceStore: Sendable {
                 """).all()
             guard let first = rows.first else { return nil }
             let place = try Self.place(from: first)
+            guard ReadRules.canRead(household: place.path, scope: scope) else { return nil }
             let household = Household(placeID: place.id, address: try first.string("address"), exclusiveArea: Area(squareCentimetres: try first.int64("exclusive_area_cm2")))
             let members = try rows.compactMap { row -> HouseholdMember? in
                 guard let personID = try row.optionalInt64("person_id") else { return nil }

@@ -96,7 +96,7 @@ struct StoreTests {
             let counts = try await places.counts(under: community.path)
             #expect(counts[.household] == 2 && counts[.building] == 1 && counts[.community] == 1)
             #expect(try await places.children(of: community.id).map(\.kind) == [.grid])
-            let (_, household, _) = try #require(try await places.household(id: h.id))
+            let (_, household, _) = try #require(try await places.household(id: h.id, readableBy: .system("test")))
             #expect(household.exclusiveArea.squareCentimetres == 894_500)
         }
     }
@@ -130,7 +130,7 @@ struct StoreTests {
                 try await people.addMember(personID: a.id, householdID: id, relation: .owner, isRepresentative: true, in: db)
                 try await people.addMember(personID: b.id, householdID: id, relation: .member, isRepresentative: true, in: db)
             }
-            let (_, _, members) = try #require(try await PlaceStore(database: database).household(id: id))
+            let (_, _, members) = try #require(try await PlaceStore(database: database).household(id: id, readableBy: .system("test")))
             #expect(members.filter(\.isRepresentative).map(\.person.name) == ["李强"])
         }
     }

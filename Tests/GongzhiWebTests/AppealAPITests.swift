@@ -430,7 +430,7 @@ struct AppealIntakeTests {
             #expect(halfWritten == 0)
             for n in [0, 1, 2, 4, 5] {
                 let id = try #require(outcomes[n]!)
-                let stored = try await app.services.appeals.appeal(id: id)
+                let stored = try await app.services.appeals.appeal(id: id, readableBy: .system("test"))
                 #expect(stored?.description == "直接写入 \(n)" && stored?.latitude == 31.2 && stored?.longitude == nil && stored?.placeID == home)
             }
         }

@@ -59,7 +59,7 @@ public struct AppealClock: Sendable {
                 var records: [AuditStore.Record] = []
                 for candidate in due {
                     // Read again under the writer: the requester may have just rated or reopened it.
-                    guard var appeal = try await store.appeal(id: candidate.id, in: db), AppealRules.closesAfterReturnVisit(appeal, now: now) else { continue }
+                    guard var appeal = try await store.appeal(id: candidate.id, readableBy: .system("the clock closes appeals after their return visit"), in: db), AppealRules.closesAfterReturnVisit(appeal, now: now) else { continue }
                     appeal.state = try AppealLifecycle.transition(appeal.state, .close, by: .system)
                     try await store.update(appeal, in: db)
                     try await store.closeTasks(appealID: appeal.id, now: now, in: db)

@@ -151,13 +151,12 @@ struct AppealQueries {
 
     /// An appeal as the caller may see it; anyone else is told it does not exist.
     func view(_ id: Int64, by principal: Principal) async throws -> View {
-        guard let appeal = try await store.appeal(id: id) else { throw AppError.notFound }
+        guard let appeal = try await store.appeal(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
         let tasks = try await store.tasks(appealID: id)
         let mine = organisationIDs(principal)
         let handling = tasks.filter { mine.contains($0.organisationID) }
         let isRequester = appeal.requesterPersonID == principal.personID
         let dispatcher = isDispatcher(principal, appeal)
-        guard isRequester || !handling.isEmpty || dispatcher else { throw AppError.notFound }
         return View(appeal: appeal, tasks: tasks, events: try await store.events(appealID: id), photos: try await store.photos(appealID: id),
                     showsRequester: AppealRules.showsRequester(appeal, to: principal), handlingFor: handling, isRequester: isRequester, isDispatcher: dispatcher)
     }
@@ -165,8 +164,12 @@ struct AppealQueries {
     /// The requester as this reader of the appeal may see them, or nil when
     /// hidden from them (anonymous). The requester sees themselves; handlers get the
     /// phone to call back; each such view is audited.
+    static let requesterOfReadAppeal = "the requester of an appeal the caller reads, shown masked or, to its handlers, audited"
+
     func requester(_ view: View, by principal: Principal) async throws -> PersonView? {
-        guard view.showsRequester, let id = view.appeal.requesterPersonID, let person = try await services.people.person(id: id) else { return nil }
+        guard view.showsRequester, let id = view.appeal.requesterPersonID, let person = try await services.people.person(id: id, readableBy: .system(Self.requesterOfReadAppeal)) else {
+            return nil
+        }
         if view.isRequester { return PersonalDataMask.view(of: person, unmasked: true) }
         guard !view.handlingFor.isEmpty else { return PersonalDataMask.view(of: person, unmasked: false) }
         try await services.audit.append(
@@ -235,7 +238,7 @@ struct AppealQueries {
             throw AppealError.unknownCategory(category)
         }
         if case .merge(let into) = action {
-            guard into != id, let target = try await store.appeal(id: into), target.communityPath == original.communityPath, !target.state.isFinal else { throw AppError.notFound }
+            guard into != id, let target = try await store.appeal(id: into, readableBy: .principal(principal)), target.communityPath == original.communityPath, !target.state.isFinal else { throw AppError.notFound }
         }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         let week = AppealRules.week(of: original.submittedAt)
@@ -354,7 +357,7 @@ struct AppealQueries {
             try await audit.append(accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: event.isEmpty ? "route" : event,
                                    remoteAddress: remote, at: now, in: db)
         }
-        guard let stored = try await store.appeal(id: id) else { throw AppError.notFound }
+        guard let stored = try await store.appeal(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
         return stored
     }
 

@@ -58,7 +58,7 @@ struct Open311Routes {
         }
         router.get("/open311/v2/requests/:id") { request, context in
             try await respond(context.parameters.get("id") ?? "") { id in
-                guard let id = IntegerBound.id.read(id), let appeal = try await services.appeals.appeal(id: id) else { throw Failure.notFound("service_request_id not found") }
+                guard let id = IntegerBound.id.read(id), let appeal = try await services.appeals.appeal(id: id, readableBy: .anyone) else { throw Failure.notFound("service_request_id not found") }
                 return ("service_requests", "request", try await describe([appeal]))
             } request: { request }
         }

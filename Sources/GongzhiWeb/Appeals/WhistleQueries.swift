@@ -24,7 +24,7 @@ struct WhistleQueries {
         guard !text.isEmpty, text.count <= 500 else { throw AppError.invalid("whistle_matter_required") }
         let limit = limitMinutes ?? kind.defaultReportMinutes
         guard (5...10_080).contains(limit) else { throw AppError.invalid("whistle_limit") }
-        let appeal: Appeal? = if let appealID { try await store.appeal(id: appealID) } else { nil }
+        let appeal: Appeal? = if let appealID { try await store.appeal(id: appealID, readableBy: .principal(principal)) } else { nil }
         if appealID != nil && appeal == nil { throw AppError.notFound }
         let placeToFind = appeal?.placeID ?? placeID
         let place: Place? = if let placeToFind { try await services.places.place(id: placeToFind) } else { nil }

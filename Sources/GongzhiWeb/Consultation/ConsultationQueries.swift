@@ -212,7 +212,7 @@ struct ConsultationQueries {
         let scan = try await evidence(document)
         let now = services.now()
         guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notEligible }
-        guard try await services.people.person(id: proxyPersonID) != nil else { throw AppError.notFound }
+        guard try await services.people.person(id: proxyPersonID, readableBy: .principal(principal)) != nil else { throw AppError.notFound }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db -> VoteEntry in
             if try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil { throw AppError.conflict("ballot_proxy_recorded") }

@@ -21,11 +21,9 @@ struct PeopleQueries {
     /// A person as the caller may see them. `reveal` unmasks for staff entitled
     /// where the person lives, and records that view in the audit log.
     func person(_ id: Int64, for principal: Principal, reveal: Bool) async throws -> (view: PersonView, canReveal: Bool) {
-        guard let person = try await services.people.person(id: id) else { throw AppError.notFound }
+        guard let person = try await services.people.person(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
         let paths = try await services.people.householdPaths(personID: id)
         let isSelf = id == principal.personID
-        let visible = isSelf || paths.contains { principal.can(.viewDirectory, at: $0) || principal.can(.viewHousehold, at: $0) }
-        guard visible else { throw AppError.notFound }
         let entitled = principal.isEntitledToUnmasked(personID: id, householdPaths: paths)
         let unmask = isSelf || (reveal && entitled)
         if unmask && !isSelf {
@@ -47,7 +45,7 @@ struct PeopleQueries {
     /// Registers a person in a household: validated by the core rules, written
     /// with its audit record in one transaction.
     func addMember(_ input: NewMember, householdID: Int64, by principal: Principal) async throws -> (PersonView, HouseholdRelation, Bool) {
-        guard let (place, _, _) = try await services.places.household(id: householdID), principal.canSee(place: place) else { throw AppError.notFound }
+        guard let (place, _, _) = try await services.places.household(id: householdID, readableBy: .principal(principal)) else { throw AppError.notFound }
         guard principal.can(.registerResidents, at: place.path) else { throw AppError.forbidden }
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
         let phone = input.phone.flatMap { $0.isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }

@@ -43,8 +43,9 @@ struct PlaceQueries {
     /// themselves: staff who may reveal data do so one person at a time,
     /// on the person's page, where the view is audited.
     func household(_ id: Int64, for principal: Principal) async throws -> HouseholdView {
-        guard let (place, household, members) = try await services.places.household(id: id),
-              principal.can(.viewHousehold, at: place.path) else { throw AppError.notFound }
+        guard let (place, household, members) = try await services.places.household(id: id, readableBy: .principal(principal)) else {
+            throw AppError.notFound
+        }
         return HouseholdView(
             place: place, household: household, ancestors: try await ancestors(of: place),
             members: members.map { m in
