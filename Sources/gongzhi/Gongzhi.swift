@@ -63,6 +63,7 @@ struct Options: ParsableArguments {
         s.logOrigin = config.string(forKey: "gongzhi.log.origin", default: s.logOrigin)
         s.trustedProxies = Set(config.string(forKey: "gongzhi.trusted.proxies", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
             .filter { !$0.isEmpty })
+        s.metricsToken = config.string(forKey: "gongzhi.metrics.token", default: "")
         return s
     }
 

@@ -31,8 +31,9 @@ struct Log: AsyncParsableCommand {
     struct VerifyInclusion: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "verify-inclusion", abstract: "Check an inclusion proof: prints valid (exit 0) or why not (exit 1).")
         @Option(help: "The leaf hash, hex.") var leafHash: String
-        @Option(help: "The leaf's index.") var index: String
-        @Option(help: "The tree size.") var size: String
+        // Taken whatever they start with, so `--index -1` is answered as an invalid index, not as an unknown option.
+        @Option(parsing: .unconditional, help: "The leaf's index.") var index: String
+        @Option(parsing: .unconditional, help: "The tree size.") var size: String
         @Option(help: "The tree's root hash, hex.") var root: String
         @Option(help: "Proof hashes, hex, comma-separated (empty for a one-leaf tree).") var proof: String = ""
 
@@ -49,8 +50,8 @@ struct Log: AsyncParsableCommand {
 
     struct VerifyConsistency: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "verify-consistency", abstract: "Check a consistency proof: prints valid (exit 0) or why not (exit 1).")
-        @Option var size1: String
-        @Option var size2: String
+        @Option(parsing: .unconditional) var size1: String
+        @Option(parsing: .unconditional) var size2: String
         @Option var root1: String
         @Option var root2: String
         @Option(help: "Proof hashes, hex, comma-separated.") var proof: String = ""

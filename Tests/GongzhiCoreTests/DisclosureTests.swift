@@ -40,6 +40,12 @@ struct DisclosureTests {
     func rules() throws {
         let title = Bilingual(zh: "通知", en: "")
         #expect(throws: DisclosureRuleError.titleRequired) { try DisclosureRules.validate(kind: .notice, action: .publish, title: Bilingual(zh: " ", en: "x"), finance: nil, replaces: nil) }
+        let oneLine = [FinanceLine(direction: .income, category: "c", amountFen: 1, counterparty: "", voucher: "")]
+        for period in ["", "  ", String(repeating: "期", count: 41)] {
+            #expect(throws: DisclosureRuleError.periodInvalid) {
+                try DisclosureRules.validate(kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: period, lines: oneLine), replaces: nil)
+            }
+        }
         #expect(throws: DisclosureRuleError.financeNeedsLines) { try DisclosureRules.validate(kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: []), replaces: nil) }
         #expect(throws: DisclosureRuleError.financeOnlyForFinanceKind) { try DisclosureRules.validate(kind: .notice, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: []), replaces: nil) }
         #expect(throws: DisclosureRuleError.amountNotPositive(line: 1)) {

@@ -110,6 +110,33 @@ struct MerkleTests {
         #expect(throws: ProofError.invalidSizes(first: 0, second: 5)) { try tree.consistencyProof(first: 0, second: 5) }
         #expect(Hash(hex: "abc") == nil && Hash(hex: String(repeating: "zz", count: 32)) == nil)
     }
+
+    /// An auditor told a proof is the wrong length learns how long it should be.
+    @Test("a proof of the wrong length is refused with the length it needs, which every generated proof has")
+    func proofLengths() throws {
+        var tree = MerkleTree()
+        for i in 0..<70 { _ = tree.append(data: Array("leaf \(i)".utf8)) }
+        for size in 1...70 {
+            for index in 0..<size {
+                #expect(try tree.inclusionProof(index: index, size: size).count == MerkleVerifier.inclusionProofLength(index: index, size: size))
+            }
+            for first in 1...size {
+                #expect(try tree.consistencyProof(first: first, second: size).count == MerkleVerifier.consistencyProofLength(first: first, second: size))
+            }
+        }
+        let proof = try tree.inclusionProof(index: 5, size: 70)
+        let leaf = tree.leafHash(at: 5)!, root = try tree.root(size: 70)
+        #expect(throws: ProofError.wrongProofLength(expected: proof.count, got: proof.count - 1)) {
+            try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 5, size: 70, proof: proof.dropLast(), root: root)
+        }
+        #expect(throws: ProofError.wrongProofLength(expected: proof.count, got: proof.count + 1)) {
+            try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 5, size: 70, proof: proof + [leaf], root: root)
+        }
+        let c = try tree.consistencyProof(first: 3, second: 70)
+        #expect(throws: ProofError.wrongProofLength(expected: c.count, got: c.count - 1)) {
+            try MerkleVerifier.verifyConsistency(first: 3, second: 70, firstRoot: try tree.root(size: 3), secondRoot: root, proof: Array(c.dropLast()))
+        }
+    }
 }
 
 @Suite("Checkpoints (C2SP signed note)")

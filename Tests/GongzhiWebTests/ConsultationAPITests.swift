@@ -131,8 +131,12 @@ struct ConsultationAPITests {
             let paperEntryID = try #require(paperEntry["id"] as? Int)
             #expect(try await app.services.consultations.votedKeys(consultationID: Int64(id), keys: ["o:\(others[0])"]).isEmpty)
             let (secondEntry, secondEntryBody) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
-                                                       json: #"{"choice":"approve","voterKey":"o:\#(others[0])","tallySheetSha256":"\#(sheet)"}"#)
+                                                       json: #"{"choice":"approve","voterKey":" O：\#(others[0]) ","tallySheetSha256":"\#(sheet)"}"#)
+            // The key is read as an officer types it (spaces, capitals, the full-width colon), so this is the same voter.
             #expect(secondEntry == .conflict && code(secondEntryBody) == "ballot_entry_pending")
+            let (unknown, unknownBody) = try await app.api("/api/v1/consultations/\(id)/paper-ballots", method: .post, token: owners,
+                                                           json: #"{"choice":"approve","voterKey":"o:999999999","tallySheetSha256":"\#(sheet)"}"#)
+            #expect(unknown == .unprocessableContent && code(unknownBody) == "ballot_not_on_register")
             #expect(try await app.client.execute(uri: "/attachments/\(sheet)", method: .get) { $0.status } == .notFound)
             // The officer who entered it cannot confirm it; another officer of the organiser can, and hands the voter the receipt.
             let (selfConfirm, selfBody) = try await app.api("/api/v1/consultations/\(id)/vote-entries/\(paperEntryID)/confirmation", method: .post,

@@ -46,7 +46,7 @@ struct ConsultationPageTests {
             #expect(page.contains("id=\"ballot-form\"") && page.contains("更换小区门禁系统"))
             // No choice made: an error in Chinese, with the right status.
             let (invalid, invalidPage, _) = try await app.page(&owner, location + "/vote", method: .post, form: [:])
-            #expect(invalid == .unprocessableContent && invalidPage.contains("选择不符合本次表决的要求"))
+            #expect(invalid == .unprocessableContent && invalidPage.contains("请在选票上选择一项"))
             let (forged, _, _) = try await app.page(&owner, location + "/vote", method: .post, form: ["position": "approve", "csrf": "forged"])
             #expect(forged == .forbidden)
             let (voted, _, voteHeaders) = try await app.page(&owner, location + "/vote", method: .post, form: ["position": "approve"])

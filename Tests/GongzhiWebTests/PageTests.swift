@@ -4,6 +4,8 @@ import GongzhiStore
 import GongzhiTestSupport
 import GongzhiWeb
 import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("Pages: sign-in, CSRF, language and scope")
@@ -171,6 +173,18 @@ struct OperationsTests {
             #expect(status == .ok && docs.contains("/api/v1/households/{householdId}") && docs.contains("ErrorResponse"))
             let (notFound, page, _) = try await app.page(&browser, "/no-such-page")
             #expect(notFound == .notFound && page.contains("找不到"))
+        }
+    }
+
+    @Test("with a scraper token set, metrics answer only to it")
+    func metricsToken() async throws {
+        try await TestApp.run(.sqlite, settings: { $0.metricsToken = "scrape-secret" }) { app in
+            let anonymous = try await app.client.execute(uri: "/metrics", method: .get) { $0.status }
+            let wrong = try await app.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secreT"]) { $0.status }
+            let (right, text) = try await app.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"]) {
+                ($0.status, String(buffer: $0.body))
+            }
+            #expect(anonymous == .notFound && wrong == .notFound && right == .ok && !text.contains("<html"))
         }
     }
 

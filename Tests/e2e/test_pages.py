@@ -237,7 +237,8 @@ class PageTests(unittest.TestCase):
         d.find_element(By.ID, "paper-sheet").send_keys(f.name)
         d.find_element(By.CSS_SELECTOR, "#paper-form input[name=position][value=oppose]").click()
         d.find_element(By.CSS_SELECTOR, "#paper-form button[type=submit]").click()
-        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "#entries article")))
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "entries-done")))
+        self.assertIn("等待另一名工作人员", d.find_element(By.ID, "entries-done").text)
         entries = d.find_element(By.ID, "entries").text
         self.assertIn(second_key, entries)
         self.assertIn("反对", entries)
@@ -250,9 +251,15 @@ class PageTests(unittest.TestCase):
         d.get(BASE + "/consultations/%d#entries" % cid)
         link = d.find_element(By.CSS_SELECTOR, "#entry-%d a" % first_id).get_attribute("href")
         self.assertTrue(link.endswith("/entries/%d/evidence" % first_id))
+        # Each entry names its voter, to match it with the paper.
+        self.assertIn(first_key, d.find_element(By.ID, "entry-%d" % first_id).text)
         d.find_element(By.ID, "confirm-%d" % first_id).click()
-        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "receipt-found")))
-        self.assertNotIn("receipt", d.current_url)
+        # The receipt is shown once to the confirming officer, to hand to the voter, and never in the address.
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "handover")))
+        self.assertIn("交给投票人", d.find_element(By.ID, "handover").text)
+        self.assertNotIn(d.find_element(By.ID, "handover-receipt").text.replace(" ", ""), d.current_url)
+        d.refresh()
+        self.assertEqual(d.find_elements(By.ID, "handover"), [])
         # The other is refused with a reason; a refusal without one is explained in Chinese and nothing is lost.
         article = d.find_element(By.CSS_SELECTOR, "#entries article")
         reject = article.find_element(By.CSS_SELECTOR, "button.refuse")

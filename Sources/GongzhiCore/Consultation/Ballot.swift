@@ -65,6 +65,12 @@ public enum BallotError: Error, Equatable, Sendable {
     case entryPending
     /// Refusing an entry says why, so the officer who made it can correct it.
     case rejectionWithoutReason
+    /// An officer typed a voter key that is not on this vote's register.
+    case notOnRegister(String)
+    /// The person named to carry a proxy is not known (or not the officer's to see).
+    case holderUnknown
+    /// The ballot form was sent without a choice.
+    case choiceMissing
 }
 
 /// 委托投票 and 纸质票: votes cast by someone other than the voter at a screen.

@@ -20,6 +20,9 @@ public struct VoteEntry: Sendable, Equatable {
 
     public var id: Int64
     public var consultationID: Int64
+    public var holderPersonID: Int64? {
+        if case .proxy(let person, _) = kind { person } else { nil }
+    }
     public var voterKey: String
     public var kind: Kind
     /// The scanned document, by content hash: the sheet or the authorisation.
@@ -45,6 +48,20 @@ public enum VoteEntryRules {
     /// The confirming officer must be signed in as someone other than the one who entered it.
     public static func checkConfirmer(_ entry: VoteEntry, accountID: Int64?) throws(BallotError) {
         guard let accountID, let enteredBy = entry.enteredBy, accountID != enteredBy else { throw .sameOfficer }
+    }
+
+    /// A voter key as an officer types it, in the register's form: spaces
+    /// dropped, letters lower-cased, the full-width colon a Chinese keyboard
+    /// gives read as `:`, and a bare number taken as the body's kind of voter
+    /// (an owner, a household, a person).
+    public static func voterKey(_ typed: String, body: EligibleBody) -> String {
+        let key = String(typed.lowercased().replacingOccurrences(of: "：", with: ":").filter { !$0.isWhitespace })
+        guard !key.isEmpty, key.allSatisfy(\.isASCII), key.allSatisfy(\.isNumber) else { return key }
+        switch body {
+        case .owners: return "o:" + key
+        case .householdRepresentatives: return "h:" + key
+        case .adultResidents, .committeeMembers: return "p:" + key
+        }
     }
 
     /// A refusal's reason as it is kept: trimmed, present, and bounded.

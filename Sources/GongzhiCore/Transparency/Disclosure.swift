@@ -72,6 +72,7 @@ public enum DisclosureAction: String, Sendable, Codable, CaseIterable {
 /// lines, never typed, so the statement cannot disagree with itself.
 public struct FinanceStatement: Sendable, Equatable, Decodable {
     public var period: String
+    public static let maxPeriodLength = 40
     public var lines: [FinanceLine]
 
     public init(period: String, lines: [FinanceLine]) {
@@ -160,6 +161,8 @@ public enum DisclosureRuleError: Error, Equatable, Sendable {
     case amountNotPositive(line: Int)
     case amountTooLarge(line: Int)
     case tooManyLines
+    /// A statement names the period it covers (`2026-10`, `2026年第三季度`), briefly.
+    case periodInvalid
     case replacesRequired
     case cannotReplaceWithdrawn
     /// The chain is linear: only its latest entry may be corrected or withdrawn.
@@ -181,6 +184,7 @@ public enum DisclosureRules {
         if kind == .finance && action != .withdraw && (finance?.lines.isEmpty ?? true) { throw .financeNeedsLines }
         if kind != .finance && finance != nil { throw .financeOnlyForFinanceKind }
         if (finance?.lines.count ?? 0) > FinanceStatement.maxLines { throw .tooManyLines }
+        if let period = finance?.period.trimmed, period.isEmpty || period.count > FinanceStatement.maxPeriodLength { throw .periodInvalid }
         for (i, line) in (finance?.lines ?? []).enumerated() {
             if line.amountFen <= 0 { throw .amountNotPositive(line: i + 1) }
             if line.amountFen > FinanceStatement.maxLineFen { throw .amountTooLarge(line: i + 1) }

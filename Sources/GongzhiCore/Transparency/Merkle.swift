@@ -227,8 +227,30 @@ public struct MerkleTree: Sendable {
 /// Proof checking for anyone holding only hashes: the auditor's side
 /// (RFC 9162 §2.1.3.2 and §2.1.4.2).
 public enum MerkleVerifier {
+    /// How many hashes an inclusion proof has: one per level below the point where
+    /// the paths to the leaf and to the last leaf part, and one per left sibling above it.
+    public static func inclusionProofLength(index: Int, size: Int) -> Int {
+        let inner = Int.bitWidth - (index ^ (size - 1)).leadingZeroBitCount
+        return inner + (index >> inner).nonzeroBitCount
+    }
+
+    /// How many hashes a consistency proof has, following its construction
+    /// (RFC 9162 §2.1.4.1): one per step down to the old tree's subtree, and
+    /// that subtree's root unless it is the complete left part.
+    public static func consistencyProofLength(first: Int, second: Int) -> Int {
+        var (m, n, complete, length) = (first, second, true, 0)
+        while m != n {
+            let k = Merkle.split(n)
+            if m <= k { n = k } else { (m, n, complete) = (m - k, n - k, false) }
+            length += 1
+        }
+        return complete ? length : length + 1
+    }
+
     public static func rootFromInclusionProof(leafHash: Hash, index: Int, size: Int, proof: [Hash]) throws(ProofError) -> Hash {
         guard index >= 0, index < size else { throw .indexOutOfRange(index: index, size: size) }
+        let needed = inclusionProofLength(index: index, size: size)
+        guard proof.count == needed else { throw .wrongProofLength(expected: needed, got: proof.count) }
         var fn = index, sn = size - 1
         var r = leafHash
         for p in proof {
@@ -254,6 +276,8 @@ public enum MerkleVerifier {
 
     public static func verifyConsistency(first: Int, second: Int, firstRoot: Hash, secondRoot: Hash, proof: [Hash]) throws(ProofError) {
         guard first > 0, first <= second else { throw .invalidSizes(first: first, second: second) }
+        let needed = consistencyProofLength(first: first, second: second)
+        guard proof.count == needed else { throw .wrongProofLength(expected: needed, got: proof.count) }
         if first == second {
             guard proof.isEmpty else { throw .wrongProofLength(expected: 0, got: proof.count) }
             guard firstRoot == secondRoot else { throw .rootMismatch }

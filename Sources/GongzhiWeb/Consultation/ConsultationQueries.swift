@@ -178,10 +178,11 @@ struct ConsultationQueries {
     /// sheet, uploaded first. It waits for a second officer's confirmation
     /// (`VoteEntry`); the checks a cast would make are made now, so the officer
     /// hears at once that the voter is not on the register or has voted.
-    func enterPaper(_ id: Int64, voterKey: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> VoteEntry {
+    func enterPaper(_ id: Int64, voterKey typed: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> VoteEntry {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         let c = record.consultation
+        let voterKey = VoteEntryRules.voterKey(typed, body: c.body)
         try BallotRules.validate(choice, for: c)
         let sheet = try await evidence(tallySheet)
         let now = services.now()
@@ -189,7 +190,12 @@ struct ConsultationQueries {
         return try await services.database.transaction { db -> VoteEntry in
             let voter = try await store.voter(key: voterKey, record, now: now, in: db)
             let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
-            try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
+            do {
+                try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
+            } catch BallotError.notEligible {
+                // The officer hears that the key is wrong, not that they themselves may not vote.
+                throw BallotError.notOnRegister(voterKey)
+            }
             var entry = VoteEntry(id: 0, consultationID: id, voterKey: voterKey, kind: .paper(choice), evidence: sheet, enteredBy: principal.accountID,
                                   enteredAt: now)
             entry.id = try await store.addVoteEntry(entry, in: db)
@@ -203,16 +209,17 @@ struct ConsultationQueries {
     /// Records a written authorisation (委托书), its signed scan uploaded first,
     /// letting another person cast a voter's ballot once a second officer has
     /// confirmed it; one person carries only a few.
-    func recordProxy(_ id: Int64, voterKey: String, proxyPersonID: Int64, authorisation: String, evidence document: String?,
+    func recordProxy(_ id: Int64, voterKey typed: String, proxyPersonID: Int64, authorisation: String, evidence document: String?,
                      by principal: Principal) async throws -> VoteEntry {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
+        let voterKey = VoteEntryRules.voterKey(typed, body: record.consultation.body)
         let text = Self.publicText(authorisation)
         guard !text.isEmpty else { throw BallotError.proxyWithoutAuthorisation }
         let scan = try await evidence(document)
         let now = services.now()
-        guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notEligible }
-        guard try await services.people.person(id: proxyPersonID, readableBy: .principal(principal)) != nil else { throw AppError.notFound }
+        guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notOnRegister(voterKey) }
+        guard try await services.people.person(id: proxyPersonID, readableBy: .principal(principal)) != nil else { throw BallotError.holderUnknown }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db -> VoteEntry in
             if try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil { throw AppError.conflict("ballot_proxy_recorded") }
@@ -224,6 +231,20 @@ struct ConsultationQueries {
                                    detail: "proxy \(voterKey) person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
             return entry
         }
+    }
+
+    /// A voter by name and home, as the officer's directory shows them, to match an entry with its paper; nil when not the officer's to see.
+    func voterLabel(_ key: String, by principal: Principal) async throws -> String? {
+        let parts = key.split(separator: ":")
+        guard parts.count == 2, let id = Int64(parts[1]) else { return nil }
+        if parts[0] == "h" { return try await services.places.household(id: id, readableBy: .principal(principal))?.1.address }
+        return try await personLabel(id, by: principal)
+    }
+
+    func personLabel(_ id: Int64?, by principal: Principal) async throws -> String? {
+        guard let id, let person = try await services.people.person(id: id, readableBy: .principal(principal)) else { return nil }
+        let home = try await services.places.households(ofPerson: id).first?.1.address
+        return person.name + (home.map { " · " + $0 } ?? "")
     }
 
     /// Entries waiting for confirmation, for the organiser's officers only.

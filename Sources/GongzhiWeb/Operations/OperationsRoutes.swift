@@ -19,11 +19,24 @@ struct OperationsRoutes {
                 return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
             }
         }
-        router.get("/metrics") { _, _ in
+        // Counters tell how busy the service and its database are: for its operators, not for everyone.
+        router.get("/metrics") { request, context in
+            guard Self.mayScrape(request.headers[.authorization], from: context.remoteAddress, token: services.settings.metricsToken) else {
+                throw AppError.notFound
+            }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
+    }
+
+    /// With a token set, the scraper presents it; without, only a client on this machine is answered.
+    static func mayScrape(_ authorization: String?, from address: String, token: String) -> Bool {
+        if token.isEmpty { return ["127.0.0.1", "::1", "unknown"].contains(address) }
+        let presented = Array((authorization ?? "").utf8), expected = Array("Bearer \(token)".utf8)
+        // Compared in full whatever the first difference, so timing says nothing about the token.
+        guard presented.count == expected.count else { return false }
+        return zip(presented, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     static func text(_ s: String) -> Response {

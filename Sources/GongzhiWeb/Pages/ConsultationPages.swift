@@ -62,7 +62,7 @@ struct ConsultationPages {
                 let sheet = try await evidence(context, by: principal)
                 _ = try await queries.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, queries.get(id).consultation),
                                                  tallySheet: sheet, by: principal)
-                return "/consultations/\(id)#entries"
+                return Self.entriesLocation(id, done: "entered")
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
@@ -70,7 +70,7 @@ struct ConsultationPages {
                 guard let person = try f.integer("person", .id) else { throw AppError.invalid("missing_field", detail: "person") }
                 _ = try await queries.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
                                                   evidence: try await evidence(context, by: principal), by: principal)
-                return "/consultations/\(id)#entries"
+                return Self.entriesLocation(id, done: "entered")
             }
         }
         router.get("/consultations/:id/entries/:entry/evidence") { request, context in
@@ -79,16 +79,16 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/entries/:entry/confirm") { request, context in
             try await act(request, context) { principal, id, _ in
-                let (_, receipt) = try await queries.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal)
-                // A confirmed paper ballot's receipt is shown once, to hand to the voter.
-                guard let receipt else { return ("/consultations/\(id)#entries", []) }
-                return (Self.receiptLocation(id), [receiptCookie(id, receipt)])
+                let (entry, receipt) = try await Self.stillWaiting { try await queries.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal) }
+                // A confirmed paper ballot's receipt is shown once, to the officer, to hand to the voter.
+                guard let receipt else { return (Self.entriesLocation(id, done: "confirmed"), []) }
+                return (Self.entriesLocation(id, done: "confirmed"), [handoverCookie(id, receipt, voterKey: entry.voterKey)])
             }
         }
         router.post("/consultations/:id/entries/:entry/reject") { request, context in
             try await act(request, context) { principal, id, f in
-                try await queries.rejectEntry(id, entryID: try kit.id(context, "entry"), reason: f["reason"] ?? "", by: principal)
-                return "/consultations/\(id)#entries"
+                try await Self.stillWaiting { try await queries.rejectEntry(id, entryID: try kit.id(context, "entry"), reason: f["reason"] ?? "", by: principal) }
+                return Self.entriesLocation(id, done: "refused")
             }
         }
         router.post("/consultations/:id/comments") { request, context in
@@ -151,6 +151,25 @@ struct ConsultationPages {
         return try await TransparencyQueries(services: services).upload(name: file.filename, bytes: file.content, by: principal).sha256
     }
 
+    /// Back to the waiting entries, saying what was just done (a word from a fixed set, nothing personal).
+    static func entriesLocation(_ id: Int64, done: String) -> String { "/consultations/\(id)?done=\(done)#entries" }
+    static let doneNotices: Set<String> = ["entered", "confirmed", "refused"]
+
+    /// An entry another officer settled in the meantime is explained, not answered as a missing page.
+    static func stillWaiting<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch let error as AppError where error.status == .notFound {
+            throw AppError(.conflict, "ballot_entry_gone")
+        }
+    }
+
+    /// A confirmed paper ballot's receipt, for the officer to hand over: in a
+    /// short-lived cookie like the voter's own, with the vote it belongs to.
+    static let handoverCookie = "gz_handover"
+    func handoverCookie(_ id: Int64, _ receipt: String, voterKey: String) -> Cookie {
+        services.cookie(Self.handoverCookie, receipt.isEmpty ? "" : "\(id).\(receipt).\(voterKey)", maxAge: receipt.isEmpty ? 0 : 600,
+                        path: "/consultations/\(id)")
+    }
+
     /// A new receipt goes to the voter's browser in a short-lived cookie and is
     /// shown once: never in a URL, which browsers keep in their history.
     static let receiptCookie = "gz_receipt"
@@ -185,7 +204,7 @@ struct ConsultationPages {
             return kit.redirect(location, context, cookies: cookies)
         } catch {
             let shown = try kit.formError(error, context)
-            return try await detail(request, context, error: shown.message, status: shown.status)
+            return try await detail(request, context, error: shown.message, status: shown.status, values: context.form)
         }
     }
 
@@ -194,18 +213,18 @@ struct ConsultationPages {
     static func choice(_ f: [String: String], _ c: Consultation) throws -> BallotChoice {
         switch c.ballot {
         case .motion:
-            guard let v = f["position"].flatMap(OwnerVote.init(rawValue:)) else { throw BallotError.invalidChoice("position") }
+            guard let v = f["position"].flatMap(OwnerVote.init(rawValue:)) else { throw BallotError.choiceMissing }
             return .motion(v)
         case .singleChoice:
-            guard let id = try f.integer("option", .id) else { throw BallotError.invalidChoice("option") }
+            guard let id = try f.integer("option", .id) else { throw BallotError.choiceMissing }
             return .options([id])
         case .multipleChoice, .election:
             let ids = c.options.map(\.id).filter { f["option_\($0)"] == "on" }
-            guard !ids.isEmpty else { throw BallotError.invalidChoice("option") }
+            guard !ids.isEmpty else { throw BallotError.choiceMissing }
             return .options(ids)
         case .ranked:
             let ranked = try c.options.compactMap { o in try f.integer("rank_\(o.id)", IntegerBound(1...1000)).map { (o.id, Int($0)) } }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
-            guard !ranked.isEmpty else { throw BallotError.invalidChoice("rank") }
+            guard !ranked.isEmpty else { throw BallotError.choiceMissing }
             if Set(ranked.map(\.1)).count != ranked.count { throw BallotError.invalidChoice("rank") }
             return .options(ranked.map(\.0))
         }
@@ -269,8 +288,9 @@ struct ConsultationPages {
             : (t.strict ? "超过" : "不少于") + "\(t.numerator)/\(t.denominator)"
     }
 
+    /// `values`: what a refused form held, typed back into it (files excepted: a browser cannot be given them back).
     func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok,
-                receipt checked: ReceiptShown? = nil) async throws -> Response {
+                receipt checked: ReceiptShown? = nil, values: [String: String] = [:]) async throws -> Response {
         var context = context
         var shownReceipt = checked
         if shownReceipt == nil, let value = request.cookies[Self.receiptCookie]?.value, !value.isEmpty {
@@ -307,7 +327,23 @@ struct ConsultationPages {
         let organiser = try await queries.isOrganiser(principal, of: record)
         data["organiser"] = organiser
         if organiser, let principal {
-            data["entries"] = try await queries.voteEntries(c.id, by: principal).map { entryDict($0, c, by: principal, locale) }
+            var entries: [[String: Any]] = []
+            for e in try await queries.voteEntries(c.id, by: principal) {
+                entries.append(entryDict(e, c, voter: try await queries.voterLabel(e.voterKey, by: principal),
+                                         holder: try await queries.personLabel(e.holderPersonID, by: principal), by: principal, locale))
+            }
+            data["entries"] = entries
+            if let done = request.uri.queryParameters.get("done").map({ String($0) }), Self.doneNotices.contains(done) {
+                data["entriesDone"] = kit.t.text("entries_done_" + done, locale)
+            }
+            if let value = request.cookies[Self.handoverCookie]?.value, !value.isEmpty {
+                context.pendingCookies.append(handoverCookie(c.id, "", voterKey: ""))
+                let parts = value.split(separator: ".", maxSplits: 2).map(String.init)
+                if parts.count == 3, parts[0] == String(c.id), try await queries.checkReceipt(c.id, receipt: parts[1]).found {
+                    data["handover"] = ["receipt": Self.grouped(parts[1]), "voter": try await queries.voterLabel(parts[2], by: principal) ?? parts[2]]
+                }
+            }
+            if values["form"] == "paper" || values["form"] == "proxy" { data[values["form"]! + "Values"] = values }
         }
         data["signedIn"] = principal != nil
         let participant = principal.map { $0.belongs(to: record.placePath) } ?? false
@@ -386,13 +422,20 @@ struct ConsultationPages {
         return kit.render("consultation", data, request, context, status: status)
     }
 
-    /// A waiting paper ballot or proxy as the confirming officer compares it with its document.
-    func entryDict(_ e: VoteEntry, _ c: Consultation, by principal: Principal, _ locale: Locale) -> [String: Any] {
-        var d: [String: Any] = ["id": e.id, "voter": e.voterKey, "date": kit.date(e.enteredAt), "kind": kit.label("ballot_channel_", e.kind.code, locale),
-                                "mine": e.enteredBy == principal.accountID, "evidence": "/consultations/\(c.id)/entries/\(e.id)/evidence"]
+    /// A receipt in groups of four, as it is read aloud or copied by hand; a receipt check ignores the spaces.
+    static func grouped(_ receipt: String) -> String {
+        stride(from: 0, to: receipt.count, by: 4).map { String(receipt.dropFirst($0).prefix(4)) }.joined(separator: " ")
+    }
+
+    /// A waiting paper ballot or proxy as the confirming officer compares it with its document:
+    /// the voter and the holder by name and home, as the officer's directory shows them.
+    func entryDict(_ e: VoteEntry, _ c: Consultation, voter: String?, holder: String?, by principal: Principal, _ locale: Locale) -> [String: Any] {
+        var d: [String: Any] = ["id": e.id, "key": e.voterKey, "voter": voter ?? "", "date": kit.date(e.enteredAt),
+                                "kind": kit.label("ballot_channel_", e.kind.code, locale), "mine": e.enteredBy == principal.accountID,
+                                "evidence": "/consultations/\(c.id)/entries/\(e.id)/evidence"]
         switch e.kind {
         case .paper(let choice): d["choice"] = describe(choice.code, c, locale)
-        case .proxy(let holder, let text): d["proxy"] = ["holder": holder, "authorisation": text]
+        case .proxy(let person, let text): d["proxy"] = ["holder": holder ?? "", "holderID": person, "authorisation": text]
         }
         return d
     }

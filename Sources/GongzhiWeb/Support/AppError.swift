@@ -71,6 +71,7 @@ public struct AppError: Error, Sendable, Equatable {
             case .amountNotPositive(let line): return .invalid("disclosure_amount_not_positive", detail: String(line))
             case .amountTooLarge(let line): return .invalid("disclosure_amount_too_large", detail: String(line))
             case .tooManyLines: return .invalid("disclosure_too_many_lines", detail: String(FinanceStatement.maxLines))
+            case .periodInvalid: return .invalid("disclosure_period")
             case .replacesRequired: return .invalid("disclosure_replaces_required")
             case .cannotReplaceWithdrawn: return AppError(.conflict, "disclosure_withdrawn")
             case .alreadyReplaced: return AppError(.conflict, "disclosure_already_replaced")
@@ -110,6 +111,9 @@ public struct AppError: Error, Sendable, Equatable {
             case .sameOfficer: return AppError(.forbidden, "ballot_same_officer")
             case .entryPending: return AppError(.conflict, "ballot_entry_pending")
             case .rejectionWithoutReason: return .invalid("ballot_rejection_reason")
+            case .notOnRegister(let key): return .invalid("ballot_not_on_register", detail: key)
+            case .holderUnknown: return .invalid("ballot_proxy_holder_unknown")
+            case .choiceMissing: return .invalid("ballot_choice_missing")
             }
         case let e as AppealError:
             switch e {

@@ -23,6 +23,8 @@ public struct AppSettings: Sendable {
     /// Addresses of the load balancers in front: only from them is `X-Forwarded-For`
     /// believed, so the per-address sign-in limit counts clients, not the balancer.
     public var trustedProxies: Set<String> = []
+    /// The bearer token a metrics scraper presents. Without one, `/metrics` answers only on the machine itself.
+    public var metricsToken: String = ""
     /// The transparency log's name, the first line of every checkpoint; a deployment sets its own domain.
     public var logOrigin: String = "gongzhi.local/log"
 
