@@ -266,6 +266,10 @@ class PageTests(unittest.TestCase):
         reason = article.find_element(By.CSS_SELECTOR, "input[name=reason]")
         reason.send_keys("签名与登记的业主不符")
         reject.click()
+        # A refusal cannot be undone: the page asks first.
+        alert = WebDriverWait(d, 10).until(EC.alert_is_present())
+        self.assertIn("退回", alert.text)
+        alert.accept()
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "entries")))
         self.assertIn("没有待核对的录入", d.find_element(By.ID, "entries").text)
         self.assertEqual(api("/consultations/%d/vote-entries" % cid, token=owners)["items"], [])
