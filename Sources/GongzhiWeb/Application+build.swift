@@ -13,7 +13,7 @@ public func makeServices(settings: AppSettings, database: Database, now: @escapi
     guard let resources = Bundle.module.resourceURL else { throw AppError(.internalServerError, "internal", detail: "resources missing") }
     let localizer = try Localizer(directory: resources.appendingPathComponent("Localization"))
     let renderer = try await Renderer(templates: resources.appendingPathComponent("Templates"), localizer: localizer)
-    let log = try await TransparencyLog.open(database: database, origin: settings.logOrigin)
+    let log = try await DisclosureLog.open(database: database, origin: settings.logOrigin)
     return AppServices(settings: settings, database: database, log: log, localizer: localizer, renderer: renderer, now: now)
 }
 

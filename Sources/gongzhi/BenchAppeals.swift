@@ -10,7 +10,7 @@ import Logging
 struct BenchAppeals: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench-appeals", abstract: "Benchmark the three-rates board.", shouldDisplay: false)
     @Option var appeals = 1_000_000
-    @Option var queries = 200
+    @Option var service = 200
     @Option var database = ".build/bench-appeals.sqlite"
 
     func run() async throws {
@@ -76,7 +76,7 @@ struct BenchAppeals: AsyncParsableCommand {
         let from = AppealRules.week(of: now.addingTimeInterval(-51 * 7 * 86_400))
         var times: [Double] = []
         var rows = 0
-        for i in 0..<queries {
+        for i in 0..<service {
             let grouping: AppealStore.RateGrouping = [.organisation, .category, .week][i % 3]
             let start = ContinuousClock.now
             rows = try await store.rates(under: [street], fromWeek: from, by: grouping).count
@@ -85,8 +85,8 @@ struct BenchAppeals: AsyncParsableCommand {
         }
         times.sort()
         print(String(format: "wrote        %d appeals and %d counters in %.0f s", appeals, counters.count, writeSeconds))
-        print(String(format: "board        one street, 52 weeks, %d queries: p50 %.2f ms, p99 %.2f ms (%d rows last)", queries, times[queries / 2], times[queries * 99 / 100], rows))
-        print(String(format: "RESULT p50ms=%.4f p99ms=%.4f", times[queries / 2], times[queries * 99 / 100]))
+        print(String(format: "board        one street, 52 weeks, %d service: p50 %.2f ms, p99 %.2f ms (%d rows last)", service, times[service / 2], times[service * 99 / 100], rows))
+        print(String(format: "RESULT p50ms=%.4f p99ms=%.4f", times[service / 2], times[service * 99 / 100]))
         await db.close()
     }
 }

@@ -13,10 +13,10 @@ func seconds(_ body: () throws -> Void) rethrows -> Double {
     return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
 }
 
-/// Measures the transparency log for `bench/transparency.sh`: in-memory
+/// Measures the disclosure log for `bench/disclosure-log.sh`: in-memory
 /// appends and proofs, durable appends on SQLite, and SHA-256 as the ceiling.
 struct BenchLog: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-log", abstract: "Benchmark the transparency log.", shouldDisplay: false)
+    static let configuration = CommandConfiguration(commandName: "bench-log", abstract: "Benchmark the disclosure log.", shouldDisplay: false)
     @Option var leaves = 1_000_000
     @Option var proofs = 10_000
     @Option var durable = 200_000
@@ -69,7 +69,7 @@ struct BenchLog: AsyncParsableCommand {
                 let o = try await OrganisationStore(database: database).create(kind: .department, name: "基准局", domain: .civilAffairs, placeID: p.id, coverage: [], in: db)
                 return (p, o)
             }
-            let log = try await TransparencyLog.open(database: database, origin: "bench/log")
+            let log = try await DisclosureLog.open(database: database, origin: "bench/log")
             let start = ContinuousClock.now
             var done = 0
             while done < durable {

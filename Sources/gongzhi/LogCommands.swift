@@ -10,7 +10,7 @@ import Logging
 /// The auditor's tools: check a whole log, or one proof, without trusting the server.
 struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Verify the transparency log.",
+        abstract: "Verify the disclosure log.",
         subcommands: [Verify.self, VerifyInclusion.self, VerifyConsistency.self])
 
     typealias Invalid = ProofArguments.Invalid
@@ -132,18 +132,18 @@ protocol LogSource: Sendable {
 
 struct DatabaseLogSource: LogSource {
     let database: Database
-    let log: TransparencyLog
+    let log: DisclosureLog
 
     init(url: String) async throws {
         var logger = Logger(label: "gongzhi-log")
         logger.logLevel = .warning
         database = try await Database.open(url: url, logger: logger)
         Task { [database] in await database.run() }
-        log = try await TransparencyLog.open(database: database, origin: try await Self.origin(database))
+        log = try await DisclosureLog.open(database: database, origin: try await Self.origin(database))
     }
 
     static func origin(_ database: Database) async throws -> String {
-        guard let (_, note) = try await TransparencyStore(database: database).latestCheckpoint() else { return "gongzhi.local/log" }
+        guard let (_, note) = try await DisclosureStore(database: database).latestCheckpoint() else { return "gongzhi.local/log" }
         return String(note.prefix { $0 != "\n" })
     }
 

@@ -59,7 +59,7 @@ struct ReadScopeStoreTests {
     /// here until it is added, which is where a reviewer asks whether it should be.
     static let systemReads: Set<String> = [
         "Appeals/AppealClock.swift: the clock closes appeals after their return visit",
-        "Appeals/AppealQueries.swift: requesterOfReadAppeal",
+        "Appeals/AppealService.swift: requesterOfReadAppeal",
     ]
 
     @Test("the server reads on no one's behalf only where it says why, at known places")

@@ -46,7 +46,7 @@ public struct Principal: Sendable, Hashable {
         grants.contains { $0.role.permissions.contains(permission) && $0.reaches(path) }
     }
 
-    /// The subtree roots in which a permission applies, for filtering queries.
+    /// The subtree roots in which a permission applies, for filtering service.
     public func scopePaths(for permission: Permission) -> [String] {
         let paths = grants.filter { $0.role.permissions.contains(permission) }.flatMap(\.scopePaths)
         // A path inside another is redundant: the outer one already reaches it.

@@ -1,5 +1,5 @@
 extension Migration {
-    /// Indexes that fit the queries: the similar-appeal check asks for one
+    /// Indexes that fit the service: the similar-appeal check asks for one
     /// category under a building (a `place_path` range), which an index on
     /// (category, community_path) could only narrow to the category — every
     /// appeal of that kind in the city, then sorted. And no query reads the

@@ -59,15 +59,13 @@ public struct Migrator: Sendable {
         let engine = database.engine
         try await database.transaction { db in
             // Concurrent CREATE TABLE IF NOT EXISTS can still collide on PostgreSQL; the lock orders them.
-            if engine == .postgres { try await db.raw("SELECT pg_advisory_xact_lock(7107)").run() }
+            try await database.lock(.migrations, in: db)
             try await db.raw(SQLQueryString("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")).run()
         }
         var applied: [String] = []
         for migration in Self.all {
             let didApply = try await database.transaction { db -> Bool in
-                if engine == .postgres {
-                    try await db.raw("SELECT pg_advisory_xact_lock(7107)").run()
-                }
+                try await database.lock(.migrations, in: db)
                 let done = try await db.raw("SELECT version FROM schema_migrations WHERE version = \(bind: migration.version)").first()
                 if done != nil { return false }
                 for statement in migration.statements(engine) {

@@ -20,7 +20,7 @@ public struct AppealClock: Sendable {
     @discardableResult
     public func escalate(now: Date) async throws -> Int {
         let store = services.appeals, audit = services.audit
-        let organisations = try await AppealQueries(services: services).routingContext().organisations
+        let organisations = try await AppealService(services: services).routingContext().organisations
         var escalated = 0
         var after: Int64 = 0
         while true {

@@ -11,7 +11,7 @@ import Hummingbird
 /// 404 for what does not exist, 403 for a wrong or missing api_key, 400 otherwise.
 struct Open311Routes {
     let services: AppServices
-    var queries: AppealQueries { AppealQueries(services: services) }
+    var service: AppealService { AppealService(services: services) }
 
     enum Format: String { case json, xml }
 
@@ -210,7 +210,7 @@ struct Open311Routes {
             throw Failure(status: .forbidden, description: "Invalid api_key received -- can't proceed with create_request.")
         }
         guard let code = value("service_code"), !code.isEmpty else { throw Failure.bad("service_code was not provided") }
-        let routing = try await queries.routingContext()
+        let routing = try await service.routingContext()
         guard routing.categories.contains(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
         var placeID = value("address_id").flatMap { IntegerBound.id.read($0) }
         if placeID == nil, let address = value("address_string"), !address.isEmpty {
@@ -226,10 +226,10 @@ struct Open311Routes {
             let code = String(name.dropFirst("attribute[".count).prefix { $0 != "]" })
             attributes[code, default: []].append(v)
         }
-        let draft = AppealQueries.Draft(category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
+        let draft = AppealService.Draft(category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
                                         anonymous: false, attributes: attributes, mediaURL: value("media_url").flatMap { $0.isEmpty ? nil : $0 })
         let appeal = try await RequestScope.with(principal: principal) {
-            try await queries.submit(draft, by: principal, routing: routing)
+            try await service.submit(draft, by: principal, routing: routing)
         }
         let lead = appeal.leadOrganisationID.flatMap { routing.names[$0] }
         let t = services.localizer

@@ -35,11 +35,6 @@ public struct AppRequestContext: RequestContext {
         guard let address else { return "unknown" }
         return address.ipAddress ?? address.description
     }
-
-    public func requirePrincipal() throws(AppError) -> Principal {
-        guard let principal else { throw .unauthorized }
-        return principal
-    }
 }
 
 /// Request facts the generated API handlers cannot receive as parameters.

@@ -32,15 +32,15 @@ public final class AppServices: Sendable {
     /// A hash at the configured cost that no password matches, made once.
     let decoyHash: String
     public let principals: PrincipalCache
-    public let log: TransparencyLog
+    public let log: DisclosureLog
     /// A place's ancestors by the place's parent id, for breadcrumbs.
     let lineages: ExpiringCache<Int64, [Place]>
     /// Places by id for the busiest lookups (filing appeals): places are created, never edited.
     let placesByID: ExpiringCache<Int64, Place>
     /// The lists, bodies, calendar and categories appeals are routed by.
-    let routing: ExpiringCache<Int, AppealQueries.RoutingContext>
+    let routing: ExpiringCache<Int, AppealService.RoutingContext>
 
-    public init(settings: AppSettings, database: Database, log: TransparencyLog, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(settings: AppSettings, database: Database, log: DisclosureLog, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
         self.log = log
         self.settings = settings
         self.database = database

@@ -25,7 +25,7 @@ public struct AppSettings: Sendable {
     public var trustedProxies: Set<String> = []
     /// The bearer token a metrics scraper presents. Without one, `/metrics` answers only on the machine itself.
     public var metricsToken: String = ""
-    /// The transparency log's name, the first line of every checkpoint; a deployment sets its own domain.
+    /// The disclosure log's name, the first line of every checkpoint; a deployment sets its own domain.
     public var logOrigin: String = "gongzhi.local/log"
 
     public init() {}
