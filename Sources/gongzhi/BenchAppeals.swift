@@ -26,7 +26,8 @@ struct BenchAppeals: AsyncParsableCommand {
         let organisations = try await OrganisationStore(database: db).all()
         let streets = organisations.filter { $0.organisation.kind == .streetOffice }
         let handlers = organisations.filter { [.propertyCompany, .department].contains($0.organisation.kind) }.map(\.organisation.id)
-        let communities = try await places.places(ids: organisations.filter { $0.organisation.kind == .residentsCommittee }.map(\.organisation.placeID))
+        let communities = try await places.places(
+            ids: organisations.filter { $0.organisation.kind == .residentsCommittee }.map(\.organisation.placeID))
         let categories = DemoCategories.codes
 
         // Appeals in batches of 10,000 per transaction; counters summed in memory and written once.
@@ -45,14 +46,22 @@ struct BenchAppeals: AsyncParsableCommand {
                 let r = rng.int(100)
                 let rated = r < 70
                 let satisfaction: Satisfaction = r < 50 ? .yes : r < 62 ? .partly : .no
-                rows.append(Appeal(id: 0, category: category, placeID: community.id, placePath: community.path, communityPath: community.path, requesterPersonID: nil,
-                                   description: "bench", latitude: nil, longitude: nil, anonymous: false, state: rated ? .rated : .routed, leadOrganisationID: lead,
-                                   submittedAt: submitted, ratedResolved: rated ? r < 60 : nil, satisfaction: rated ? satisfaction : nil, token: "bench-\(written + i)"))
+                rows.append(
+                    Appeal(
+                        id: 0, category: category, placeID: community.id, placePath: community.path, communityPath: community.path,
+                        requesterPersonID: nil,
+                        description: "bench", latitude: nil, longitude: nil, anonymous: false, state: rated ? .rated : .routed,
+                        leadOrganisationID: lead,
+                        submittedAt: submitted, ratedResolved: rated ? r < 60 : nil, satisfaction: rated ? satisfaction : nil,
+                        token: "bench-\(written + i)"))
                 let week = AppealRules.week(of: submitted)
                 let key = "\(lead) \(category) \(community.path) \(week)"
                 var c = counters[key]?.4 ?? .zero
-                c = c + ThreeRates(total: 1, respondedInTime: rng.int(10) < 8 ? 1 : 0, rated: rated ? 1 : 0, resolved: rated && r < 60 ? 1 : 0,
-                                   satisfied: rated && satisfaction == .yes ? 1 : 0, partlySatisfied: rated && satisfaction == .partly ? 1 : 0)
+                c =
+                    c
+                    + ThreeRates(
+                        total: 1, respondedInTime: rng.int(10) < 8 ? 1 : 0, rated: rated ? 1 : 0, resolved: rated && r < 60 ? 1 : 0,
+                        satisfied: rated && satisfaction == .yes ? 1 : 0, partlySatisfied: rated && satisfaction == .partly ? 1 : 0)
                 counters[key] = (lead, category, community.path, week, c)
             }
             let batchRows = rows
@@ -85,7 +94,10 @@ struct BenchAppeals: AsyncParsableCommand {
         }
         times.sort()
         print(String(format: "wrote        %d appeals and %d counters in %.0f s", appeals, counters.count, writeSeconds))
-        print(String(format: "board        one street, 52 weeks, %d service: p50 %.2f ms, p99 %.2f ms (%d rows last)", service, times[service / 2], times[service * 99 / 100], rows))
+        print(
+            String(
+                format: "board        one street, 52 weeks, %d service: p50 %.2f ms, p99 %.2f ms (%d rows last)", service, times[service / 2],
+                times[service * 99 / 100], rows))
         print(String(format: "RESULT p50ms=%.4f p99ms=%.4f", times[service / 2], times[service * 99 / 100]))
         await db.close()
     }

@@ -48,10 +48,16 @@ struct BenchLog: AsyncParsableCommand {
         let durableRate = try await durableAppends()
         print(String(format: "sha256       %.0f hashes/s (ceiling)", Double(leaves) / shaTime))
         print(String(format: "append       %d leaves in memory in %.3f s = %.0f leaves/s", leaves, appendTime, Double(leaves) / appendTime))
-        print(String(format: "proofs       %d inclusion proofs at size %d in %.3f s; p50 %.2f µs, p99 %.2f µs", proofs, leaves, proofTime, perProof[proofs / 2], perProof[proofs * 99 / 100]))
+        print(
+            String(
+                format: "proofs       %d inclusion proofs at size %d in %.3f s; p50 %.2f µs, p99 %.2f µs", proofs, leaves, proofTime,
+                perProof[proofs / 2], perProof[proofs * 99 / 100]))
         print(String(format: "durable      %d leaves appended to SQLite in batches of %d: %.0f leaves/s", durable, batch, durableRate))
         print("root         \(tree.root.hex)")
-        print(String(format: "RESULT append=%.6f proofs=%.6f p50us=%.3f durable=%.0f sha=%.0f sink=%d", appendTime, proofTime, perProof[proofs / 2], durableRate, Double(leaves) / shaTime, Int(sink)))
+        print(
+            String(
+                format: "RESULT append=%.6f proofs=%.6f p50us=%.3f durable=%.0f sha=%.0f sink=%d", appendTime, proofTime, perProof[proofs / 2],
+                durableRate, Double(leaves) / shaTime, Int(sink)))
     }
 
     /// Disclosures appended through the real log (disclosure rows, leaves and a
@@ -66,7 +72,8 @@ struct BenchLog: AsyncParsableCommand {
             try await Migrator(database: database).migrate()
             let (place, org) = try await database.transaction { db in
                 let p = try await PlaceStore(database: database).create(kind: .district, name: "基准区", parent: nil, in: db)
-                let o = try await OrganisationStore(database: database).create(kind: .department, name: "基准局", domain: .civilAffairs, placeID: p.id, coverage: [], in: db)
+                let o = try await OrganisationStore(database: database).create(
+                    kind: .department, name: "基准局", domain: .civilAffairs, placeID: p.id, coverage: [], in: db)
                 return (p, o)
             }
             let log = try await DisclosureLog.open(database: database, origin: "bench/log")
@@ -75,9 +82,12 @@ struct BenchLog: AsyncParsableCommand {
             while done < durable {
                 let n = min(batch, durable - done)
                 let drafts = (0..<n).map { i in
-                    (Disclosure(id: 0, kind: .notice, action: .publish, replaces: nil, organisationID: org.id, placeID: place.id,
-                                title: Bilingual(zh: "通知 \(done + i)", en: "Notice \(done + i)"), body: Bilingual(zh: "正文", en: "Body"),
-                                finance: nil, publishedAt: Date(), unmaskedConsent: nil), place.path)
+                    (
+                        Disclosure(
+                            id: 0, kind: .notice, action: .publish, replaces: nil, organisationID: org.id, placeID: place.id,
+                            title: Bilingual(zh: "通知 \(done + i)", en: "Notice \(done + i)"), body: Bilingual(zh: "正文", en: "Body"),
+                            finance: nil, publishedAt: Date(), unmaskedConsent: nil), place.path
+                    )
                 }
                 _ = try await log.publish(batch: drafts, accountID: nil, now: Date())
                 done += n

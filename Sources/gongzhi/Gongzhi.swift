@@ -16,7 +16,10 @@ struct Gongzhi: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gongzhi",
         abstract: "Gongzhi (共治): a community governance platform.",
-        subcommands: [Serve.self, Migrate.self, Demo.self, CalendarLoad.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self, BenchConsultation.self, BenchAppeals.self],
+        subcommands: [
+            Serve.self, Migrate.self, Demo.self, CalendarLoad.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self,
+            BenchConsultation.self, BenchAppeals.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 
@@ -61,8 +64,9 @@ struct Options: ParsableArguments {
         s.bcryptCost = UInt8(clamping: config.int(forKey: "gongzhi.bcrypt.cost", default: Int(s.bcryptCost)))
         s.sessionLifetime = .seconds(3600 * config.int(forKey: "gongzhi.session.hours", default: 8))
         s.logOrigin = config.string(forKey: "gongzhi.log.origin", default: s.logOrigin)
-        s.trustedProxies = Set(config.string(forKey: "gongzhi.trusted.proxies", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            .filter { !$0.isEmpty })
+        s.trustedProxies = Set(
+            config.string(forKey: "gongzhi.trusted.proxies", default: "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                .filter { !$0.isEmpty })
         s.metricsToken = config.string(forKey: "gongzhi.metrics.token", default: "")
         return s
     }
@@ -97,7 +101,9 @@ struct Options: ParsableArguments {
 func printDemoAccounts(_ accounts: [DemoData.Account]) {
     print("Demo accounts (password: \(DemoData.password)):")
     for a in accounts {
-        print("  \(a.username.padding(toLength: 16, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.holder)")
+        print(
+            "  \(a.username.padding(toLength: 16, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 26, withPad: " ", startingAt: 0)) \(a.holder)"
+        )
     }
 }
 
@@ -124,7 +130,9 @@ struct Serve: AsyncParsableCommand {
                 }
                 if demo {
                     let cost = settings.bcryptCost
-                    if let accounts = try await DemoData(database: database, hashPassword: { Passwords.hash($0, cost: cost) }).seedIfEmpty(now: Date()) {
+                    if let accounts = try await DemoData(database: database, hashPassword: { Passwords.hash($0, cost: cost) }).seedIfEmpty(
+                        now: Date())
+                    {
                         printDemoAccounts(accounts)
                     } else {
                         print("Database already has data; demo not seeded. Demo accounts, if seeded earlier, use password \(DemoData.password).")
@@ -176,14 +184,18 @@ struct Demo: AsyncParsableCommand {
 
 struct CalendarLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "calendar", abstract: "Load a year's holiday notice: lines `2026-10-01 holiday` or `2026-09-20 workday` (adjusted working weekend days).")
+        commandName: "calendar",
+        abstract: "Load a year's holiday notice: lines `2026-10-01 holiday` or `2026-09-20 workday` (adjusted working weekend days).")
     @OptionGroup var options: Options
     @Argument(help: "The notice file.") var file: String
 
     func run() async throws {
         let text = try String(contentsOfFile: file, encoding: .utf8)
         let calendar: WorkingCalendar
-        do { calendar = try WorkingCalendar(notice: text) } catch { print("invalid: \(error)"); throw ExitCode(1) }
+        do { calendar = try WorkingCalendar(notice: text) } catch {
+            print("invalid: \(error)")
+            throw ExitCode(1)
+        }
         let settings = options.settings()
         try await options.withDatabase(settings) { database, _ in
             let lists = ListStore(database: database)
@@ -212,7 +224,9 @@ struct User: AsyncParsableCommand {
             let password: String
             if passwordStdin {
                 password = readLine(strippingNewline: true) ?? ""
-                guard SignInRules.isAcceptablePassword(password) else { throw ValidationError("password must be \(SignInRules.minimumPasswordLength) to 200 characters") }
+                guard SignInRules.isAcceptablePassword(password) else {
+                    throw ValidationError("password must be \(SignInRules.minimumPasswordLength) to 200 characters")
+                }
             } else {
                 password = String(Secret.generate().prefix(16))
             }
@@ -222,7 +236,8 @@ struct User: AsyncParsableCommand {
             let (username, name, phone, placeID, organisationID) = (self.username, self.name, self.phone, place, organisation)
             try await options.withDatabase(settings) { database, _ in
                 try await AccountAdmin(database: database).addUser(
-                    username: username, name: name, phone: phone, role: role, placeID: placeID, organisationID: organisationID, passwordHash: hash, now: Date())
+                    username: username, name: name, phone: phone, role: role, placeID: placeID, organisationID: organisationID, passwordHash: hash,
+                    now: Date())
             }
             print("Created \(username) (\(role.rawValue)).")
             if !passwordStdin { print("Password: \(password)") }
@@ -238,7 +253,8 @@ struct Version: ParsableCommand {
 /// The benchmark floor: the smallest Hummingbird server, compiled with the
 /// same flags as the real one, so `bench/http.sh` compares like with like.
 struct Floor: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench-floor", abstract: "Serve a minimal route (benchmark baseline).", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "bench-floor", abstract: "Serve a minimal route (benchmark baseline).", shouldDisplay: false)
     @Option var port: Int = 8081
 
     func run() async throws {

@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import GongzhiCore
 import GongzhiStore
 import Logging
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
 
 /// The auditor's tools: check a whole log, or one proof, without trusting the server.
 struct Log: AsyncParsableCommand {
@@ -29,7 +30,8 @@ struct Log: AsyncParsableCommand {
     }
 
     struct VerifyInclusion: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify-inclusion", abstract: "Check an inclusion proof: prints valid (exit 0) or why not (exit 1).")
+        static let configuration = CommandConfiguration(
+            commandName: "verify-inclusion", abstract: "Check an inclusion proof: prints valid (exit 0) or why not (exit 1).")
         @Option(help: "The leaf hash, hex.") var leafHash: String
         // Taken whatever they start with, so `--index -1` is answered as an invalid index, not as an unknown option.
         @Option(parsing: .unconditional, help: "The leaf's index.") var index: String
@@ -42,14 +44,16 @@ struct Log: AsyncParsableCommand {
                 let (index, size) = (try ProofArguments.position(index, "index"), try ProofArguments.position(size, "size"))
                 guard size > 0 else { throw Invalid("size must be at least 1") }
                 guard index < size else { throw Invalid("index \(index) is not below size \(size)") }
-                try MerkleVerifier.verifyInclusion(leafHash: try ProofArguments.hash(leafHash, "leaf hash"), index: index, size: size,
-                                                   proof: try ProofArguments.hashes(proof), root: try ProofArguments.hash(root, "root"))
+                try MerkleVerifier.verifyInclusion(
+                    leafHash: try ProofArguments.hash(leafHash, "leaf hash"), index: index, size: size,
+                    proof: try ProofArguments.hashes(proof), root: try ProofArguments.hash(root, "root"))
             }
         }
     }
 
     struct VerifyConsistency: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "verify-consistency", abstract: "Check a consistency proof: prints valid (exit 0) or why not (exit 1).")
+        static let configuration = CommandConfiguration(
+            commandName: "verify-consistency", abstract: "Check a consistency proof: prints valid (exit 0) or why not (exit 1).")
         @Option(parsing: .unconditional) var size1: String
         @Option(parsing: .unconditional) var size2: String
         @Option var root1: String
@@ -60,14 +64,16 @@ struct Log: AsyncParsableCommand {
             try Log.report {
                 let (size1, size2) = (try ProofArguments.position(size1, "size1"), try ProofArguments.position(size2, "size2"))
                 guard size1 > 0, size1 <= size2 else { throw Invalid("need 0 < size1 <= size2") }
-                try MerkleVerifier.verifyConsistency(first: size1, second: size2, firstRoot: try ProofArguments.hash(root1, "root1"),
-                                                     secondRoot: try ProofArguments.hash(root2, "root2"), proof: try ProofArguments.hashes(proof))
+                try MerkleVerifier.verifyConsistency(
+                    first: size1, second: size2, firstRoot: try ProofArguments.hash(root1, "root1"),
+                    secondRoot: try ProofArguments.hash(root2, "root2"), proof: try ProofArguments.hashes(proof))
             }
         }
     }
 
     struct Verify: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Fetch or read the whole log, recompute every leaf, check the signed checkpoint and the history seen before.")
+        static let configuration = CommandConfiguration(
+            abstract: "Fetch or read the whole log, recompute every leaf, check the signed checkpoint and the history seen before.")
         @Option(help: "A Gongzhi server, e.g. https://gongzhi.example.") var server: String?
         @Option(help: "Read the log straight from a database URL instead.") var database: String?
         @Option(help: "Where the last verified state is kept.") var state: String = ".gongzhi-log-state.json"
@@ -107,18 +113,22 @@ struct Log: AsyncParsableCommand {
                 throw ExitCode(1)
             }
             let leaves = try await source.leaves(count: checkpoint.size)
-            let seen = previous.flatMap { Data(base64Encoded: $0.leaves) }.map { data in
-                stride(from: 0, to: data.count, by: 32).compactMap { Hash(bytes: Array(data[$0..<min($0 + 32, data.count)])) }
-            } ?? []
+            let seen =
+                previous.flatMap { Data(base64Encoded: $0.leaves) }.map { data in
+                    stride(from: 0, to: data.count, by: 32).compactMap { Hash(bytes: Array(data[$0..<min($0 + 32, data.count)])) }
+                } ?? []
             let (findings, recomputed) = LogAudit.audit(leaves: leaves, checkpoint: checkpoint, previous: seen)
             if !findings.isEmpty {
                 for finding in findings { print("FAIL: \(finding)") }
                 throw ExitCode(1)
             }
             let blob = Data(recomputed.prefix(checkpoint.size).flatMap(\.bytes))
-            let newState = State(origin: origin, publicKey: publicKey.base64EncodedString(), size: checkpoint.size, leaves: blob.base64EncodedString())
+            let newState = State(
+                origin: origin, publicKey: publicKey.base64EncodedString(), size: checkpoint.size, leaves: blob.base64EncodedString())
             try JSONEncoder().encode(newState).write(to: URL(fileURLWithPath: state))
-            print("OK: \(checkpoint.size) entries verified against the checkpoint signed by \(origin); root \(checkpoint.root.hex)" + (previous.map { ", consistent with the \($0.size) seen before" } ?? ""))
+            print(
+                "OK: \(checkpoint.size) entries verified against the checkpoint signed by \(origin); root \(checkpoint.root.hex)"
+                    + (previous.map { ", consistent with the \($0.size) seen before" } ?? ""))
         }
     }
 }
@@ -153,7 +163,9 @@ struct DatabaseLogSource: LogSource {
         return note
     }
     func leaves(count: Int) async throws -> [LogAudit.Leaf] {
-        try await log.store.leaves(from: 0, to: Int.max).map { LogAudit.Leaf(index: $0.index, storedHash: $0.hash, canonical: Array($0.canonical.utf8), disclosureID: $0.disclosureID) }
+        try await log.store.leaves(from: 0, to: Int.max).map {
+            LogAudit.Leaf(index: $0.index, storedHash: $0.hash, canonical: Array($0.canonical.utf8), disclosureID: $0.disclosureID)
+        }
     }
     func close() async { await database.close() }
 }
@@ -174,9 +186,17 @@ struct HTTPLogSource: LogSource {
         return data
     }
 
-    struct Key: Decodable { var origin: String; var publicKey: String }
+    struct Key: Decodable {
+        var origin: String
+        var publicKey: String
+    }
     struct Leaves: Decodable {
-        struct Item: Decodable { var index: Int; var leafHash: String; var disclosureId: Int64; var canonical: String }
+        struct Item: Decodable {
+            var index: Int
+            var leafHash: String
+            var disclosureId: Int64
+            var canonical: String
+        }
         var items: [Item]
     }
 

@@ -54,8 +54,8 @@ struct AccessTests {
     @Test("departments serving the district appear in every community's directory")
     func directoryVisibility() {
         let p = principal([RoleGrant(role: .committeeMember, placeID: nil, organisationID: 5, scopePaths: [Self.community])])
-        #expect(p.canSee(organisationServing: "/1/"))          // a district department
-        #expect(p.canSee(organisationServing: Self.community)) // its own committee
+        #expect(p.canSee(organisationServing: "/1/"))  // a district department
+        #expect(p.canSee(organisationServing: Self.community))  // its own committee
         #expect(!p.canSee(organisationServing: Self.otherCommunity))
     }
 
@@ -88,9 +88,15 @@ struct AccessTests {
     @Test("organisations check their place level, domain and coverage")
     func organisationRules() throws {
         try OrganisationRules.validate(kind: .department, domain: .housing, placeKind: .district, coverage: [])
-        #expect(throws: OrganisationRuleError.departmentNeedsDomain) { try OrganisationRules.validate(kind: .department, domain: nil, placeKind: .district, coverage: []) }
-        #expect(throws: OrganisationRuleError.coverageOnlyForPropertyCompanies) { try OrganisationRules.validate(kind: .residentsCommittee, domain: nil, placeKind: .community, coverage: [3]) }
-        #expect(throws: OrganisationRuleError.wrongPlaceLevel(expected: .street, got: .community)) { try OrganisationRules.validate(kind: .streetOffice, domain: nil, placeKind: .community, coverage: []) }
+        #expect(throws: OrganisationRuleError.departmentNeedsDomain) {
+            try OrganisationRules.validate(kind: .department, domain: nil, placeKind: .district, coverage: [])
+        }
+        #expect(throws: OrganisationRuleError.coverageOnlyForPropertyCompanies) {
+            try OrganisationRules.validate(kind: .residentsCommittee, domain: nil, placeKind: .community, coverage: [3])
+        }
+        #expect(throws: OrganisationRuleError.wrongPlaceLevel(expected: .street, got: .community)) {
+            try OrganisationRules.validate(kind: .streetOffice, domain: nil, placeKind: .community, coverage: [])
+        }
     }
 }
 
@@ -120,7 +126,8 @@ struct SignInTests {
 
     @Test("secrets are random and stored as hashes")
     func secrets() {
-        let a = Secret.generate(prefix: "gz_"), b = Secret.generate(prefix: "gz_")
+        let a = Secret.generate(prefix: "gz_")
+        let b = Secret.generate(prefix: "gz_")
         #expect(a != b && a.hasPrefix("gz_") && a.count > 40)
         #expect(Secret.hash(a).count == 64 && Secret.hash(a) != a)
         #expect(Secret.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -131,7 +138,9 @@ struct SignInTests {
     @Test("base64url: RFC 4648's vectors without padding, and the URL-safe digits; as Foundation's for random bytes")
     func base64URL() {
         // RFC 4648 §10 test vectors, padding removed (§5 allows it where the length is known).
-        for (plain, encoded) in [("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy")] {
+        for (plain, encoded) in [
+            ("", ""), ("f", "Zg"), ("fo", "Zm8"), ("foo", "Zm9v"), ("foob", "Zm9vYg"), ("fooba", "Zm9vYmE"), ("foobar", "Zm9vYmFy"),
+        ] {
             #expect(Secret.base64URL(Array(plain.utf8)) == encoded)
         }
         #expect(Secret.base64URL([0xFB, 0xFF]) == "-_8")

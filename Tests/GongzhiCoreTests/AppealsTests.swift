@@ -15,26 +15,34 @@ struct AppealsTests {
     ]
 
     let lists = [
-        ResponsibilityEntry(category: "elevator_failure", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [],
-                            respondHours: 2, resolveWorkingDays: 3, basis: "物业服务合同；特种设备安全法第四十二条"),
-        ResponsibilityEntry(category: "pipe_leak_common", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [.kind(.department, .housing)],
-                            respondHours: 24, resolveWorkingDays: 7, basis: "物业服务合同"),
-        ResponsibilityEntry(category: "illegal_construction", placePath: "/", lead: .kind(.department, .urbanManagement), coHandlers: [.kind(.streetOffice, nil)],
-                            respondHours: 24, resolveWorkingDays: 15, basis: "城乡规划法第六十四条"),
-        ResponsibilityEntry(category: "night_noise", placePath: "/", lead: .kind(.department, .publicSecurity), coHandlers: [],
-                            respondHours: 1, resolveWorkingDays: 1, basis: "治安管理处罚法"),
+        ResponsibilityEntry(
+            category: "elevator_failure", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [],
+            respondHours: 2, resolveWorkingDays: 3, basis: "物业服务合同；特种设备安全法第四十二条"),
+        ResponsibilityEntry(
+            category: "pipe_leak_common", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [.kind(.department, .housing)],
+            respondHours: 24, resolveWorkingDays: 7, basis: "物业服务合同"),
+        ResponsibilityEntry(
+            category: "illegal_construction", placePath: "/", lead: .kind(.department, .urbanManagement), coHandlers: [.kind(.streetOffice, nil)],
+            respondHours: 24, resolveWorkingDays: 15, basis: "城乡规划法第六十四条"),
+        ResponsibilityEntry(
+            category: "night_noise", placePath: "/", lead: .kind(.department, .publicSecurity), coHandlers: [],
+            respondHours: 1, resolveWorkingDays: 1, basis: "治安管理处罚法"),
         // A badly written local entry that would put a negative-list matter on the committee.
-        ResponsibilityEntry(category: "night_noise", placePath: "/1/2/3/", lead: .kind(.residentsCommittee, nil), coHandlers: [],
-                            respondHours: 1, resolveWorkingDays: 1, basis: "旧清单"),
+        ResponsibilityEntry(
+            category: "night_noise", placePath: "/1/2/3/", lead: .kind(.residentsCommittee, nil), coHandlers: [],
+            respondHours: 1, resolveWorkingDays: 1, basis: "旧清单"),
     ]
-    let negative = [NegativeEntry(category: "night_noise", basis: "执法事项不得交由居民委员会承担"),
-                    NegativeEntry(category: "illegal_construction", basis: "执法事项不得交由居民委员会承担")]
+    let negative = [
+        NegativeEntry(category: "night_noise", basis: "执法事项不得交由居民委员会承担"),
+        NegativeEntry(category: "illegal_construction", basis: "执法事项不得交由居民委员会承担"),
+    ]
 
     @Test("routing: lead and co-handlers from the list, most specific entry, property contract coverage")
     func routing() {
         let leak = Routing.route(category: "pipe_leak_common", at: "/1/2/3/9/77/", entries: lists, negative: negative, organisations: organisations)
         #expect(leak == .assigned(lead: 11, coHandlers: [21], entry: lists[1]))
-        let building = Routing.route(category: "illegal_construction", at: "/1/2/3/9/", entries: lists, negative: negative, organisations: organisations)
+        let building = Routing.route(
+            category: "illegal_construction", at: "/1/2/3/9/", entries: lists, negative: negative, organisations: organisations)
         #expect(building == .assigned(lead: 20, coHandlers: [12], entry: lists[2]))
         // A building outside the property company's contract: no lead, so the community's first receiver.
         let uncovered = Routing.route(category: "elevator_failure", at: "/1/2/3/8/", entries: lists, negative: negative, organisations: organisations)
@@ -42,7 +50,8 @@ struct AppealsTests {
         let unknown = Routing.route(category: "stray_dogs", at: "/1/2/3/9/", entries: lists, negative: negative, organisations: organisations)
         #expect(unknown == .firstReceiver(organisation: 10, reason: .noEntry))
         // Returned by the lead: routed again without it.
-        let again = Routing.route(category: "pipe_leak_common", at: "/1/2/3/9/77/", entries: lists, negative: negative, organisations: organisations, excluding: [11])
+        let again = Routing.route(
+            category: "pipe_leak_common", at: "/1/2/3/9/77/", entries: lists, negative: negative, organisations: organisations, excluding: [11])
         #expect(again == .firstReceiver(organisation: 10, reason: .noOrganisation))
     }
 
@@ -53,11 +62,15 @@ struct AppealsTests {
         // Such an entry cannot be saved in the first place.
         #expect(throws: ListError.negativeListed(category: "night_noise", line: 5)) { try ListRules.validate(lists, negative: negative) }
         #expect(throws: Never.self) { try ListRules.validate(Array(self.lists.prefix(4)), negative: self.negative) }
-        #expect(throws: ListError.duplicate(category: "elevator_failure", placePath: "/", line: 2)) { try ListRules.validate([lists[0], lists[0]], negative: []) }
+        #expect(throws: ListError.duplicate(category: "elevator_failure", placePath: "/", line: 2)) {
+            try ListRules.validate([lists[0], lists[0]], negative: [])
+        }
         var slow = lists[0]
         slow.resolveWorkingDays = 0
         #expect(throws: ListError.badLimit(line: 1)) { try ListRules.validate([slow], negative: []) }
-        #expect(Handler(code: "department:housing") == .kind(.department, .housing) && Handler(code: "department") == nil && Handler(code: "org:42") == .organisation(42))
+        #expect(
+            Handler(code: "department:housing") == .kind(.department, .housing) && Handler(code: "department") == nil
+                && Handler(code: "org:42") == .organisation(42))
         #expect(Handler(code: Handler.kind(.propertyCompany, nil).code) == .kind(.propertyCompany, nil))
     }
 
@@ -65,34 +78,54 @@ struct AppealsTests {
     func lifecycle() throws {
         var s = AppealState.submitted
         s = try AppealLifecycle.transition(s, .route, by: .system)
-        #expect(throws: AppealTransitionError.notAllowed(event: "resolve", from: .routed)) { try AppealLifecycle.transition(.routed, .resolve, by: .handler) }
-        #expect(throws: AppealTransitionError.wrongActor(event: "accept", actor: .requester)) { try AppealLifecycle.transition(.routed, .accept, by: .requester) }
+        #expect(throws: AppealTransitionError.notAllowed(event: "resolve", from: .routed)) {
+            try AppealLifecycle.transition(.routed, .resolve, by: .handler)
+        }
+        #expect(throws: AppealTransitionError.wrongActor(event: "accept", actor: .requester)) {
+            try AppealLifecycle.transition(.routed, .accept, by: .requester)
+        }
         s = try AppealLifecycle.transition(s, .accept, by: .handler)
         s = try AppealLifecycle.transition(s, .start, by: .handler)
         s = try AppealLifecycle.transition(s, .resolve, by: .handler)
         #expect(s == .resolved)
-        #expect(throws: AppealTransitionError.wrongActor(event: "rate", actor: .handler)) { try AppealLifecycle.transition(.resolved, .rate(resolved: true, satisfaction: .yes), by: .handler) }
+        #expect(throws: AppealTransitionError.wrongActor(event: "rate", actor: .handler)) {
+            try AppealLifecycle.transition(.resolved, .rate(resolved: true, satisfaction: .yes), by: .handler)
+        }
         s = try AppealLifecycle.transition(s, .rate(resolved: false, satisfaction: .no), by: .requester)
-        #expect(throws: AppealTransitionError.notAllowed(event: "rate", from: .rated)) { try AppealLifecycle.transition(.rated, .rate(resolved: true, satisfaction: .yes), by: .requester) }
+        #expect(throws: AppealTransitionError.notAllowed(event: "rate", from: .rated)) {
+            try AppealLifecycle.transition(.rated, .rate(resolved: true, satisfaction: .yes), by: .requester)
+        }
         // Unsatisfied may reopen, once.
         #expect(try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .no) == .reopened)
-        #expect(throws: AppealTransitionError.alreadyReopened) { try AppealLifecycle.transition(.rated, .reopen, by: .requester, reopenedBefore: true, lastSatisfaction: .no) }
-        #expect(throws: AppealTransitionError.notUnsatisfied) { try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .yes) }
+        #expect(throws: AppealTransitionError.alreadyReopened) {
+            try AppealLifecycle.transition(.rated, .reopen, by: .requester, reopenedBefore: true, lastSatisfaction: .no)
+        }
+        #expect(throws: AppealTransitionError.notUnsatisfied) {
+            try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .yes)
+        }
         #expect(try AppealLifecycle.transition(.reopened, .route, by: .system) == .routed)
         #expect(try AppealLifecycle.transition(.rated, .close, by: .requester) == .closed)
         #expect(try AppealLifecycle.transition(.resolved, .close, by: .system) == .closed)
-        #expect(throws: AppealTransitionError.notAllowed(event: "close", from: .resolved)) { try AppealLifecycle.transition(.resolved, .close, by: .requester) }
+        #expect(throws: AppealTransitionError.notAllowed(event: "close", from: .resolved)) {
+            try AppealLifecycle.transition(.resolved, .close, by: .requester)
+        }
         // Returning needs a reason; the appeal is then routed again.
         #expect(throws: AppealTransitionError.reasonRequired) { try AppealLifecycle.transition(.routed, .giveBack(reason: "  "), by: .handler) }
         #expect(try AppealLifecycle.transition(.accepted, .giveBack(reason: "属于供热公司"), by: .handler) == .returned)
         #expect(try AppealLifecycle.transition(.returned, .route, by: .dispatcher) == .routed)
-        #expect(throws: AppealTransitionError.notAllowed(event: "return", from: .inProgress)) { try AppealLifecycle.transition(.inProgress, .giveBack(reason: "x"), by: .handler) }
+        #expect(throws: AppealTransitionError.notAllowed(event: "return", from: .inProgress)) {
+            try AppealLifecycle.transition(.inProgress, .giveBack(reason: "x"), by: .handler)
+        }
         #expect(try AppealLifecycle.transition(.routed, .merge(into: 7), by: .dispatcher) == .merged)
-        #expect(throws: AppealTransitionError.notAllowed(event: "merge", from: .resolved)) { try AppealLifecycle.transition(.resolved, .merge(into: 7), by: .dispatcher) }
+        #expect(throws: AppealTransitionError.notAllowed(event: "merge", from: .resolved)) {
+            try AppealLifecycle.transition(.resolved, .merge(into: 7), by: .dispatcher)
+        }
         #expect(try AppealLifecycle.transition(.inProgress, .withdraw, by: .requester) == .withdrawn)
         for final in AppealState.allCases where final.isFinal {
             for event in [AppealEvent.route, .withdraw] {
-                #expect(throws: AppealTransitionError.self) { try AppealLifecycle.transition(final, event, by: event == .route ? .system : .requester) }
+                #expect(throws: AppealTransitionError.self) {
+                    try AppealLifecycle.transition(final, event, by: event == .route ? .system : .requester)
+                }
             }
         }
     }
@@ -148,7 +181,7 @@ struct AppealsTests {
             let c = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second, .weekday, .yearForWeekOfYear, .weekOfYear], from: moment)
             let day = WorkingCalendar.day(of: moment)
             #expect(day == Day(year: c.year!, month: c.month!, day: c.day!))
-            #expect(day.weekday == (c.weekday! + 5) % 7 + 1)   // Foundation: 1 = Sunday
+            #expect(day.weekday == (c.weekday! + 5) % 7 + 1)  // Foundation: 1 = Sunday
             #expect(day.isoWeek.year == c.yearForWeekOfYear! && day.isoWeek.week == c.weekOfYear!)
             #expect(WorkingCalendar.date(of: day) == calendar.date(from: DateComponents(year: c.year, month: c.month, day: c.day)))
             func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
@@ -161,9 +194,11 @@ struct AppealsTests {
     @Test("escalation: each missed deadline of a working appeal, to the street serving its place")
     func escalation() {
         let routed = at("2025-11-03T09:00:00+08:00")
-        var a = Appeal(id: 1, category: "elevator_failure", placeID: 9, placePath: "/1/2/3/9/", communityPath: "/1/2/3/", requesterPersonID: 5, description: "电梯停了。",
-                       latitude: nil, longitude: nil, anonymous: false, state: .routed, leadOrganisationID: 11, submittedAt: routed,
-                       respondDue: routed.addingTimeInterval(2 * 3600), resolveDue: at("2025-11-07T00:00:00+08:00"), token: "t")
+        var a = Appeal(
+            id: 1, category: "elevator_failure", placeID: 9, placePath: "/1/2/3/9/", communityPath: "/1/2/3/", requesterPersonID: 5,
+            description: "电梯停了。",
+            latitude: nil, longitude: nil, anonymous: false, state: .routed, leadOrganisationID: 11, submittedAt: routed,
+            respondDue: routed.addingTimeInterval(2 * 3600), resolveDue: at("2025-11-07T00:00:00+08:00"), token: "t")
         // The deadline itself is still in time; a second later it is missed.
         #expect(EscalationRules.missed(a, now: a.respondDue!).isEmpty)
         #expect(EscalationRules.missed(a, now: a.respondDue!.addingTimeInterval(1)).map(\.kind) == [.response])
@@ -194,7 +229,8 @@ struct AppealsTests {
     @Test("appeal tokens sort by the moment they were made and are otherwise random")
     func tokens() {
         let t = at("2026-11-28T10:00:00+08:00")
-        let earlier = AppealRules.newToken(at: t), later = AppealRules.newToken(at: t.addingTimeInterval(0.002))
+        let earlier = AppealRules.newToken(at: t)
+        let later = AppealRules.newToken(at: t.addingTimeInterval(0.002))
         // 2026's milliseconds are 11 hex digits, written as 12.
         #expect(earlier < later && earlier.count == 34 && earlier.hasPrefix("0" + String(UInt64(t.timeIntervalSince1970 * 1000), radix: 16)))
         let same = (0..<1000).map { _ in AppealRules.newToken(at: t) }
@@ -206,11 +242,20 @@ struct AppealsTests {
         let blown = at("2025-11-03T09:00:00+08:00")
         let limit = WhistleKind.emergency.defaultReportMinutes
         #expect(limit == 30)
-        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(29 * 60), now: blown) == .onTime(minutes: 29))
-        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(30 * 60), now: blown) == .onTime(minutes: 30))
-        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(31 * 60), now: blown) == .late(minutes: 31, overBy: 1))
-        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(10 * 60)) == .pending(minutesLeft: 20))
-        #expect(WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(45 * 60)) == .missing(overBy: 15))
+        #expect(
+            WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(29 * 60), now: blown)
+                == .onTime(minutes: 29))
+        #expect(
+            WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(30 * 60), now: blown)
+                == .onTime(minutes: 30))
+        #expect(
+            WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: blown.addingTimeInterval(31 * 60), now: blown)
+                == .late(minutes: 31, overBy: 1))
+        #expect(
+            WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(10 * 60))
+                == .pending(minutesLeft: 20))
+        #expect(
+            WhistleRules.assess(blownAt: blown, limitMinutes: limit, reportedAt: nil, now: blown.addingTimeInterval(45 * 60)) == .missing(overBy: 15))
         // A department's record: pending summonses are not yet held against it.
         var record = WhistleRecord()
         for r in [WhistleReport.onTime(minutes: 20), .late(minutes: 40, overBy: 10), .missing(overBy: 5), .pending(minutesLeft: 3)] { record.add(r) }
@@ -218,7 +263,8 @@ struct AppealsTests {
         #expect(WhistleRecord().onTimeRate == nil)
         // The street's own record: matters settled and how fast, and its summonses' answers.
         var street = StreetWhistleRecord()
-        street.add(kind: .emergency, blownAt: blown, settledAt: blown.addingTimeInterval(3 * 3600), reports: [.onTime(minutes: 20), .missing(overBy: 5)])
+        street.add(
+            kind: .emergency, blownAt: blown, settledAt: blown.addingTimeInterval(3 * 3600), reports: [.onTime(minutes: 20), .missing(overBy: 5)])
         street.add(kind: .routine, blownAt: blown, settledAt: nil, reports: [.late(minutes: 90, overBy: 30)])
         street.add(kind: .tough, blownAt: blown, settledAt: blown.addingTimeInterval(5 * 3600), reports: [])
         #expect(street.blown == 3 && street.settled == 2 && street.open == 1 && street.settledRate == 2.0 / 3.0)
@@ -249,8 +295,10 @@ struct ListCSVTests {
     @Test("export has a BOM and reads back the same; quoted commas, quotes and line breaks survive")
     func roundTrip() throws {
         let entries = [
-            ResponsibilityEntry(category: "pipe_leak_common", placePath: "/", lead: .kind(.propertyCompany, nil), coHandlers: [.kind(.department, .housing), .organisation(7)],
-                                respondHours: 24, resolveWorkingDays: 7, basis: "物业服务合同第5条, \"共用部位\"维修\n附件二"),
+            ResponsibilityEntry(
+                category: "pipe_leak_common", placePath: "/", lead: .kind(.propertyCompany, nil),
+                coHandlers: [.kind(.department, .housing), .organisation(7)],
+                respondHours: 24, resolveWorkingDays: 7, basis: "物业服务合同第5条, \"共用部位\"维修\n附件二")
         ]
         let csv = ListCSV.encode(entries)
         #expect(csv.hasPrefix("\u{FEFF}category,place_path,lead"))
@@ -271,7 +319,8 @@ struct ListCSVTests {
             try ListCSV.responsibility("category,place_path,lead,co_handlers,respond_hours,resolve_working_days,basis\nx,/,plumber,,1,1,b\n")
         }
         #expect(throws: ListError.badLimit(line: 1)) {
-            try ListCSV.responsibility("category,place_path,lead,co_handlers,respond_hours,resolve_working_days,basis\nx,/,property_company,,soon,1,b\n")
+            try ListCSV.responsibility(
+                "category,place_path,lead,co_handlers,respond_hours,resolve_working_days,basis\nx,/,property_company,,soon,1,b\n")
         }
         #expect(throws: ListError.malformedCSV(line: 2)) { try ListCSV.negative("category,basis\n\"open,b\n") }
     }

@@ -33,8 +33,11 @@ struct BoundsTests {
         #expect(throws: DisclosureRuleError.amountTooLarge(line: 1)) {
             try DisclosureRules.validate(kind: .finance, action: .publish, title: Bilingual(zh: "财务", en: ""), finance: statement, replaces: nil)
         }
-        let many = FinanceStatement(period: "2026-10", lines: Array(repeating: FinanceLine(direction: .expense, category: "x", amountFen: 1, counterparty: "", voucher: ""),
-                                                                     count: FinanceStatement.maxLines + 1))
+        let many = FinanceStatement(
+            period: "2026-10",
+            lines: Array(
+                repeating: FinanceLine(direction: .expense, category: "x", amountFen: 1, counterparty: "", voucher: ""),
+                count: FinanceStatement.maxLines + 1))
         #expect(throws: DisclosureRuleError.tooManyLines) {
             try DisclosureRules.validate(kind: .finance, action: .publish, title: Bilingual(zh: "财务", en: ""), finance: many, replaces: nil)
         }

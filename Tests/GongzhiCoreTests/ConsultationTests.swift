@@ -7,14 +7,18 @@ struct ConsultationTests {
     let day: TimeInterval = 86_400
     let t0 = Date(timeIntervalSince1970: 1_790_000_000)
 
-    func consultation(form: ConsultationForm = .residentsMeeting, body: EligibleBody = .adultResidents, ballot: BallotKind = .motion,
-                      rule: RuleSet = .residentsMeeting, options: [Int64] = [], publicityDays: Int? = nil, opensAfter: Double? = nil) -> Consultation {
+    func consultation(
+        form: ConsultationForm = .residentsMeeting, body: EligibleBody = .adultResidents, ballot: BallotKind = .motion,
+        rule: RuleSet = .residentsMeeting, options: [Int64] = [], publicityDays: Int? = nil, opensAfter: Double? = nil
+    ) -> Consultation {
         let days = publicityDays ?? form.defaultPublicityDays
         let opens = t0.addingTimeInterval((opensAfter ?? Double(days)) * day)
         return Consultation(
             id: 1, organisationID: 1, placeID: 1, title: Bilingual(zh: "加装电梯", en: "Lifts"), background: Bilingual(zh: "", en: ""),
-            form: form, body: body, ballot: ballot, rule: rule, options: options.map { ConsultationOption(id: $0, label: Bilingual(zh: "选项\($0)", en: "")) },
-            schedule: Schedule(publicisedAt: t0, votingOpens: opens, votingCloses: opens.addingTimeInterval(7 * day), publicityDays: days), secret: true)
+            form: form, body: body, ballot: ballot, rule: rule,
+            options: options.map { ConsultationOption(id: $0, label: Bilingual(zh: "选项\($0)", en: "")) },
+            schedule: Schedule(publicisedAt: t0, votingOpens: opens, votingCloses: opens.addingTimeInterval(7 * day), publicityDays: days),
+            secret: true)
     }
 
     @Test("nothing is voted on before it was publicised for the required days; 15 for an owners' assembly")
@@ -25,7 +29,8 @@ struct ConsultationTests {
         try ConsultationRules.validate(owners)
         #expect(owners.schedule.publicityDays == 15)
         #expect(throws: ConsultationError.publicityBelowMinimum(minimumDays: 15)) {
-            try ConsultationRules.validate(consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService), publicityDays: 14))
+            try ConsultationRules.validate(
+                consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService), publicityDays: 14))
         }
         #expect(throws: ConsultationError.publicityTooShort(requiredDays: 15)) {
             try ConsultationRules.validate(consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService), opensAfter: 14))
@@ -34,14 +39,18 @@ struct ConsultationTests {
         var early = consultation()
         early.schedule.votingOpens = t0.addingTimeInterval(day)
         #expect(throws: BallotError.publicityNotServed(until: t0.addingTimeInterval(7 * day))) {
-            try BallotRules.checkCast(early, voter: Voter(key: "p1", personIDs: [1], area: .zero), alreadyVoted: false, announced: false, now: t0.addingTimeInterval(2 * day))
+            try BallotRules.checkCast(
+                early, voter: Voter(key: "p1", personIDs: [1], area: .zero), alreadyVoted: false, announced: false,
+                now: t0.addingTimeInterval(2 * day))
         }
     }
 
     @Test("the clock advances the stages")
     func stages() {
         let s = consultation().schedule
-        func at(_ d: Double) -> ConsultationStage { ConsultationRules.stage(s, now: t0.addingTimeInterval(d * day), announced: false, openActions: 0, actions: 0) }
+        func at(_ d: Double) -> ConsultationStage {
+            ConsultationRules.stage(s, now: t0.addingTimeInterval(d * day), announced: false, openActions: 0, actions: 0)
+        }
         #expect(at(-1) == .proposed && at(0) == .publicised && at(6.9) == .publicised)
         #expect(at(7) == .voting && at(13.9) == .voting && at(14) == .counting)
         var longer = s
@@ -54,9 +63,16 @@ struct ConsultationTests {
 
     @Test("impossible thresholds and rule sets below the law are refused")
     func ruleSets() throws {
-        #expect(throws: ConsultationError.self) { try ConsultationRules.validate(RuleSet(kind: .simpleMajority, participation: nil, approval: Threshold(1, 1, strict: true), basis: "")) }
-        #expect(throws: ConsultationError.self) { try ConsultationRules.validate(RuleSet(kind: .simpleMajority, participation: nil, approval: Threshold(3, 2, strict: false), basis: "")) }
-        #expect(throws: ConsultationError.self) { try ConsultationRules.validate(RuleSet(kind: .simpleMajority, participation: Threshold(1, 0, strict: false), approval: .moreThanHalf, basis: "")) }
+        #expect(throws: ConsultationError.self) {
+            try ConsultationRules.validate(RuleSet(kind: .simpleMajority, participation: nil, approval: Threshold(1, 1, strict: true), basis: ""))
+        }
+        #expect(throws: ConsultationError.self) {
+            try ConsultationRules.validate(RuleSet(kind: .simpleMajority, participation: nil, approval: Threshold(3, 2, strict: false), basis: ""))
+        }
+        #expect(throws: ConsultationError.self) {
+            try ConsultationRules.validate(
+                RuleSet(kind: .simpleMajority, participation: Threshold(1, 0, strict: false), approval: .moreThanHalf, basis: ""))
+        }
         // Art. 278: a rebuild cannot be configured at a simple majority.
         var weak = RuleSet.ownersJoint(.rebuild)
         weak.approval = .moreThanHalf
@@ -85,7 +101,9 @@ struct ConsultationTests {
         try BallotRules.checkCast(c, voter: voter, alreadyVoted: false, announced: false, now: during)
         #expect(throws: BallotError.notEligible) { try BallotRules.checkCast(c, voter: nil, alreadyVoted: false, announced: false, now: during) }
         #expect(throws: BallotError.alreadyVoted) { try BallotRules.checkCast(c, voter: voter, alreadyVoted: true, announced: false, now: during) }
-        #expect(throws: BallotError.closed) { try BallotRules.checkCast(c, voter: voter, alreadyVoted: false, announced: false, now: t0.addingTimeInterval(14 * day)) }
+        #expect(throws: BallotError.closed) {
+            try BallotRules.checkCast(c, voter: voter, alreadyVoted: false, announced: false, now: t0.addingTimeInterval(14 * day))
+        }
         #expect(throws: BallotError.closed) { try BallotRules.checkCast(c, voter: voter, alreadyVoted: false, announced: true, now: during) }
 
         try BallotRules.validate(.motion(.approve), for: c)
@@ -96,7 +114,8 @@ struct ConsultationTests {
         #expect(throws: BallotError.self) { try BallotRules.validate(.options([9]), for: ranked) }
         let multi = consultation(ballot: .multipleChoice(max: 2), rule: .plurality, options: [1, 2, 3])
         #expect(throws: BallotError.self) { try BallotRules.validate(.options([1, 2, 3]), for: multi) }
-        #expect(BallotChoice(code: "3,1") == .options([3, 1]) && BallotChoice(code: "approve") == .motion(.approve) && BallotChoice(code: "x") == nil)
+        #expect(
+            BallotChoice(code: "3,1") == .options([3, 1]) && BallotChoice(code: "approve") == .motion(.approve) && BallotChoice(code: "x") == nil)
     }
 
     @Test("receipts differ per nonce and bind the choice; the bulletin digest ignores order")
@@ -125,12 +144,14 @@ struct ConsultationTests {
         let split = ConsultationCount.count(c, ballots: ballots([200, 200, 200, 150], [25, 25]), eligible: 9, eligibleArea: m2(1000))
         #expect(split.checks[2].met && !split.checks[3].met && !split.passed)
         // Exactly two thirds of the area (600 of 900 m²), but 3 of 5 owners: one short of two thirds.
-        let short = ConsultationCount.count(consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService)),
-                                            ballots: ballots([300, 200, 100], []), eligible: 5, eligibleArea: m2(900))
+        let short = ConsultationCount.count(
+            consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService)),
+            ballots: ballots([300, 200, 100], []), eligible: 5, eligibleArea: m2(900))
         #expect(short.checks[0].met && !short.checks[1].met && !short.passed)
         // One more owner of 1 m² and the same vote passes.
-        let enough = ConsultationCount.count(consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService)),
-                                             ballots: ballots([300, 200, 100, 1], []), eligible: 5, eligibleArea: m2(901))
+        let enough = ConsultationCount.count(
+            consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService)),
+            ballots: ballots([300, 200, 100, 1], []), eligible: 5, eligibleArea: m2(901))
         #expect(enough.passed)
     }
 
@@ -175,7 +196,8 @@ struct ConsultationTests {
     /// everyone agrees with.
     static func plantedVotes(seed: UInt64 = 7) -> (votes: [OpinionVote], truth: [Int64: Int]) {
         var rng = SplitMix64(seed: seed)
-        var votes: [OpinionVote] = [], truth: [Int64: Int] = [:]
+        var votes: [OpinionVote] = []
+        var truth: [Int64: Int] = [:]
         for p in 0..<180 {
             let group = p / 60
             truth[Int64(p + 1)] = group
@@ -259,8 +281,9 @@ struct ProxyRulesTests {
 @Suite("Paper ballots and proxies need a second officer")
 struct VoteEntryRulesTests {
     static func entry(by account: Int64?) -> VoteEntry {
-        VoteEntry(id: 1, consultationID: 1, voterKey: "o:7", kind: .paper(.motion(.approve)), evidence: String(repeating: "a", count: 64),
-                  enteredBy: account, enteredAt: Date(timeIntervalSince1970: 0))
+        VoteEntry(
+            id: 1, consultationID: 1, voterKey: "o:7", kind: .paper(.motion(.approve)), evidence: String(repeating: "a", count: 64),
+            enteredBy: account, enteredAt: Date(timeIntervalSince1970: 0))
     }
 
     @Test("only another signed-in officer confirms an entry")

@@ -11,7 +11,9 @@ struct DecisionRulesTests {
     @Test("thresholds: 以上 includes the boundary, 过半数 does not")
     func thresholds() {
         #expect(!Threshold.moreThanHalf.isMet(5, of: 10) && Threshold.moreThanHalf.isMet(6, of: 10))
-        #expect(Threshold.atLeastTwoThirds.isMet(2, of: 3) && !Threshold.atLeastTwoThirds.isMet(66, of: 100) && Threshold.atLeastTwoThirds.isMet(67, of: 100))
+        #expect(
+            Threshold.atLeastTwoThirds.isMet(2, of: 3) && !Threshold.atLeastTwoThirds.isMet(66, of: 100)
+                && Threshold.atLeastTwoThirds.isMet(67, of: 100))
         #expect(Threshold.atLeastThreeQuarters.isMet(3, of: 4) && !Threshold.atLeastThreeQuarters.isMet(74, of: 100))
         #expect(!Threshold.moreThanHalf.isMet(0, of: 0))
         // No overflow on large areas (square centimetres of a whole district).

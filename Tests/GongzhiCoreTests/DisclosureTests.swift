@@ -7,11 +7,13 @@ struct DisclosureTests {
     let sample = Disclosure(
         id: 7, kind: .finance, action: .correct, replaces: 3, organisationID: 2, placeID: 1,
         title: Bilingual(zh: "十月\"财务\"", en: "October\\n"), body: Bilingual(zh: "第一行\n第二行\t", en: "a/b"),
-        finance: FinanceStatement(period: "2026-10", lines: [
-            FinanceLine(direction: .income, category: "停车费", amountFen: 1_250_000, counterparty: "业主", voucher: "V1"),
-            FinanceLine(direction: .expense, category: "绿化", amountFen: 330_050, counterparty: "园林", voucher: "V2"),
-            FinanceLine(direction: .expense, category: "绿化", amountFen: 100, counterparty: "园林", voucher: "V3"),
-        ]),
+        finance: FinanceStatement(
+            period: "2026-10",
+            lines: [
+                FinanceLine(direction: .income, category: "停车费", amountFen: 1_250_000, counterparty: "业主", voucher: "V1"),
+                FinanceLine(direction: .expense, category: "绿化", amountFen: 330_050, counterparty: "园林", voucher: "V2"),
+                FinanceLine(direction: .expense, category: "绿化", amountFen: 100, counterparty: "园林", voucher: "V3"),
+            ]),
         publishedAt: Date(millis: 1_790_000_000_123), unmaskedConsent: nil)
 
     @Test("canonical bytes are sorted-key JSON that decodes back to the same disclosure")
@@ -33,42 +35,64 @@ struct DisclosureTests {
         #expect(f.totalIncome == 1_250_000 && f.totalExpense == 330_150 && f.balance == 919_850)
         #expect(f.byCategory(.expense).map(\.category) == ["绿化"] && f.byCategory(.expense).first?.amountFen == 330_150)
         #expect(Money.yuan(1_234_567) == "12,345.67" && Money.yuan(5) == "0.05" && Money.yuan(-150) == "-1.50")
-        #expect(Money.fen(fromYuan: "1,234.5") == 123_450 && Money.fen(fromYuan: "88") == 8_800 && Money.fen(fromYuan: "1.234") == nil && Money.fen(fromYuan: "-3") == nil)
+        #expect(
+            Money.fen(fromYuan: "1,234.5") == 123_450 && Money.fen(fromYuan: "88") == 8_800 && Money.fen(fromYuan: "1.234") == nil
+                && Money.fen(fromYuan: "-3") == nil)
     }
 
     @Test("rules: titles, finance lines, corrections")
     func rules() throws {
         let title = Bilingual(zh: "通知", en: "")
-        #expect(throws: DisclosureRuleError.titleRequired) { try DisclosureRules.validate(kind: .notice, action: .publish, title: Bilingual(zh: " ", en: "x"), finance: nil, replaces: nil) }
+        #expect(throws: DisclosureRuleError.titleRequired) {
+            try DisclosureRules.validate(kind: .notice, action: .publish, title: Bilingual(zh: " ", en: "x"), finance: nil, replaces: nil)
+        }
         let oneLine = [FinanceLine(direction: .income, category: "c", amountFen: 1, counterparty: "", voucher: "")]
         for period in ["", "  ", String(repeating: "期", count: 41)] {
             #expect(throws: DisclosureRuleError.periodInvalid) {
-                try DisclosureRules.validate(kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: period, lines: oneLine), replaces: nil)
+                try DisclosureRules.validate(
+                    kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: period, lines: oneLine), replaces: nil)
             }
         }
-        #expect(throws: DisclosureRuleError.financeNeedsLines) { try DisclosureRules.validate(kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: []), replaces: nil) }
-        #expect(throws: DisclosureRuleError.financeOnlyForFinanceKind) { try DisclosureRules.validate(kind: .notice, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: []), replaces: nil) }
-        #expect(throws: DisclosureRuleError.amountNotPositive(line: 1)) {
-            try DisclosureRules.validate(kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: [FinanceLine(direction: .income, category: "c", amountFen: 0, counterparty: "", voucher: "")]), replaces: nil)
+        #expect(throws: DisclosureRuleError.financeNeedsLines) {
+            try DisclosureRules.validate(
+                kind: .finance, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: []), replaces: nil)
         }
-        #expect(throws: DisclosureRuleError.replacesRequired) { try DisclosureRules.validate(kind: .notice, action: .correct, title: title, finance: nil, replaces: nil) }
+        #expect(throws: DisclosureRuleError.financeOnlyForFinanceKind) {
+            try DisclosureRules.validate(
+                kind: .notice, action: .publish, title: title, finance: FinanceStatement(period: "p", lines: []), replaces: nil)
+        }
+        #expect(throws: DisclosureRuleError.amountNotPositive(line: 1)) {
+            try DisclosureRules.validate(
+                kind: .finance, action: .publish, title: title,
+                finance: FinanceStatement(
+                    period: "p", lines: [FinanceLine(direction: .income, category: "c", amountFen: 0, counterparty: "", voucher: "")]), replaces: nil)
+        }
+        #expect(throws: DisclosureRuleError.replacesRequired) {
+            try DisclosureRules.validate(kind: .notice, action: .correct, title: title, finance: nil, replaces: nil)
+        }
         var withdrawn = sample
         withdrawn.action = .withdraw
-        #expect(throws: DisclosureRuleError.cannotReplaceWithdrawn) { try DisclosureRules.validate(kind: .notice, action: .correct, title: title, finance: nil, replaces: withdrawn) }
+        #expect(throws: DisclosureRuleError.cannotReplaceWithdrawn) {
+            try DisclosureRules.validate(kind: .notice, action: .correct, title: title, finance: nil, replaces: withdrawn)
+        }
     }
 
     @Test("publication masks personal data unless kept with a recorded reason (PIPL art. 25)")
     func publication() throws {
         let title = Bilingual(zh: "招募", en: "")
         let body = Bilingual(zh: "联系13812345678", en: "Call 13812345678")
-        let finance = FinanceStatement(period: "p", lines: [FinanceLine(direction: .expense, category: "c", amountFen: 1, counterparty: "王 13912345678", voucher: "v")])
+        let finance = FinanceStatement(
+            period: "p", lines: [FinanceLine(direction: .expense, category: "c", amountFen: 1, counterparty: "王 13912345678", voucher: "v")])
         #expect(DisclosureRules.personalData(title: title, body: body, finance: finance) == ["13812345678", "13812345678", "13912345678"])
-        let masked = try DisclosureRules.prepareForPublication(title: title, body: body, finance: finance, keepPersonalData: false, consentReason: "x", confirmedBy: "u")
+        let masked = try DisclosureRules.prepareForPublication(
+            title: title, body: body, finance: finance, keepPersonalData: false, consentReason: "x", confirmedBy: "u")
         #expect(masked.body.zh == "联系138****5678" && masked.finance?.lines[0].counterparty == "王 139****5678" && masked.consent == nil)
         #expect(throws: DisclosureRuleError.unmaskedNeedsReason) {
-            try DisclosureRules.prepareForPublication(title: title, body: body, finance: finance, keepPersonalData: true, consentReason: "  ", confirmedBy: "u")
+            try DisclosureRules.prepareForPublication(
+                title: title, body: body, finance: finance, keepPersonalData: true, consentReason: "  ", confirmedBy: "u")
         }
-        let kept = try DisclosureRules.prepareForPublication(title: title, body: body, finance: finance, keepPersonalData: true, consentReason: "书面同意", confirmedBy: "committee")
+        let kept = try DisclosureRules.prepareForPublication(
+            title: title, body: body, finance: finance, keepPersonalData: true, consentReason: "书面同意", confirmedBy: "committee")
         #expect(kept.body == body && kept.consent == "committee: 书面同意")
     }
 
@@ -97,12 +121,16 @@ struct AttachmentTests {
     @Test("attachments enter the canonical bytes by hash")
     func canonical() throws {
         let a = Attachment(name: "a.pdf", contentType: "application/pdf", sha256: String(repeating: "ab", count: 32), size: 3)
-        let d = Disclosure(id: 1, kind: .notice, action: .publish, replaces: nil, organisationID: 1, placeID: 1, title: Bilingual(zh: "t", en: ""),
-                           body: Bilingual(zh: "", en: ""), finance: nil, attachments: [a], publishedAt: Date(millis: 0), unmaskedConsent: nil)
-        #expect(String(decoding: d.canonicalBytes, as: UTF8.self).contains(#""attachments":[{"contentType":"application/pdf","name":"a.pdf","sha256":"abab"#))
+        let d = Disclosure(
+            id: 1, kind: .notice, action: .publish, replaces: nil, organisationID: 1, placeID: 1, title: Bilingual(zh: "t", en: ""),
+            body: Bilingual(zh: "", en: ""), finance: nil, attachments: [a], publishedAt: Date(millis: 0), unmaskedConsent: nil)
+        #expect(
+            String(decoding: d.canonicalBytes, as: UTF8.self).contains(
+                #""attachments":[{"contentType":"application/pdf","name":"a.pdf","sha256":"abab"#))
         #expect(try Disclosure.decode(canonical: d.canonicalBytes) == d)
-        let none = Disclosure(id: 1, kind: .notice, action: .publish, replaces: nil, organisationID: 1, placeID: 1, title: Bilingual(zh: "t", en: ""),
-                              body: Bilingual(zh: "", en: ""), finance: nil, attachments: [], publishedAt: Date(millis: 0), unmaskedConsent: nil)
+        let none = Disclosure(
+            id: 1, kind: .notice, action: .publish, replaces: nil, organisationID: 1, placeID: 1, title: Bilingual(zh: "t", en: ""),
+            body: Bilingual(zh: "", en: ""), finance: nil, attachments: [], publishedAt: Date(millis: 0), unmaskedConsent: nil)
         #expect(!String(decoding: none.canonicalBytes, as: UTF8.self).contains("attachments"))
     }
 }

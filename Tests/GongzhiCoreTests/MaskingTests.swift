@@ -4,36 +4,44 @@ import Testing
 
 @Suite("Masking personal data in free text")
 struct MaskingTests {
-    @Test("the forms people write numbers in are all masked", arguments: [
-        ("+86 139-1234-5678", "+86 139-****-5678"),
-        ("139 1234 5678", "139 **** 5678"),
-        ("139-1234-5678", "139-****-5678"),
-        ("8613912345678", "86139****5678"),
-        ("0086 13912345678", "0086 139****5678"),
-        ("１３９１２３４５６７８", "１３９****５６７８"),
-        ("电话：13912345678。", "电话：139****5678。"),
-        ("身份证11010519491231002X", "身份证110105********002X"),
-        ("身份证11010519491231002x号", "身份证110105********002x号"),
-        ("110105 19491231 002X", "110105 ******** 002X"),
-        ("旧证110105491231002", "旧证110105******002"),
-        ("2026-10-01 13912345678", "2026-10-01 139****5678"),
-        ("139·1234·5678", "139·****·5678"),
-        ("139.1234.5678", "139.****.5678"),
-        ("139 - 1234 - 5678", "139 - **** - 5678"),
-        ("(139)1234-5678", "(139)****-5678"),
-        ("139\u{200B}1234\u{200B}5678", "139\u{200B}****\u{200B}5678"),
-        ("110105.19491231.002X", "110105.********.002X"),
-        ("110105  19491231  002X", "110105  ********  002X"),
-        // Spelled out, to get past a filter on digits: Chinese numerals, 幺 for one, the financial forms.
-        ("电话一三九一二三四五六七八", "电话一三九****五六七八"),
-        ("幺三九 幺二三四 五六七八", "幺三九 **** 五六七八"),
-        ("壹叁玖壹贰叁肆伍陆柒捌", "壹叁玖****伍陆柒捌"),
-        ("139一二三四5678", "139****5678"),
-        // Other scripts' digits: Arabic-Indic, Devanagari, circled.
-        ("\u{661}\u{663}\u{669}\u{661}\u{662}\u{663}\u{664}\u{665}\u{666}\u{667}\u{668}", "\u{661}\u{663}\u{669}****\u{665}\u{666}\u{667}\u{668}"),
-        ("\u{967}\u{969}\u{96F}\u{967}\u{968}\u{969}\u{96A}\u{96B}\u{96C}\u{96D}\u{96E}", "\u{967}\u{969}\u{96F}****\u{96B}\u{96C}\u{96D}\u{96E}"),
-        ("①③⑨①②③④⑤⑥⑦⑧", "①③⑨****⑤⑥⑦⑧"),
-    ])
+    @Test(
+        "the forms people write numbers in are all masked",
+        arguments: [
+            ("+86 139-1234-5678", "+86 139-****-5678"),
+            ("139 1234 5678", "139 **** 5678"),
+            ("139-1234-5678", "139-****-5678"),
+            ("8613912345678", "86139****5678"),
+            ("0086 13912345678", "0086 139****5678"),
+            ("１３９１２３４５６７８", "１３９****５６７８"),
+            ("电话：13912345678。", "电话：139****5678。"),
+            ("身份证11010519491231002X", "身份证110105********002X"),
+            ("身份证11010519491231002x号", "身份证110105********002x号"),
+            ("110105 19491231 002X", "110105 ******** 002X"),
+            ("旧证110105491231002", "旧证110105******002"),
+            ("2026-10-01 13912345678", "2026-10-01 139****5678"),
+            ("139·1234·5678", "139·****·5678"),
+            ("139.1234.5678", "139.****.5678"),
+            ("139 - 1234 - 5678", "139 - **** - 5678"),
+            ("(139)1234-5678", "(139)****-5678"),
+            ("139\u{200B}1234\u{200B}5678", "139\u{200B}****\u{200B}5678"),
+            ("110105.19491231.002X", "110105.********.002X"),
+            ("110105  19491231  002X", "110105  ********  002X"),
+            // Spelled out, to get past a filter on digits: Chinese numerals, 幺 for one, the financial forms.
+            ("电话一三九一二三四五六七八", "电话一三九****五六七八"),
+            ("幺三九 幺二三四 五六七八", "幺三九 **** 五六七八"),
+            ("壹叁玖壹贰叁肆伍陆柒捌", "壹叁玖****伍陆柒捌"),
+            ("139一二三四5678", "139****5678"),
+            // Other scripts' digits: Arabic-Indic, Devanagari, circled.
+            (
+                "\u{661}\u{663}\u{669}\u{661}\u{662}\u{663}\u{664}\u{665}\u{666}\u{667}\u{668}",
+                "\u{661}\u{663}\u{669}****\u{665}\u{666}\u{667}\u{668}"
+            ),
+            (
+                "\u{967}\u{969}\u{96F}\u{967}\u{968}\u{969}\u{96A}\u{96B}\u{96C}\u{96D}\u{96E}",
+                "\u{967}\u{969}\u{96F}****\u{96B}\u{96C}\u{96D}\u{96E}"
+            ),
+            ("①③⑨①②③④⑤⑥⑦⑧", "①③⑨****⑤⑥⑦⑧"),
+        ])
     func formats(text: String, expected: String) {
         #expect(PersonalDataMask.text(text) == expected)
     }
@@ -45,9 +53,11 @@ struct MaskingTests {
 
     @Test("ordinary numbers stay: dates, door numbers, amounts, orders of other lengths")
     func ordinary() {
-        for text in ["2026-10-01", "1号楼2单元301室", "金额 12,345.67 元", "订单12345678901234", "12345678901", "座机 010-6512 3456", "第3期",
-                     "13,912,345,678 元", "2026-12-01 2026-12-02", "10:30-11:45", "三号楼一单元二〇一室", "一二三四五六七八九十", "第一百二十三条",
-                     "二〇二六年十二月一日", "壹万贰仟叁佰元整"] {
+        for text in [
+            "2026-10-01", "1号楼2单元301室", "金额 12,345.67 元", "订单12345678901234", "12345678901", "座机 010-6512 3456", "第3期",
+            "13,912,345,678 元", "2026-12-01 2026-12-02", "10:30-11:45", "三号楼一单元二〇一室", "一二三四五六七八九十", "第一百二十三条",
+            "二〇二六年十二月一日", "壹万贰仟叁佰元整",
+        ] {
             #expect(PersonalDataMask.text(text) == text)
         }
     }
@@ -73,16 +83,18 @@ struct MaskingTests {
         let zeros: [UInt32] = [0x30, 0xFF10, 0x660, 0x966]
         let chinese = Array("〇一二三四五六七八九")
         func widen(_ s: String, _ script: Int) -> String {
-            String(s.unicodeScalars.map { c in
-                guard c.value >= 0x30 && c.value <= 0x39 else { return Character(c) }
-                let d = c.value - 0x30
-                return script == zeros.count ? chinese[Int(d)] : Character(Unicode.Scalar(zeros[script] + d)!)
-            })
+            String(
+                s.unicodeScalars.map { c in
+                    guard c.value >= 0x30 && c.value <= 0x39 else { return Character(c) }
+                    let d = c.value - 0x30
+                    return script == zeros.count ? chinese[Int(d)] : Character(Unicode.Scalar(zeros[script] + d)!)
+                })
         }
         for _ in 0..<2000 {
             let full = rng.int(2) == 0 ? 0 : rng.int(zeros.count + 1)
             let sep = separators[rng.int(separators.count)]
-            let before = surroundings[rng.int(surroundings.count)], after = endings[rng.int(endings.count)]
+            let before = surroundings[rng.int(surroundings.count)]
+            let after = endings[rng.int(endings.count)]
             let middle: String
             let written: String
             if rng.int(2) == 0 {

@@ -4,8 +4,16 @@ import Testing
 
 /// RFC 9162 test vectors (transparency-dev/merkle, see the file's `source`).
 struct Vectors: Decodable {
-    struct Inclusion: Decodable { var index0: Int; var size: Int; var proof: [String] }
-    struct Consistency: Decodable { var size1: Int; var size2: Int; var proof: [String] }
+    struct Inclusion: Decodable {
+        var index0: Int
+        var size: Int
+        var proof: [String]
+    }
+    struct Consistency: Decodable {
+        var size1: Int
+        var size2: Int
+        var proof: [String]
+    }
     var leaves_hex: [String]
     var roots: [String: String]
     var inclusion: [Inclusion]
@@ -57,7 +65,8 @@ struct MerkleTests {
         for c in v.consistency where c.size1 > 0 {
             let proof = try tree.consistencyProof(first: c.size1, second: c.size2)
             #expect(proof.map(\.hex) == c.proof, "\(c.size1) → \(c.size2)")
-            try MerkleVerifier.verifyConsistency(first: c.size1, second: c.size2, firstRoot: try tree.root(size: c.size1), secondRoot: try tree.root(size: c.size2), proof: proof)
+            try MerkleVerifier.verifyConsistency(
+                first: c.size1, second: c.size2, firstRoot: try tree.root(size: c.size1), secondRoot: try tree.root(size: c.size2), proof: proof)
         }
     }
 
@@ -82,9 +91,12 @@ struct MerkleTests {
                 let m = Int.random(in: 0..<n, using: &rng)
                 let root = Self.naiveRoot(hashes[0..<n])
                 #expect(try tree.root(size: n) == root)
-                try MerkleVerifier.verifyInclusion(leafHash: hashes[m], index: m, size: n, proof: try tree.inclusionProof(index: m, size: n), root: root)
+                try MerkleVerifier.verifyInclusion(
+                    leafHash: hashes[m], index: m, size: n, proof: try tree.inclusionProof(index: m, size: n), root: root)
                 let first = Int.random(in: 1...n, using: &rng)
-                try MerkleVerifier.verifyConsistency(first: first, second: n, firstRoot: Self.naiveRoot(hashes[0..<first]), secondRoot: root, proof: try tree.consistencyProof(first: first, second: n))
+                try MerkleVerifier.verifyConsistency(
+                    first: first, second: n, firstRoot: Self.naiveRoot(hashes[0..<first]), secondRoot: root,
+                    proof: try tree.consistencyProof(first: first, second: n))
             }
         }
     }
@@ -95,17 +107,26 @@ struct MerkleTests {
         let root = try tree.root(size: 8)
         var proof = try tree.inclusionProof(index: 3, size: 8)
         let leaf = tree.leafHash(at: 3)!
-        #expect(throws: ProofError.rootMismatch) { try MerkleVerifier.verifyInclusion(leafHash: tree.leafHash(at: 2)!, index: 3, size: 8, proof: proof, root: root) }
+        #expect(throws: ProofError.rootMismatch) {
+            try MerkleVerifier.verifyInclusion(leafHash: tree.leafHash(at: 2)!, index: 3, size: 8, proof: proof, root: root)
+        }
         #expect(throws: ProofError.self) { try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 8, size: 8, proof: proof, root: root) }
-        #expect(throws: ProofError.self) { try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 3, size: 8, proof: proof.dropLast(), root: root) }
+        #expect(throws: ProofError.self) {
+            try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 3, size: 8, proof: proof.dropLast(), root: root)
+        }
         #expect(throws: ProofError.self) { try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 3, size: 8, proof: proof + [leaf], root: root) }
         proof[0] = leaf
         #expect(throws: ProofError.rootMismatch) { try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 3, size: 8, proof: proof, root: root) }
         let c = try tree.consistencyProof(first: 3, second: 7)
         #expect(throws: ProofError.self) { try MerkleVerifier.verifyConsistency(first: 0, second: 7, firstRoot: root, secondRoot: root, proof: c) }
         #expect(throws: ProofError.self) { try MerkleVerifier.verifyConsistency(first: 8, second: 7, firstRoot: root, secondRoot: root, proof: c) }
-        #expect(throws: ProofError.rootMismatch) { try MerkleVerifier.verifyConsistency(first: 3, second: 7, firstRoot: try tree.root(size: 4), secondRoot: try tree.root(size: 7), proof: c) }
-        #expect(throws: ProofError.self) { try MerkleVerifier.verifyConsistency(first: 3, second: 7, firstRoot: try tree.root(size: 3), secondRoot: try tree.root(size: 7), proof: []) }
+        #expect(throws: ProofError.rootMismatch) {
+            try MerkleVerifier.verifyConsistency(first: 3, second: 7, firstRoot: try tree.root(size: 4), secondRoot: try tree.root(size: 7), proof: c)
+        }
+        #expect(throws: ProofError.self) {
+            try MerkleVerifier.verifyConsistency(
+                first: 3, second: 7, firstRoot: try tree.root(size: 3), secondRoot: try tree.root(size: 7), proof: [])
+        }
         #expect(throws: ProofError.sizeOutOfRange(size: 9, treeSize: 8)) { try tree.inclusionProof(index: 0, size: 9) }
         #expect(throws: ProofError.invalidSizes(first: 0, second: 5)) { try tree.consistencyProof(first: 0, second: 5) }
         #expect(Hash(hex: "abc") == nil && Hash(hex: String(repeating: "zz", count: 32)) == nil)
@@ -121,11 +142,13 @@ struct MerkleTests {
                 #expect(try tree.inclusionProof(index: index, size: size).count == MerkleVerifier.inclusionProofLength(index: index, size: size))
             }
             for first in 1...size {
-                #expect(try tree.consistencyProof(first: first, second: size).count == MerkleVerifier.consistencyProofLength(first: first, second: size))
+                #expect(
+                    try tree.consistencyProof(first: first, second: size).count == MerkleVerifier.consistencyProofLength(first: first, second: size))
             }
         }
         let proof = try tree.inclusionProof(index: 5, size: 70)
-        let leaf = tree.leafHash(at: 5)!, root = try tree.root(size: 70)
+        let leaf = tree.leafHash(at: 5)!
+        let root = try tree.root(size: 70)
         #expect(throws: ProofError.wrongProofLength(expected: proof.count, got: proof.count - 1)) {
             try MerkleVerifier.verifyInclusion(leafHash: leaf, index: 5, size: 70, proof: proof.dropLast(), root: root)
         }
@@ -134,7 +157,8 @@ struct MerkleTests {
         }
         let c = try tree.consistencyProof(first: 3, second: 70)
         #expect(throws: ProofError.wrongProofLength(expected: c.count, got: c.count - 1)) {
-            try MerkleVerifier.verifyConsistency(first: 3, second: 70, firstRoot: try tree.root(size: 3), secondRoot: root, proof: Array(c.dropLast()))
+            try MerkleVerifier.verifyConsistency(
+                first: 3, second: 70, firstRoot: try tree.root(size: 3), secondRoot: root, proof: Array(c.dropLast()))
         }
     }
 }

@@ -11,7 +11,8 @@ struct ParserFuzzTests {
     /// Rounds per parser; `GONGZHI_FUZZ_ROUNDS` raises it for a longer run.
     static let rounds = ProcessInfo.processInfo.environment["GONGZHI_FUZZ_ROUNDS"].flatMap(Int.init) ?? 3000
 
-    static let alphabet: [Character] = Array("0123456789abcdefABCDEFxX,;:+-. \t\n\r\"'|/\\%=&?#") + ["１", "９", "－", "\u{3000}", "号", "楼", "é", "\u{0}", "\u{202E}"]
+    static let alphabet: [Character] =
+        Array("0123456789abcdefABCDEFxX,;:+-. \t\n\r\"'|/\\%=&?#") + ["１", "９", "－", "\u{3000}", "号", "楼", "é", "\u{0}", "\u{202E}"]
 
     static func text(_ rng: inout SplitMix64, maxLength: Int = 80) -> String {
         String((0..<rng.int(maxLength + 1)).map { _ in alphabet[rng.int(alphabet.count)] })

@@ -32,14 +32,16 @@ struct PeopleTests {
         #expect(!open.masked && open.phone == "13900001111" && open.idNumber == "11010519491231002X")
     }
 
-    @Test("GB 11643 check character and birth date", arguments: [
-        ("11010519491231002X", true),   // the standard's own example
-        ("11010519491231002x", true),   // lower-case x accepted
-        ("110105194912310021", false),  // wrong check character
-        ("110105194902300027", false),  // 30 February
-        ("1101051949123100", false),    // too short
-        ("11010519491231002Y", false),
-    ])
+    @Test(
+        "GB 11643 check character and birth date",
+        arguments: [
+            ("11010519491231002X", true),  // the standard's own example
+            ("11010519491231002x", true),  // lower-case x accepted
+            ("110105194912310021", false),  // wrong check character
+            ("110105194902300027", false),  // 30 February
+            ("1101051949123100", false),  // too short
+            ("11010519491231002Y", false),
+        ])
     func idNumber(_ id: String, _ valid: Bool) {
         #expect(PersonRules.isResidentIDNumber(id) == valid)
     }
@@ -50,7 +52,9 @@ struct PeopleTests {
         #expect(PersonRules.isResidentIDNumber(PersonRules.idNumberWithCheck("44030419991231123")))
     }
 
-    @Test("mobile numbers", arguments: [("13812341234", true), ("19912341234", true), ("12812341234", false), ("1381234123", false), ("1381234123a", false)])
+    @Test(
+        "mobile numbers",
+        arguments: [("13812341234", true), ("19912341234", true), ("12812341234", false), ("1381234123", false), ("1381234123a", false)])
     func phone(_ phone: String, _ valid: Bool) {
         #expect(PersonRules.isMobilePhone(phone) == valid)
     }
@@ -60,7 +64,9 @@ struct PeopleTests {
         #expect(throws: PersonValidationError.emptyName) { try PersonRules.validate(name: "  ", phone: nil, idNumber: nil) }
         #expect(throws: PersonValidationError.invalidPhone) { try PersonRules.validate(name: "王芳", phone: "12345", idNumber: nil) }
         #expect(throws: PersonValidationError.invalidIDNumber) { try PersonRules.validate(name: "王芳", phone: nil, idNumber: "110105194912310021") }
-        #expect(throws: PersonValidationError.nameTooLong) { try PersonRules.validate(name: String(repeating: "王", count: 51), phone: nil, idNumber: nil) }
+        #expect(throws: PersonValidationError.nameTooLong) {
+            try PersonRules.validate(name: String(repeating: "王", count: 51), phone: nil, idNumber: nil)
+        }
         #expect(throws: Never.self) { try PersonRules.validate(name: "王芳", phone: "13812341234", idNumber: "11010519491231002X") }
     }
 }

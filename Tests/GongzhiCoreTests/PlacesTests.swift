@@ -54,6 +54,8 @@ struct PlacesTests {
         #expect(Place.ancestorPath(of: "/10/20/300/", at: .community) == "/10/20/300/")
         #expect(Place.ancestorPath(of: "/10/20/", at: .community) == nil)
         #expect(Place.ancestorPath(of: "/", at: .district) == nil)
-        #expect("/1/2/3/".isPlace(within: "/1/2/") && "/1/2/".isPlace(within: "/1/2/") && !"/1/23/".isPlace(within: "/1/2/") && !"/1/".isPlace(within: "/1/2/"))
+        #expect(
+            "/1/2/3/".isPlace(within: "/1/2/") && "/1/2/".isPlace(within: "/1/2/") && !"/1/23/".isPlace(within: "/1/2/")
+                && !"/1/".isPlace(within: "/1/2/"))
     }
 }

@@ -8,9 +8,10 @@ struct ReadScopeTests {
         .principal(Principal(accountID: person, personID: person, username: "u\(person)", grants: grants))
     }
 
-    static let appeal = Appeal(id: 1, category: "street_light", placeID: 9, placePath: "/1/2/3/4/", communityPath: "/1/2/3/", requesterPersonID: 10,
-                               description: "路灯不亮", latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: 7,
-                               submittedAt: Date(timeIntervalSince1970: 0), token: "t")
+    static let appeal = Appeal(
+        id: 1, category: "street_light", placeID: 9, placePath: "/1/2/3/4/", communityPath: "/1/2/3/", requesterPersonID: 10,
+        description: "路灯不亮", latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: 7,
+        submittedAt: Date(timeIntervalSince1970: 0), token: "t")
 
     @Test("an appeal is its requester's, its handlers' and its area's dispatchers'; nobody else's")
     func appeals() {

@@ -9,7 +9,9 @@ struct TextTests {
         var generator = SystemRandomNumberGenerator()
         let pieces = ["\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1}", "\u{1f}", "/", "电梯", "😀", "a", " ", "\u{2028}", "\u{7f}"]
         var samples = ["", "plain", "引号\"和\\反斜杠", "\u{0}"]
-        for _ in 0..<500 { samples.append((0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()) }
+        for _ in 0..<500 {
+            samples.append((0..<Int.random(in: 1...12, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined())
+        }
         for sample in samples {
             let decoded = try JSONSerialization.jsonObject(with: Data(("[" + sample.jsonQuoted + "]").utf8)) as? [String]
             #expect(decoded == [sample], "\(sample.debugDescription) → \(sample.jsonQuoted)")

@@ -11,7 +11,8 @@ struct AuditStoreTests {
     func appendOnly(engine: TestEngine) async throws {
         try await TestDatabase.withDatabase(engine) { database in
             let audit = AuditStore(database: database)
-            try await audit.append(accountID: nil, action: .signInFailed, objectType: "account", objectID: "", detail: "x", remoteAddress: "1.2.3.4", at: Date())
+            try await audit.append(
+                accountID: nil, action: .signInFailed, objectType: "account", objectID: "", detail: "x", remoteAddress: "1.2.3.4", at: Date())
             await #expect(throws: (any Error).self) {
                 try await database.transaction { db in try await db.raw("UPDATE audit_log SET detail = 'rewritten'").run() }
             }

@@ -8,16 +8,18 @@ import Testing
 @Suite("disclosure log storage")
 struct DisclosureStoreTests {
     static func notice(_ title: String, org: Int64, place: Int64, replaces: Int64? = nil, action: DisclosureAction = .publish) -> Disclosure {
-        Disclosure(id: 0, kind: .notice, action: action, replaces: replaces, organisationID: org, placeID: place,
-                   title: Bilingual(zh: title, en: title), body: Bilingual(zh: "正文", en: "Body"), finance: nil,
-                   publishedAt: Date(timeIntervalSince1970: 1_790_000_000), unmaskedConsent: nil)
+        Disclosure(
+            id: 0, kind: .notice, action: action, replaces: replaces, organisationID: org, placeID: place,
+            title: Bilingual(zh: title, en: title), body: Bilingual(zh: "正文", en: "Body"), finance: nil,
+            publishedAt: Date(timeIntervalSince1970: 1_790_000_000), unmaskedConsent: nil)
     }
 
     /// A district with one organisation to publish as.
     static func publisher(_ database: Database) async throws -> (org: Int64, place: Place) {
         try await database.transaction { db in
             let district = try await PlaceStore(database: database).create(kind: .district, name: "和平区", parent: nil, in: db)
-            let org = try await OrganisationStore(database: database).create(kind: .department, name: "民政局", domain: .civilAffairs, placeID: district.id, coverage: [], in: db)
+            let org = try await OrganisationStore(database: database).create(
+                kind: .department, name: "民政局", domain: .civilAffairs, placeID: district.id, coverage: [], in: db)
             return (org.id, district)
         }
     }
@@ -28,7 +30,8 @@ struct DisclosureStoreTests {
             let (org, place) = try await Self.publisher(database)
             let log = try await DisclosureLog.open(database: database, origin: "test/log")
             for i in 0..<10 {
-                let (d, index) = try await log.publish(Self.notice("通知\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
+                let (d, index) = try await log.publish(
+                    Self.notice("通知\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
                 #expect(index == i && d.id > 0)
             }
             let (checkpoint, note) = try #require(try await log.latest())
@@ -60,7 +63,10 @@ struct DisclosureStoreTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (n, log) in [a, b].enumerated() {
                     group.addTask {
-                        for i in 0..<15 { _ = try await log.publish(Self.notice("\(n)-\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) }
+                        for i in 0..<15 {
+                            _ = try await log.publish(
+                                Self.notice("\(n)-\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
+                        }
                     }
                 }
                 try await group.waitForAll()
@@ -75,7 +81,8 @@ struct DisclosureStoreTests {
             for size in [1, 7, 16, 29] {
                 let note = try #require(try await a.store.checkpoint(size: size))
                 let cp = try a.verifier.verify(note)
-                try MerkleVerifier.verifyConsistency(first: size, second: 30, firstRoot: cp.root, secondRoot: root, proof: try await b.consistencyProof(first: size, second: 30))
+                try MerkleVerifier.verifyConsistency(
+                    first: size, second: 30, firstRoot: cp.root, secondRoot: root, proof: try await b.consistencyProof(first: size, second: 30))
             }
         }
     }
@@ -88,7 +95,9 @@ struct DisclosureStoreTests {
             _ = try await log.publish(Self.notice("一", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
             struct Boom: Error {}
             await #expect(throws: Boom.self) {
-                _ = try await log.publish(Self.notice("二", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) { _, _ in throw Boom() }
+                _ = try await log.publish(Self.notice("二", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) { _, _ in
+                    throw Boom()
+                }
             }
             #expect(try await log.latest()?.checkpoint.size == 1)
             #expect(try await log.store.leaves(from: 0, to: 10).count == 1)
@@ -104,8 +113,12 @@ struct DisclosureStoreTests {
             let (org, place) = try await Self.publisher(database)
             let log = try await DisclosureLog.open(database: database, origin: "test/log")
             let (first, _) = try await log.publish(Self.notice("原通知", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
-            let (second, _) = try await log.publish(Self.notice("更正", org: org, place: place.id, replaces: first.id, action: .correct), placePath: place.path, accountID: nil, now: Date())
-            let (third, _) = try await log.publish(Self.notice("撤回", org: org, place: place.id, replaces: second.id, action: .withdraw), placePath: place.path, accountID: nil, now: Date())
+            let (second, _) = try await log.publish(
+                Self.notice("更正", org: org, place: place.id, replaces: first.id, action: .correct), placePath: place.path, accountID: nil, now: Date()
+            )
+            let (third, _) = try await log.publish(
+                Self.notice("撤回", org: org, place: place.id, replaces: second.id, action: .withdraw), placePath: place.path, accountID: nil,
+                now: Date())
             #expect(try await log.store.chain(of: second.id).map(\.disclosure.id) == [first.id, second.id, third.id])
             let listed = try await log.store.disclosures(under: [place.path], ancestorsOf: nil, kind: .notice, since: nil, limit: 10)
             #expect(listed.count == 3)
@@ -119,12 +132,17 @@ struct TamperTests {
     static func seeded(_ database: Database) async throws -> (log: DisclosureLog, seen: [Hash]) {
         let (org, place) = try await DisclosureStoreTests.publisher(database)
         let log = try await DisclosureLog.open(database: database, origin: "test/log")
-        for i in 0..<5 { _ = try await log.publish(DisclosureStoreTests.notice("通知\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date()) }
+        for i in 0..<5 {
+            _ = try await log.publish(
+                DisclosureStoreTests.notice("通知\(i)", org: org, place: place.id), placePath: place.path, accountID: nil, now: Date())
+        }
         return (log, try await log.store.allLeafHashes())
     }
 
     static func audit(_ log: DisclosureLog, seen: [Hash]) async throws -> [LogFinding] {
-        let leaves = try await log.store.leaves(from: 0, to: Int.max).map { LogAudit.Leaf(index: $0.index, storedHash: $0.hash, canonical: Array($0.canonical.utf8), disclosureID: $0.disclosureID) }
+        let leaves = try await log.store.leaves(from: 0, to: Int.max).map {
+            LogAudit.Leaf(index: $0.index, storedHash: $0.hash, canonical: Array($0.canonical.utf8), disclosureID: $0.disclosureID)
+        }
         guard let (checkpoint, _) = try await log.latest() else { return [.badCheckpoint("none")] }
         return LogAudit.audit(leaves: leaves, checkpoint: checkpoint, previous: seen).findings
     }

@@ -34,10 +34,12 @@ struct MigrationTests {
     func similarAppealsByIndex() async throws {
         try await TestDatabase.withDatabase(.sqlite) { database in
             let plan = try await database.read { db in
-                try await db.raw("""
+                try await db.raw(
+                    """
                     EXPLAIN QUERY PLAN SELECT id FROM appeals a WHERE a.category = 'elevator_failure' AND (a.place_path >= '/1/2/' AND a.place_path < '/1/20')
                       AND a.submitted_at >= 0 ORDER BY a.submitted_at DESC LIMIT 5
-                    """).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
+                    """
+                ).all().map { try $0.decode(column: "detail", as: String.self) }.joined(separator: "; ")
             }
             #expect(plan.contains("appeals_similar (category=? AND place_path>? AND place_path<?)"), "\(plan)")
         }

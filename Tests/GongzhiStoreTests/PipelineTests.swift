@@ -1,8 +1,9 @@
 import Foundation
-@testable import GongzhiStore
 import GongzhiTestSupport
 import SQLKit
 import Testing
+
+@testable import GongzhiStore
 
 @Suite("Statements sent together")
 struct PipelineTests {
@@ -13,7 +14,10 @@ struct PipelineTests {
     }
 
     func entry(_ detail: String, objectType: String? = "test") -> SQLQueryString {
-        "INSERT INTO audit_log (at, account_id, action, object_type, object_id, detail, remote_address) VALUES (1, NULL, 'create', \(bind: objectType), '1', \(bind: detail), '')"
+        """
+        INSERT INTO audit_log (at, account_id, action, object_type, object_id, detail, remote_address) VALUES (1, NULL, 'create',
+            \(bind: objectType), '1', \(bind: detail), '')
+        """
     }
 
     @Test("run in the order sent; one failing sinks the whole transaction, the ones after it included", arguments: TestEngine.available)
@@ -23,7 +27,9 @@ struct PipelineTests {
                 try await db.pipelined((0..<20).map { entry("ordered-\($0)") })
             }
             let order = try await database.read { db in
-                try await db.raw("SELECT detail FROM audit_log WHERE detail LIKE 'ordered-%' ORDER BY id").all().map { try $0.decode(column: "detail", as: String.self) }
+                try await db.raw("SELECT detail FROM audit_log WHERE detail LIKE 'ordered-%' ORDER BY id").all().map {
+                    try $0.decode(column: "detail", as: String.self)
+                }
             }
             #expect(order == (0..<20).map { "ordered-\($0)" })
             // Each statement's rows come back with it.

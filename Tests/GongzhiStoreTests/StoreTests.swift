@@ -20,7 +20,8 @@ struct StoreTests {
             var hs: [Place] = []
             for room in ["101室", "102室"] {
                 let h = try await places.create(kind: .household, name: room, parent: u, in: db)
-                try await places.createHousehold(Household(placeID: h.id, address: "1号楼1单元" + room, exclusiveArea: Area(squareMetres: "89.45")!), in: db)
+                try await places.createHousehold(
+                    Household(placeID: h.id, address: "1号楼1单元" + room, exclusiveArea: Area(squareMetres: "89.45")!), in: db)
                 hs.append(h)
             }
             return (c, hs)
@@ -88,7 +89,8 @@ struct StoreTests {
                 }
             }
             #expect(try await people.residents(under: [community.path], nameContains: nil, limit: 10, offset: 0).total == 2)
-            #expect(try await people.residents(under: [households[1].path], nameContains: nil, limit: 10, offset: 0).entries.map(\.person.name) == ["李强"])
+            #expect(
+                try await people.residents(under: [households[1].path], nameContains: nil, limit: 10, offset: 0).entries.map(\.person.name) == ["李强"])
             #expect(try await people.residents(under: [community.path], nameContains: "王", limit: 10, offset: 0).total == 1)
             // A sibling whose id starts with the same digits must not leak in.
             #expect(try await people.residents(under: ["/1/2/9999/"], nameContains: nil, limit: 10, offset: 0).total == 0)
@@ -109,7 +111,8 @@ struct StoreTests {
     @Test("the demo district is what the README promises", arguments: TestEngine.available)
     func demo(engine: TestEngine) async throws {
         try await TestDatabase.withDatabase(engine) { database in
-            let accounts = try #require(try await DemoData(database: database, buildingsPerCommunity: 2, hashPassword: { "hash:" + $0 }).seedIfEmpty(now: Date()))
+            let accounts = try #require(
+                try await DemoData(database: database, buildingsPerCommunity: 2, hashPassword: { "hash:" + $0 }).seedIfEmpty(now: Date()))
             #expect(Set(accounts.map(\.role)) == Set(Role.allCases))
             #expect(try await DemoData(database: database, hashPassword: { $0 }).seedIfEmpty(now: Date()) == nil)
             let orgs = try await OrganisationStore(database: database).all()

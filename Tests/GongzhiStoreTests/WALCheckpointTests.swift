@@ -1,9 +1,10 @@
 import Foundation
 import GongzhiCore
-@testable import GongzhiStore
 import Logging
 import SQLKit
 import Testing
+
+@testable import GongzhiStore
 
 @Suite("SQLite WAL checkpoints beside the writer")
 struct WALCheckpointTests {
@@ -24,11 +25,14 @@ struct WALCheckpointTests {
         let intake = AppealIntake(database: database)
         func file(_ n: Int) async throws {
             let now = Date()
-            let appeal = Appeal(id: 0, category: "elevator_failure", placeID: placeID, placePath: placePath, communityPath: community, requesterPersonID: nil,
-                                description: "checkpoint \(n)", latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
-                                submittedAt: now, token: AppealRules.newToken(at: now))
-            _ = try await intake.submit(.init(appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher,
-                                              enteredBy: nil, attributes: [:], photos: [], accountID: nil, remoteAddress: ""))
+            let appeal = Appeal(
+                id: 0, category: "elevator_failure", placeID: placeID, placePath: placePath, communityPath: community, requesterPersonID: nil,
+                description: "checkpoint \(n)", latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
+                submittedAt: now, token: AppealRules.newToken(at: now))
+            _ = try await intake.submit(
+                .init(
+                    appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher,
+                    enteredBy: nil, attributes: [:], photos: [], accountID: nil, remoteAddress: ""))
         }
         func size(_ suffix: String = "") -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? Int) ?? 0 }
 

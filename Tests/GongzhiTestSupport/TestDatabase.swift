@@ -22,14 +22,18 @@ public enum TestDatabase {
         return l
     }()
 
-    public static func withDatabase<T: Sendable>(_ engine: TestEngine, migrate: Bool = true, _ body: @Sendable (Database) async throws -> T) async throws -> T {
+    public static func withDatabase<T: Sendable>(
+        _ engine: TestEngine, migrate: Bool = true, _ body: @Sendable (Database) async throws -> T
+    ) async throws -> T {
         try await withDatabases(engine, migrate: migrate) { first, _ in try await body(first) }
     }
 
     /// Two handles on one fresh database, as two server processes would hold:
     /// on PostgreSQL two separate connection pools; on SQLite, where one
     /// process owns the file, the same handle twice.
-    public static func withDatabases<T: Sendable>(_ engine: TestEngine, migrate: Bool = true, _ body: @Sendable (Database, Database) async throws -> T) async throws -> T {
+    public static func withDatabases<T: Sendable>(
+        _ engine: TestEngine, migrate: Bool = true, _ body: @Sendable (Database, Database) async throws -> T
+    ) async throws -> T {
         switch engine {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("gongzhi-test-\(UUID().uuidString).sqlite").path
@@ -51,12 +55,13 @@ public enum TestDatabase {
                 let second = try Database.postgres(url: url, logger: logger)
                 let result: Result<T, any Error>
                 do {
-                    result = .success(try await withThrowingTaskGroup(of: Void.self) { inner in
-                        inner.addTask { await database.run() }
-                        inner.addTask { await second.run() }
-                        defer { inner.cancelAll() }
-                        return try await run(database, migrate: migrate) { try await body($0, second) }
-                    })
+                    result = .success(
+                        try await withThrowingTaskGroup(of: Void.self) { inner in
+                            inner.addTask { await database.run() }
+                            inner.addTask { await second.run() }
+                            defer { inner.cancelAll() }
+                            return try await run(database, migrate: migrate) { try await body($0, second) }
+                        })
                 } catch {
                     result = .failure(error)
                 }

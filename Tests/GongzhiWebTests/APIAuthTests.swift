@@ -101,7 +101,8 @@ struct APIAuthTests {
     @Test("revoked tokens stop working", arguments: TestEngine.available)
     func revoke(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
-            let (status, created) = try await app.api("/api/v1/tokens", method: .post, token: nil, json: #"{"username":"owner","password":"gongzhi-demo","name":"script"}"#)
+            let (status, created) = try await app.api(
+                "/api/v1/tokens", method: .post, token: nil, json: #"{"username":"owner","password":"gongzhi-demo","name":"script"}"#)
             #expect(status == .created)
             let token = try #require(created["token"] as? String)
             let id = try #require(created["id"] as? Int)

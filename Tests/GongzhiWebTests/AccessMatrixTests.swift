@@ -2,12 +2,13 @@ import Foundation
 import GongzhiCore
 import GongzhiStore
 import GongzhiTestSupport
-@testable import GongzhiWeb
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import SQLKit
 import Testing
+
+@testable import GongzhiWeb
 
 /// Every operation of `openapi.yaml`, called by every demo role (and by no
 /// one), on objects inside the demo accounts' community and on objects in
@@ -45,8 +46,10 @@ struct AccessMatrixTests {
         "listPeople": .init(scoped: false, query: "?limit=200"),
         "getPerson": .init(scoped: true, query: "?reveal=true"),
         "listDisclosures": .init(scoped: false, query: "?place={community}"),
-        "publishDisclosure": .init(scoped: true, json: #"{"kind":"notice","organisationId":{org},"title":{"zh":"矩阵通知","en":""},"body":{"zh":"正文","en":""}}"#),
-        "uploadAttachment": .init(scoped: false, query: "?name=matrix.pdf", bytes: Array("%PDF-1.4 matrix".utf8), contentType: "application/octet-stream"),
+        "publishDisclosure": .init(
+            scoped: true, json: #"{"kind":"notice","organisationId":{org},"title":{"zh":"矩阵通知","en":""},"body":{"zh":"正文","en":""}}"#),
+        "uploadAttachment": .init(
+            scoped: false, query: "?name=matrix.pdf", bytes: Array("%PDF-1.4 matrix".utf8), contentType: "application/octet-stream"),
         "getDisclosure": .init(scoped: false),
         "getCheckpoint": .init(scoped: false),
         "getLogKey": .init(scoped: false),
@@ -55,16 +58,19 @@ struct AccessMatrixTests {
         "getInclusionProof": .init(scoped: false, query: "?index=0"),
         "getConsistencyProof": .init(scoped: false, query: "?first=1&second=1"),
         "listConsultations": .init(scoped: false, query: "?place={community}"),
-        "createConsultation": .init(scoped: true, json: """
-            {"organisationId":{org},"title":{"zh":"矩阵议题","en":""},"form":"residents_meeting","body":"adult_residents","ballot":"motion",
-             "rule":{"kind":"residents_meeting"},"votingOpens":"{opens}","votingCloses":"{closes}"}
-            """),
+        "createConsultation": .init(
+            scoped: true,
+            json: """
+                {"organisationId":{org},"title":{"zh":"矩阵议题","en":""},"form":"residents_meeting","body":"adult_residents","ballot":"motion",
+                 "rule":{"kind":"residents_meeting"},"votingOpens":"{opens}","votingCloses":"{closes}"}
+                """),
         "getConsultation": .init(scoped: false),
         "getConsultationStanding": .init(scoped: false),
         "listBallots": .init(scoped: false),
         "castBallot": .init(scoped: false, json: #"{"choice":"approve"}"#),
         "enterPaperBallot": .init(scoped: false, json: #"{"voterKey":"p{person}","choice":"approve","tallySheetSha256":"{evidence}"}"#),
-        "recordProxy": .init(scoped: false, json: #"{"voterKey":"p{person}","proxyPersonId":{person},"authorisation":"书面委托","evidenceSha256":"{evidence}"}"#),
+        "recordProxy": .init(
+            scoped: false, json: #"{"voterKey":"p{person}","proxyPersonId":{person},"authorisation":"书面委托","evidenceSha256":"{evidence}"}"#),
         "listVoteEntries": .init(scoped: false),
         "confirmVoteEntry": .init(scoped: false),
         "rejectVoteEntry": .init(scoped: false, json: #"{"reason":"与签名文件不符"}"#),
@@ -107,17 +113,22 @@ struct AccessMatrixTests {
         "closeWhistle": .init(scoped: false),
     ]
 
-    static let roles = ["resident", "owner", "representative", "committee", "secretary", "street", "department", "property", "owners", "volunteer", "admin"]
+    static let roles = [
+        "resident", "owner", "representative", "committee", "secretary", "street", "department", "property", "owners", "volunteer", "admin",
+    ]
     /// Roles whose scope covers the other street too: the district's departments and the platform's administrator.
     static let districtWide: Set<String> = ["department", "admin"]
 
     /// Tables whose row counts show a write; the audit record and sign-in throttling record refusals too, by design.
     static func rowCounts(_ app: TestApp) async throws -> [String: Int] {
-        let tables = ["places", "households", "organisations", "people", "household_members", "role_grants", "accounts", "api_tokens", "disclosures",
-                      "log_leaves", "attachments", "consultations", "consultation_voters", "consultation_ballots", "consultation_proxies", "consultation_vote_entries",
-                      "consultation_comments", "consultation_comment_supports", "consultation_moderation", "consultation_statements",
-                      "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
-                      "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons"]
+        let tables = [
+            "places", "households", "organisations", "people", "household_members", "role_grants", "accounts", "api_tokens", "disclosures",
+            "log_leaves", "attachments", "consultations", "consultation_voters", "consultation_ballots", "consultation_proxies",
+            "consultation_vote_entries",
+            "consultation_comments", "consultation_comment_supports", "consultation_moderation", "consultation_statements",
+            "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
+            "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons",
+        ]
         return try await app.services.database.read { db in
             var counts: [String: Int] = [:]
             for table in tables {
@@ -132,7 +143,9 @@ struct AccessMatrixTests {
     }
 
     static func one(_ app: TestApp, _ sql: String) async throws -> Int64? {
-        try await app.services.database.read { db in try await db.raw(SQLQueryString(stringLiteral: sql)).first()?.decode(column: "id", as: Int64.self) }
+        try await app.services.database.read { db in
+            try await db.raw(SQLQueryString(stringLiteral: sql)).first()?.decode(column: "id", as: Int64.self)
+        }
     }
 
     /// Objects in the demo accounts' community, and their counterparts in a community of the other street.
@@ -143,26 +156,36 @@ struct AccessMatrixTests {
         let street = try #require(Place.ancestorPath(of: homePath, at: .street))
         func idFor(_ path: String) async throws -> Int64 { try #require(try await app.services.places.places(paths: [path]).first?.id) }
         let building = try await idFor(try #require(Place.ancestorPath(of: homePath, at: .building)))
-        let outsideHousehold = try #require(try await one(app, """
-            SELECT h.place_id AS id FROM households h JOIN places p ON p.id = h.place_id WHERE p.path NOT LIKE '\(street)%' ORDER BY p.path LIMIT 1
-            """))
+        let outsideHousehold = try #require(
+            try await one(
+                app,
+                """
+                SELECT h.place_id AS id FROM households h JOIN places p ON p.id = h.place_id WHERE p.path NOT LIKE '\(street)%' ORDER BY p.path LIMIT 1
+                """))
         let outsidePath = try #require(try await app.services.places.place(id: outsideHousehold)?.path)
         let outsideCommunity = try #require(Place.ancestorPath(of: outsidePath, at: .community))
-        let person = try #require(try await one(app, "SELECT person_id AS id FROM household_members WHERE household_id = \(home) ORDER BY person_id LIMIT 1"))
-        let outsidePerson = try #require(try await one(app, "SELECT person_id AS id FROM household_members WHERE household_id = \(outsideHousehold) LIMIT 1"))
+        let person = try #require(
+            try await one(app, "SELECT person_id AS id FROM household_members WHERE household_id = \(home) ORDER BY person_id LIMIT 1"))
+        let outsidePerson = try #require(
+            try await one(app, "SELECT person_id AS id FROM household_members WHERE household_id = \(outsideHousehold) LIMIT 1"))
         func org(_ path: String) async throws -> Int64 {
-            try #require(try await one(app, """
-                SELECT o.id AS id FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.kind = 'residents_committee' AND p.path = '\(path)'
-                """))
+            try #require(
+                try await one(
+                    app,
+                    """
+                    SELECT o.id AS id FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.kind = 'residents_committee' AND p.path = '\(path)'
+                    """))
         }
         // An appeal of each side, a disclosure, and a token of another account to revoke.
-        let (_, filed) = try await app.api("/api/v1/appeals", method: .post, token: resident,
-                                           json: #"{"category":"street_light","placeId":\#(building),"description":"矩阵测试：门口路灯坏了。"}"#)
+        let (_, filed) = try await app.api(
+            "/api/v1/appeals", method: .post, token: resident,
+            json: #"{"category":"street_light","placeId":\#(building),"description":"矩阵测试：门口路灯坏了。"}"#)
         let appeal = try #require((filed["appeal"] as? [String: Any])?["id"] as? Int)
         let outsideAppeal = try await one(app, "SELECT id FROM appeals WHERE community_path NOT LIKE '\(street)%' ORDER BY id LIMIT 1") ?? 99_999_999
         let committeeOrg = try await org(community)
-        let (_, published) = try await app.api("/api/v1/disclosures", method: .post, token: committee,
-                                               json: #"{"kind":"notice","organisationId":\#(committeeOrg),"title":{"zh":"矩阵","en":""},"body":{"zh":"x","en":""}}"#)
+        let (_, published) = try await app.api(
+            "/api/v1/disclosures", method: .post, token: committee,
+            json: #"{"kind":"notice","organisationId":\#(committeeOrg),"title":{"zh":"矩阵","en":""},"body":{"zh":"x","en":""}}"#)
         let disclosure = try #require(published["id"] as? Int)
         // A second token of the administrator's: everyone else revoking it is reaching outside their own account.
         _ = try await app.token("admin")
@@ -173,20 +196,24 @@ struct AccessMatrixTests {
         let action = try await one(app, "SELECT id FROM consultation_actions ORDER BY id LIMIT 1") ?? 1
         let proposal = try await one(app, "SELECT id FROM proposals ORDER BY id LIMIT 1") ?? 1
         let whistle = try await one(app, "SELECT id FROM whistles ORDER BY id LIMIT 1") ?? 1
-        let evidence = try await app.client.execute(uri: "/api/v1/attachments?name=scan.pdf", method: .post,
-                                                    headers: [.authorization: "Bearer \(committee)", .contentType: "application/octet-stream"],
-                                                    body: ByteBuffer(string: "%PDF-1.4 signed")) { response in
+        let evidence = try await app.client.execute(
+            uri: "/api/v1/attachments?name=scan.pdf", method: .post,
+            headers: [.authorization: "Bearer \(committee)", .contentType: "application/octet-stream"],
+            body: ByteBuffer(string: "%PDF-1.4 signed")
+        ) { response in
             try #require((try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["sha256"] as? String)
         }
         let iso = ISO8601DateFormatter()
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
             "actionId": String(action), "proposalId": String(proposal), "whistleId": String(whistle), "disclosureId": String(disclosure),
-            "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence, "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
+            "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence,
+            "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
             "closes": iso.string(from: app.clock.now.addingTimeInterval(16 * 86_400)),
         ]
         let inside: [String: String] = [
-            "placeId": String(building), "building": String(building), "householdId": String(home), "personId": String(person), "person": String(person),
+            "placeId": String(building), "building": String(building), "householdId": String(home), "personId": String(person),
+            "person": String(person),
             "organisationId": String(committeeOrg), "org": String(committeeOrg), "appealId": String(appeal), "tokenId": String(otherToken),
             "community": String(try await idFor(community)),
         ]
@@ -230,7 +257,9 @@ struct AccessMatrixTests {
             #expect(missing.isEmpty, "operations without a matrix entry: \(missing.sorted())")
             #expect(Set(Self.entries.keys).subtracting(bounds.routes.keys).isEmpty)
 
-            var calls = 0, refusedOutside = 0, allowed = 0
+            var calls = 0
+            var refusedOutside = 0
+            var allowed = 0
             for (operation, route) in bounds.routes.sorted(by: { $0.key < $1.key }) {
                 let entry = try #require(Self.entries[operation])
                 for role in [nil] + Self.roles.map(Optional.some) {

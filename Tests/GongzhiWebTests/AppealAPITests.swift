@@ -15,16 +15,23 @@ struct AppealAPITests {
 
     func orgID(_ app: TestApp, token: String, kind: String, domain: String? = nil) async throws -> Int {
         let (_, orgs) = try await app.api("/api/v1/organisations", token: token)
-        return try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == kind && (domain == nil || $0["domain"] as? String == domain) }?["id"] as? Int)
+        return try #require(
+            (orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == kind && (domain == nil || $0["domain"] as? String == domain) }?[
+                "id"] as? Int)
     }
 
-    func submit(_ app: TestApp, _ token: String, category: String, place: Int64, text: String = "电梯停了，老人下不了楼。") async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await app.api("/api/v1/appeals", method: .post, token: token, json: #"{"category":"\#(category)","placeId":\#(place),"description":"\#(text)"}"#)
+    func submit(
+        _ app: TestApp, _ token: String, category: String, place: Int64, text: String = "电梯停了，老人下不了楼。"
+    ) async throws -> (HTTPResponse.Status, [String: Any]) {
+        try await app.api(
+            "/api/v1/appeals", method: .post, token: token, json: #"{"category":"\#(category)","placeId":\#(place),"description":"\#(text)"}"#)
     }
 
     func appeal(_ body: [String: Any]) -> [String: Any] { body["appeal"] as? [String: Any] ?? [:] }
 
-    @Test("a resident's appeal goes to the property company with the market regulator in parallel; accept, resolve, rate; the board counts it", arguments: TestEngine.available)
+    @Test(
+        "a resident's appeal goes to the property company with the market regulator in parallel; accept, resolve, rate; the board counts it",
+        arguments: TestEngine.available)
     func lifecycle(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
@@ -36,7 +43,9 @@ struct AppealAPITests {
             #expect(status == .created)
             let a = appeal(created)
             let id = try #require(a["id"] as? Int)
-            #expect(a["state"] as? String == "routed" && a["leadOrganisationId"] as? Int == propertyOrg && a["resolveDue"] != nil && a["respondDue"] != nil)
+            #expect(
+                a["state"] as? String == "routed" && a["leadOrganisationId"] as? Int == propertyOrg && a["resolveDue"] != nil
+                    && a["respondDue"] != nil)
             let tasks = try #require(created["tasks"] as? [[String: Any]])
             #expect(tasks.map { $0["role"] as? String } == ["lead", "co"])
             #expect((created["timeline"] as? [[String: Any]])?.map { $0["event"] as? String } == ["submit", "route"])
@@ -47,53 +56,70 @@ struct AppealAPITests {
             let (short, shortBody) = try await submit(app, resident, category: "elevator_failure", place: home, text: "坏")
             #expect(short == .unprocessableContent && code(shortBody) == "appeal_description_length")
             let elsewhere = try await app.services.database.read { db in
-                try await db.raw("SELECT h.place_id FROM households h JOIN places p ON p.id = h.place_id ORDER BY p.path DESC LIMIT 1").first()?.decode(column: "place_id", as: Int64.self)
+                try await db.raw("SELECT h.place_id FROM households h JOIN places p ON p.id = h.place_id ORDER BY p.path DESC LIMIT 1").first()?
+                    .decode(column: "place_id", as: Int64.self)
             }
             let (outside, _) = try await submit(app, resident, category: "elevator_failure", place: try #require(elsewhere))
             #expect(outside == .notFound)
             let (_, mine) = try await app.api("/api/v1/appeals", token: resident)
-            #expect((mine["items"] as? [[String: Any]])?.filter { $0["category"] as? String == "elevator_failure" }.count == 2)  // the demo's one and this one
+            // The demo's one and this one.
+            #expect((mine["items"] as? [[String: Any]])?.filter { $0["category"] as? String == "elevator_failure" }.count == 2)
 
             // The handler's queue; resolving before accepting is refused.
             let (_, queue) = try await app.api("/api/v1/tasks", token: property)
             #expect((queue["items"] as? [[String: Any]])?.contains { ($0["appeal"] as? [String: Any])?["id"] as? Int == id } == true)
-            let (early, earlyBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve"}"#)
+            let (early, earlyBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve"}"#)
             #expect(early == .conflict && code(earlyBody) == "appeal_transition")
             let (notTheirs, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"accept"}"#)
             #expect(notTheirs == .forbidden)
-            let (accepted, acceptedBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"accept"}"#)
+            let (accepted, acceptedBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"accept"}"#)
             #expect(accepted == .ok && appeal(acceptedBody)["state"] as? String == "accepted")
             // The handler may reach the requester: the phone is shown to them.
             #expect(((acceptedBody["requester"] as? [String: Any])?["phone"] as? String)?.contains("*") == false)
             // Progress notes: the handler tells the requester how it goes; the requester cannot add one; an empty one is refused.
-            let (noted, notedBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"note","note":"已联系电梯维保单位，下午到场"}"#)
+            let (noted, notedBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"note","note":"已联系电梯维保单位，下午到场"}"#)
             #expect(noted == .ok && appeal(notedBody)["state"] as? String == "accepted")
-            #expect((notedBody["timeline"] as? [[String: Any]])?.last.map { $0["event"] as? String == "note" && $0["note"] as? String == "已联系电梯维保单位，下午到场" } == true)
-            let (residentNote, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"note","note":"催一下"}"#)
+            #expect(
+                (notedBody["timeline"] as? [[String: Any]])?.last.map {
+                    $0["event"] as? String == "note" && $0["note"] as? String == "已联系电梯维保单位，下午到场"
+                } == true)
+            let (residentNote, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"note","note":"催一下"}"#)
             #expect(residentNote == .forbidden)
-            let (emptyNote, emptyNoteBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"note","note":"  "}"#)
+            let (emptyNote, emptyNoteBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"note","note":"  "}"#)
             #expect(emptyNote == .unprocessableContent && code(emptyNoteBody) == "appeal_note_length")
-            let (resolved, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已更换控制板"}"#)
+            let (resolved, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已更换控制板"}"#)
             #expect(resolved == .ok)
 
             // Only the requester rates; someone else's appeal does not exist for them.
-            let (byHandler, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
+            let (byHandler, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
             #expect(byHandler == .forbidden)
-            let (byStranger, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: try await app.token("owner"),
-                                                    json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
+            let (byStranger, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: try await app.token("owner"),
+                json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
             #expect(byStranger == .notFound)
-            let (rated, ratedBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":true,"satisfaction":"partly","note":"还有异响"}"#)
+            let (rated, ratedBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: resident,
+                json: #"{"action":"rate","resolved":true,"satisfaction":"partly","note":"还有异响"}"#)
             #expect(rated == .ok && appeal(ratedBody)["state"] as? String == "rated")
             let (_, board) = try await app.api("/api/v1/rates?by=organisation", token: nil)
             let row = try #require((board["items"] as? [[String: Any]])?.first { $0["key"] as? String == String(propertyOrg) })
             #expect((row["rated"] as? Int ?? 0) >= 1 && (row["partlySatisfied"] as? Int ?? 0) >= 1 && row["label"] as? String != nil)
 
             // Partly satisfied may reopen once; it is routed again.
-            let (reopened, reopenedBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"reopen"}"#)
+            let (reopened, reopenedBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"reopen"}"#)
             #expect(reopened == .ok && appeal(reopenedBody)["state"] as? String == "routed")
             _ = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"accept"}"#)
             _ = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve"}"#)
-            _ = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":false,"satisfaction":"no"}"#)
+            _ = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":false,"satisfaction":"no"}"#)
             let (again, againBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"reopen"}"#)
             #expect(again == .conflict && code(againBody) == "appeal_reopened_once")
         }
@@ -113,9 +139,11 @@ struct AppealAPITests {
             let id = try #require(appeal(construction)["id"] as? Int)
             let urban = try await orgID(app, token: department, kind: "department", domain: "urban_management")
             #expect(appeal(construction)["leadOrganisationId"] as? Int == urban)
-            let (noReason, noReasonBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: department, json: #"{"action":"return","note":" "}"#)
+            let (noReason, noReasonBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: department, json: #"{"action":"return","note":" "}"#)
             #expect(noReason == .unprocessableContent && code(noReasonBody) == "appeal_reason_required")
-            let (returned, returnedBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: department, json: #"{"action":"return","note":"属于规划自然资源部门"}"#)
+            let (returned, returnedBody) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: department, json: #"{"action":"return","note":"属于规划自然资源部门"}"#)
             #expect(returned == .ok)
             // No one else on the list: the street's first receiver takes it (never the committee: it is on the negative list).
             let timeline = try #require(returnedBody["timeline"] as? [[String: Any]])
@@ -128,20 +156,26 @@ struct AppealAPITests {
             let heatingID = try #require(appeal(heating)["id"] as? Int)
             #expect(appeal(heating)["state"] as? String == "submitted")
             #expect((heating["timeline"] as? [[String: Any]])?.last?["organisationId"] as? Int == committeeOrg)
-            let (classified, classifiedBody) = try await app.api("/api/v1/appeals/\(heatingID)/actions", method: .post, token: committee,
-                                                                 json: #"{"action":"classify","category":"pipe_leak_common"}"#)
+            let (classified, classifiedBody) = try await app.api(
+                "/api/v1/appeals/\(heatingID)/actions", method: .post, token: committee,
+                json: #"{"action":"classify","category":"pipe_leak_common"}"#)
             #expect(classified == .ok && appeal(classifiedBody)["state"] as? String == "routed")
-            let (unknownClass, _) = try await app.api("/api/v1/appeals/\(heatingID)/actions", method: .post, token: committee, json: #"{"action":"classify","category":"nope"}"#)
+            let (unknownClass, _) = try await app.api(
+                "/api/v1/appeals/\(heatingID)/actions", method: .post, token: committee, json: #"{"action":"classify","category":"nope"}"#)
             #expect(unknownClass == .unprocessableContent)
             // The resident can withdraw while it is open; nothing more happens to it after.
-            let (withdrawn, _) = try await app.api("/api/v1/appeals/\(heatingID)/actions", method: .post, token: resident, json: #"{"action":"withdraw"}"#)
+            let (withdrawn, _) = try await app.api(
+                "/api/v1/appeals/\(heatingID)/actions", method: .post, token: resident, json: #"{"action":"withdraw"}"#)
             #expect(withdrawn == .ok)
-            let (late, _) = try await app.api("/api/v1/appeals/\(heatingID)/actions", method: .post, token: try await app.token("property"), json: #"{"action":"accept"}"#)
+            let (late, _) = try await app.api(
+                "/api/v1/appeals/\(heatingID)/actions", method: .post, token: try await app.token("property"), json: #"{"action":"accept"}"#)
             #expect(late == .forbidden || late == .conflict)
         }
     }
 
-    @Test("missed deadlines escalate to the street office once each; the street's overdue board shows them; the return visit's end closes it", arguments: TestEngine.available)
+    @Test(
+        "missed deadlines escalate to the street office once each; the street's overdue board shows them; the return visit's end closes it",
+        arguments: TestEngine.available)
     func escalation(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
@@ -182,7 +216,8 @@ struct AppealAPITests {
             try await clock.escalate(now: app.clock.now)
             #expect(try await escalations(id).compactMap { $0["note"] as? String } == ["response", "resolution"])
             // Once resolved it leaves the board and escalates no more.
-            let (resolved, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已修复"}"#)
+            let (resolved, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已修复"}"#)
             #expect(resolved == .ok)
             app.clock.advance(30 * 86_400)
             try await clock.escalate(now: app.clock.now)
@@ -194,30 +229,40 @@ struct AppealAPITests {
             try await clock.closeAfterReturnVisit(now: app.clock.now)
             let (_, closed) = try await app.api("/api/v1/appeals/\(id)", token: resident)
             #expect(appeal(closed)["state"] as? String == "closed")
-            #expect((closed["timeline"] as? [[String: Any]])?.last.map { $0["event"] as? String == "close" && $0["actor"] as? String == "system" } == true)
-            let (late, _) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
+            #expect(
+                (closed["timeline"] as? [[String: Any]])?.last.map { $0["event"] as? String == "close" && $0["actor"] as? String == "system" } == true
+            )
+            let (late, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":true,"satisfaction":"yes"}"#)
             #expect(late == .conflict)
         }
     }
 
-    @Test("photos added to an open appeal by the requester and the handler; a stranger, a non-image and an oversize file change nothing", arguments: TestEngine.available)
+    @Test(
+        "photos added to an open appeal by the requester and the handler; a stranger, a non-image and an oversize file change nothing",
+        arguments: TestEngine.available)
     func photos(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
             let home = try await app.householdID(resident)
-            let (_, created) = try await app.api("/api/v1/appeals", method: .post, token: resident, json: """
-                {"category":"elevator_failure","placeId":\(home),"description":"电梯按钮失灵。","attributes":{"trapped":["no"]},"mediaUrl":"https://img.example.cn/a.jpg"}
-                """)
+            let (_, created) = try await app.api(
+                "/api/v1/appeals", method: .post, token: resident,
+                json: """
+                    {"category":"elevator_failure","placeId":\(home),"description":"电梯按钮失灵。","attributes":{"trapped":["no"]},"mediaUrl":"https://img.example.cn/a.jpg"}
+                    """)
             let id = try #require(appeal(created)["id"] as? Int)
             #expect(appeal(created)["mediaUrl"] as? String == "https://img.example.cn/a.jpg")
-            let (badAnswer, badAnswerBody) = try await app.api("/api/v1/appeals", method: .post, token: resident,
-                                                               json: #"{"category":"elevator_failure","placeId":\#(home),"description":"电梯按钮失灵。","attributes":{"trapped":["maybe"]}}"#)
+            let (badAnswer, badAnswerBody) = try await app.api(
+                "/api/v1/appeals", method: .post, token: resident,
+                json: #"{"category":"elevator_failure","placeId":\#(home),"description":"电梯按钮失灵。","attributes":{"trapped":["maybe"]}}"#)
             #expect(badAnswer == .unprocessableContent && code(badAnswerBody) == "appeal_attribute_invalid")
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 64)
             func upload(_ token: String, name: String, _ bytes: [UInt8]) async throws -> (HTTPResponse.Status, [String: Any]) {
-                try await app.client.execute(uri: "/api/v1/appeals/\(id)/photos?name=\(name)", method: .post,
-                                             headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream", .accept: "application/json"],
-                                             body: ByteBuffer(bytes: bytes)) { response in
+                try await app.client.execute(
+                    uri: "/api/v1/appeals/\(id)/photos?name=\(name)", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream", .accept: "application/json"],
+                    body: ByteBuffer(bytes: bytes)
+                ) { response in
                     (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
                 }
             }
@@ -248,9 +293,11 @@ struct AppealAPITests {
             #expect(csv.hasPrefix("\u{FEFF}category,place_path,lead"))
             let admin = try await app.token("admin")
             func publish(_ body: String, token: String) async throws -> (HTTPResponse.Status, [String: Any]) {
-                try await app.client.execute(uri: "/api/v1/lists/responsibility?note=test", method: .post,
-                                             headers: [.authorization: "Bearer \(token)", .contentType: "text/csv", .accept: "application/json"],
-                                             body: ByteBuffer(string: body)) { response in
+                try await app.client.execute(
+                    uri: "/api/v1/lists/responsibility?note=test", method: .post,
+                    headers: [.authorization: "Bearer \(token)", .contentType: "text/csv", .accept: "application/json"],
+                    body: ByteBuffer(string: body)
+                ) { response in
                     (response.status, (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [:])
                 }
             }
@@ -261,8 +308,10 @@ struct AppealAPITests {
             #expect(forbidden == .forbidden)
             let (_, versionsBefore) = try await app.api("/api/v1/lists/responsibility/versions", token: nil)
             #expect((versionsBefore["items"] as? [[String: Any]])?.count == 1)
-            let (published, v2) = try await publish(csv.replacingOccurrences(of: "elevator_failure,/,property_company,department:market_supervision,2,3",
-                                                                             with: "elevator_failure,/,property_company,department:market_supervision,1,2"), token: admin)
+            let (published, v2) = try await publish(
+                csv.replacingOccurrences(
+                    of: "elevator_failure,/,property_company,department:market_supervision,2,3",
+                    with: "elevator_failure,/,property_company,department:market_supervision,1,2"), token: admin)
             #expect(published == .created && v2["version"] as? Int == 2)
             let (_, old) = try await app.api("/api/v1/lists/responsibility?version=1", token: nil)
             #expect((old["items"] as? [[String: Any]])?.first { $0["category"] as? String == "elevator_failure" }?["respondHours"] as? Int == 2)

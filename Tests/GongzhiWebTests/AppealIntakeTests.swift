@@ -13,8 +13,9 @@ import Testing
 struct AppealIntakeTests {
     func appeal(_ body: [String: Any]) -> [String: Any] { body["appeal"] as? [String: Any] ?? [:] }
 
-    @Test("appeals filed at once are each stored whole: their own tasks, timeline in order, answers, audit entry and text as written; one bad row sinks only itself",
-          arguments: TestEngine.available)
+    @Test(
+        "appeals filed at once are each stored whole: their own tasks, timeline in order, answers, audit entry and text as written; one bad row sinks only itself",
+        arguments: TestEngine.available)
     func filedTogether(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
@@ -61,15 +62,23 @@ struct AppealIntakeTests {
             let intake = AppealIntake(database: app.services.database)
             func submission(_ placeID: Int64, _ n: Int, photos: [String] = []) -> AppealIntake.Submission {
                 let now = app.clock.now
-                let appeal = Appeal(id: 0, category: "elevator_failure", placeID: placeID, placePath: place.path, communityPath: community, requesterPersonID: nil,
-                                    description: "直接写入 \(n)", latitude: 31.2, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
-                                    submittedAt: now, token: AppealRules.newToken(at: now))
-                return .init(appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher, enteredBy: nil,
-                             attributes: [:], photos: photos, accountID: nil, remoteAddress: "")
+                let appeal = Appeal(
+                    id: 0, category: "elevator_failure", placeID: placeID, placePath: place.path, communityPath: community, requesterPersonID: nil,
+                    description: "直接写入 \(n)", latitude: 31.2, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
+                    submittedAt: now, token: AppealRules.newToken(at: now))
+                return .init(
+                    appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher, enteredBy: nil,
+                    attributes: [:], photos: photos, accountID: nil, remoteAddress: "")
             }
             let outcomes = await withTaskGroup(of: (Int, Int64?).self) { group in
                 for n in 0..<7 {
-                    group.addTask { (n, try? await intake.submit(submission(n == 3 ? 9_999_999 : home, n, photos: n == 6 ? [String(repeating: "0", count: 64)] : []))) }
+                    group.addTask {
+                        (
+                            n,
+                            try? await intake.submit(
+                                submission(n == 3 ? 9_999_999 : home, n, photos: n == 6 ? [String(repeating: "0", count: 64)] : []))
+                        )
+                    }
                 }
                 return await group.reduce(into: [Int: Int64?]()) { $0[$1.0] = $1.1 }
             }

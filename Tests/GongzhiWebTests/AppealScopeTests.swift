@@ -14,9 +14,11 @@ import Testing
 struct AppealScopeTests {
     func code(_ body: [String: Any]) -> String? { (body["error"] as? [String: Any])?["code"] as? String }
 
-    func submit(_ app: TestApp, _ token: String, place: Int64, text: String, extra: String = "") async throws -> (HTTPResponse.Status, [String: Any]) {
-        try await app.api("/api/v1/appeals", method: .post, token: token,
-                          json: #"{"category":"street_light","placeId":\#(place),"description":"\#(text)"\#(extra)}"#)
+    func submit(_ app: TestApp, _ token: String, place: Int64, text: String, extra: String = "") async throws -> (HTTPResponse.Status, [String: Any])
+    {
+        try await app.api(
+            "/api/v1/appeals", method: .post, token: token,
+            json: #"{"category":"street_light","placeId":\#(place),"description":"\#(text)"\#(extra)}"#)
     }
 
     func appealCount(_ app: TestApp) async throws -> Int {
@@ -28,7 +30,8 @@ struct AppealScopeTests {
     @Test("similar appeals: only the filer's own building, never anonymous ones, without household or requester", arguments: TestEngine.available)
     func similar(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
-            let resident = try await app.token("resident"), owner = try await app.token("owner")
+            let resident = try await app.token("resident")
+            let owner = try await app.token("owner")
             let home = try await app.householdID(resident)
             let (_, h) = try await app.api("/api/v1/households/\(home)", token: resident)
             let building = try #require((h["ancestors"] as? [[String: Any]])?.first { $0["kind"] as? String == "building" }?["id"] as? Int)
@@ -58,11 +61,13 @@ struct AppealScopeTests {
             let person = try #require((me["person"] as? [String: Any])?["id"] as? Int)
             let before = try await appealCount(app)
             for role in ["department", "volunteer", "property", "owners"] {
-                let (status, _) = try await submit(app, try await app.token(role), place: home, text: "替居民反映：路灯不亮。", extra: #","onBehalfOf":\#(person)"#)
+                let (status, _) = try await submit(
+                    app, try await app.token(role), place: home, text: "替居民反映：路灯不亮。", extra: #","onBehalfOf":\#(person)"#)
                 #expect(status == .notFound, "\(role)")
             }
             #expect(try await appealCount(app) == before)
-            let (desk, _) = try await submit(app, try await app.token("committee"), place: home, text: "电话反映：路灯不亮。", extra: #","onBehalfOf":\#(person)"#)
+            let (desk, _) = try await submit(
+                app, try await app.token("committee"), place: home, text: "电话反映：路灯不亮。", extra: #","onBehalfOf":\#(person)"#)
             #expect(desk == .created)
             #expect(try await appealCount(app) == before + 1)
         }
@@ -73,14 +78,18 @@ struct AppealScopeTests {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
             let home = try await app.householdID(resident)
-            let (_, created) = try await app.api("/api/v1/appeals", method: .post, token: resident, json: """
-                {"category":"elevator_failure","placeId":\(home),"description":"电梯按钮失灵。","attributes":{"trapped":["no"]}}
-                """)
+            let (_, created) = try await app.api(
+                "/api/v1/appeals", method: .post, token: resident,
+                json: """
+                    {"category":"elevator_failure","placeId":\(home),"description":"电梯按钮失灵。","attributes":{"trapped":["no"]}}
+                    """)
             let id = try #require((created["appeal"] as? [String: Any])?["id"] as? Int)
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 9, count: 64)
-            let sha = try await app.client.execute(uri: "/api/v1/appeals/\(id)/photos?name=lift.png", method: .post,
-                                                   headers: [.authorization: "Bearer \(resident)", .contentType: "application/octet-stream"],
-                                                   body: ByteBuffer(bytes: png)) { response in
+            let sha = try await app.client.execute(
+                uri: "/api/v1/appeals/\(id)/photos?name=lift.png", method: .post,
+                headers: [.authorization: "Bearer \(resident)", .contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: png)
+            ) { response in
                 ((try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["photos"] as? [String])?.first
             }
             let hash = try #require(sha)
@@ -99,18 +108,23 @@ struct AppealScopeTests {
             let (_, orgs) = try await app.api("/api/v1/organisations", token: committee)
             let org = try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "residents_committee" }?["id"] as? Int)
             let shared = png + [1]
-            let sharedHash = try await app.client.execute(uri: "/api/v1/attachments?name=poster.png", method: .post,
-                                                          headers: [.authorization: "Bearer \(committee)", .contentType: "application/octet-stream"],
-                                                          body: ByteBuffer(bytes: shared)) { response in
+            let sharedHash = try await app.client.execute(
+                uri: "/api/v1/attachments?name=poster.png", method: .post,
+                headers: [.authorization: "Bearer \(committee)", .contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: shared)
+            ) { response in
                 (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["sha256"] as? String
             }
             let poster = try #require(sharedHash)
-            let notice = #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"海报","en":""},"body":{"zh":"见附件","en":""},"#
+            let notice =
+                #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"海报","en":""},"body":{"zh":"见附件","en":""},"#
                 + #""attachments":[{"sha256":"\#(poster)","name":"poster.png"}]}"#
             #expect(try await app.api("/api/v1/disclosures", method: .post, token: committee, json: notice).0 == .created)
-            _ = try await app.client.execute(uri: "/api/v1/appeals/\(id)/photos?name=same.png", method: .post,
-                                             headers: [.authorization: "Bearer \(resident)", .contentType: "application/octet-stream"],
-                                             body: ByteBuffer(bytes: shared)) { $0.status }
+            _ = try await app.client.execute(
+                uri: "/api/v1/appeals/\(id)/photos?name=same.png", method: .post,
+                headers: [.authorization: "Bearer \(resident)", .contentType: "application/octet-stream"],
+                body: ByteBuffer(bytes: shared)
+            ) { $0.status }
             #expect(try await app.client.execute(uri: "/attachments/\(poster)", method: .get) { $0.status } == .ok)
 
             let audited = try await app.services.audit.recent(limit: 1000).filter { $0.action == .viewPersonalData }.count

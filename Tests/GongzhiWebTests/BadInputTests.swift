@@ -36,14 +36,16 @@ struct BadInputTests {
             #expect(badEnum.0.code == 400 || badEnum.0.code == 422)
             let badPhone = try await app.api(uri, method: .post, token: committee, json: #"{"name": "赵敏", "relation": "member", "phone": "555"}"#)
             #expect(badPhone.0 == .unprocessableContent && code(badPhone.1) == "invalid_phone")
-            let badID = try await app.api(uri, method: .post, token: committee, json: #"{"name": "赵敏", "relation": "member", "idNumber": "110105194912310021"}"#)
+            let badID = try await app.api(
+                uri, method: .post, token: committee, json: #"{"name": "赵敏", "relation": "member", "idNumber": "110105194912310021"}"#)
             #expect(badID.0 == .unprocessableContent && code(badID.1) == "invalid_id_number")
             let blank = try await app.api(uri, method: .post, token: committee, json: #"{"name": "  ", "relation": "member"}"#)
             #expect(blank.0 == .unprocessableContent && code(blank.1) == "name_required")
             let huge = String(repeating: "x", count: 70 * 1024)
             let oversize = try await app.api(uri, method: .post, token: committee, json: #"{"name": "\#(huge)", "relation": "member"}"#)
             #expect(oversize.0 == .contentTooLarge && code(oversize.1) == "too_large")
-            let unknown = try await app.api("/api/v1/households/99999999/members", method: .post, token: committee, json: #"{"name": "赵敏", "relation": "member"}"#)
+            let unknown = try await app.api(
+                "/api/v1/households/99999999/members", method: .post, token: committee, json: #"{"name": "赵敏", "relation": "member"}"#)
             #expect(unknown.0 == .notFound)
             let notANumber = try await app.api("/api/v1/households/abc", token: committee)
             #expect(notANumber.0 == .badRequest && code(notANumber.1) == "invalid_parameter")
@@ -68,7 +70,8 @@ struct BadInputTests {
     @Test("wrong password for a token is 401; errors speak the caller's language")
     func wrongPassword() async throws {
         try await TestApp.run(.sqlite) { app in
-            let (status, body) = try await app.api("/api/v1/tokens", method: .post, token: nil, json: #"{"username":"resident","password":"nope-nope-nope","name":"x"}"#)
+            let (status, body) = try await app.api(
+                "/api/v1/tokens", method: .post, token: nil, json: #"{"username":"resident","password":"nope-nope-nope","name":"x"}"#)
             #expect(status == .unauthorized && code(body) == "bad_credentials")
             let english = try await app.client.execute(
                 uri: "/api/v1/me", method: .get, headers: [.acceptLanguage: "en-GB,en;q=0.9"], body: nil)

@@ -17,17 +17,23 @@ struct ConsultationPageTests {
         return f.string(from: d)
     }
 
-    @Test("an organiser opens a vote through the form; an owner votes in Chinese, keeps a receipt, and sees the result with its arithmetic", arguments: TestEngine.available)
+    @Test(
+        "an organiser opens a vote through the form; an owner votes in Chinese, keeps a receipt, and sees the result with its arithmetic",
+        arguments: TestEngine.available)
     func ownerVotes(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             var organiser = try await app.signIn("owners")
             let (formStatus, formPage, _) = try await app.page(&organiser, "/consultations/new")
             #expect(formStatus == .ok && formPage.contains("发起议事"))
-            let ownersOrg = try #require(formPage.range(of: #"<option value="(\d+)""#, options: .regularExpression).map { String(formPage[$0]).filter(\.isNumber) })
+            let ownersOrg = try #require(
+                formPage.range(of: #"<option value="(\d+)""#, options: .regularExpression).map { String(formPage[$0]).filter(\.isNumber) })
             let now = app.clock.now
-            var fields = ["organisation": ownersOrg, "titleZh": "更换小区门禁系统", "titleEn": "Replace the gate access system", "form": "owners_assembly",
-                          "body": "owners", "ballot": "motion", "rule": "owners_joint", "matter": "other",
-                          "opens": date(now.addingTimeInterval(10 * day)), "closes": date(now.addingTimeInterval(20 * day)), "secret": "on", "publicityDays": "14"]
+            var fields = [
+                "organisation": ownersOrg, "titleZh": "更换小区门禁系统", "titleEn": "Replace the gate access system", "form": "owners_assembly",
+                "body": "owners", "ballot": "motion", "rule": "owners_joint", "matter": "other",
+                "opens": date(now.addingTimeInterval(10 * day)), "closes": date(now.addingTimeInterval(20 * day)), "secret": "on",
+                "publicityDays": "14",
+            ]
             // Fourteen days' publicity is below an owners' assembly's fifteen: the form says so, in Chinese, and stores nothing.
             let (short, shortPage, _) = try await app.page(&organiser, "/consultations/new", method: .post, form: fields)
             #expect(short == .unprocessableContent && shortPage.contains("公示天数少于法定最低天数"))
@@ -57,8 +63,10 @@ struct ConsultationPageTests {
             let (_, receiptPage, _) = try await app.page(&owner, String(receiptURL.prefix { $0 != "#" }))
             #expect(receiptPage.contains("投票已记录") && receiptPage.contains("id=\"receipt-found\"") && receiptPage.contains("id=\"already-voted\""))
             #expect(!receiptPage.contains("— 同意"))
-            let code = try #require(receiptPage.components(separatedBy: "id=\"receipt-found\"").last?.components(separatedBy: "<code class=\"receipt\">").dropFirst().first?
-                .components(separatedBy: "</code>").first)
+            let code = try #require(
+                receiptPage.components(separatedBy: "id=\"receipt-found\"").last?.components(separatedBy: "<code class=\"receipt\">").dropFirst()
+                    .first?
+                    .components(separatedBy: "</code>").first)
             let (_, again, _) = try await app.page(&owner, location)
             #expect(!again.contains("id=\"receipt-found\""))
             // A receipt cookie anyone could set shows nothing unless it names a ballot of this consultation's box.

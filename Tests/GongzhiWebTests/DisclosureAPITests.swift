@@ -26,7 +26,8 @@ struct DisclosureAPITests {
         try await TestApp.run(engine) { app in
             let token = try await app.token("committee")
             let org = try await committeeOrg(app, token: token)
-            let (status, created) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "联系人电话13812345678，身份证11010519491231002X"))
+            let (status, created) = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "联系人电话13812345678，身份证11010519491231002X"))
             #expect(status == .created)
             #expect(created["leafIndex"] as? Int == 0)
             let body = try #require((created["body"] as? [String: Any])?["zh"] as? String)
@@ -62,9 +63,12 @@ struct DisclosureAPITests {
         try await TestApp.run(engine) { app in
             let token = try await app.token("committee")
             let org = try await committeeOrg(app, token: token)
-            let withoutReason = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "电话13812345678", extra: #","keepPersonalData":true"#))
+            let withoutReason = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "电话13812345678", extra: #","keepPersonalData":true"#))
             #expect(withoutReason.0 == .unprocessableContent && code(withoutReason.1) == "disclosure_unmasked_needs_reason")
-            let (status, created) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, body: "电话13812345678", extra: ##","keepPersonalData":true,"consentReason":"本人书面同意""##))
+            let (status, created) = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json: notice(org, body: "电话13812345678", extra: ##","keepPersonalData":true,"consentReason":"本人书面同意""##))
             #expect(status == .created)
             #expect(((created["body"] as? [String: Any])?["zh"] as? String)?.contains("13812345678") == true)
             let entry = try #require(try await app.services.log.store.disclosure(id: Int64(created["id"] as! Int)))
@@ -81,7 +85,10 @@ struct DisclosureAPITests {
             let firstID = try #require(first["id"] as? Int)
             // Another community's committee is not ours to publish for.
             let (_, all) = try await app.api("/api/v1/organisations", token: try await app.token("admin"))
-            let foreign = try #require((all["items"] as? [[String: Any]])?.filter { $0["kind"] as? String == "residents_committee" }.compactMap { $0["id"] as? Int }.first { $0 != org })
+            let foreign = try #require(
+                (all["items"] as? [[String: Any]])?.filter { $0["kind"] as? String == "residents_committee" }.compactMap { $0["id"] as? Int }.first {
+                    $0 != org
+                })
             #expect(try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(foreign)).0 == .notFound)
             // The property company cannot publish, nor correct the committee's notice.
             let property = try await app.token("property")
@@ -89,11 +96,17 @@ struct DisclosureAPITests {
             // Validation.
             let blank = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: " "))
             #expect(blank.0 == .unprocessableContent && code(blank.1) == "disclosure_title_required")
-            let financeWithoutLines = try await app.api("/api/v1/disclosures", method: .post, token: token,
-                json: #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[]}}"#)
+            let financeWithoutLines = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json:
+                    #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[]}}"#
+            )
             #expect(financeWithoutLines.0 == .unprocessableContent && code(financeWithoutLines.1) == "disclosure_finance_needs_lines")
-            let negative = try await app.api("/api/v1/disclosures", method: .post, token: token,
-                json: #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[{"direction":"income","category":"x","amountFen":-5,"counterparty":"y","voucher":"z"}]}}"#)
+            let negative = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json:
+                    #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[{"direction":"income","category":"x","amountFen":-5,"counterparty":"y","voucher":"z"}]}}"#
+            )
             #expect(negative.0 == .unprocessableContent)
             let noReplaces = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, extra: #","action":"correct""#))
             #expect(noReplaces.0 == .unprocessableContent && code(noReplaces.1) == "disclosure_replaces_required")
@@ -111,27 +124,36 @@ struct DisclosureAPITests {
             // Nothing but the first notice reached the log.
             #expect(try await app.services.log.latest()?.checkpoint.size == 1)
             // Correct, then withdraw; a withdrawn disclosure cannot be amended again.
-            let (_, corrected) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "更正：停水通知", extra: #","action":"correct","replaces":\#(firstID)"#))
+            let (_, corrected) = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json: notice(org, title: "更正：停水通知", extra: #","action":"correct","replaces":\#(firstID)"#))
             let correctedID = try #require(corrected["id"] as? Int)
-            let (_, withdrawn) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "撤回", extra: #","action":"withdraw","replaces":\#(correctedID)"#))
+            let (_, withdrawn) = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json: notice(org, title: "撤回", extra: #","action":"withdraw","replaces":\#(correctedID)"#))
             let withdrawnID = try #require(withdrawn["id"] as? Int)
-            let again = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, extra: #","action":"correct","replaces":\#(withdrawnID)"#))
+            let again = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token, json: notice(org, extra: #","action":"correct","replaces":\#(withdrawnID)"#))
             #expect(again.0 == .conflict)
             // The chain stays linear and the withdrawal final: the older entries cannot be amended around it, twice or once.
             for older in [firstID, correctedID] {
-                let fork = try await app.api("/api/v1/disclosures", method: .post, token: token,
-                                             json: notice(org, title: "再更正", extra: #","action":"correct","replaces":\#(older)"#))
+                let fork = try await app.api(
+                    "/api/v1/disclosures", method: .post, token: token,
+                    json: notice(org, title: "再更正", extra: #","action":"correct","replaces":\#(older)"#))
                 #expect(fork.0 == .conflict && code(fork.1) == "disclosure_already_replaced")
             }
             let size = try await app.services.log.latest()?.checkpoint.size
             let (_, other) = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(org, title: "另一通知"))
             let otherID = try #require(other["id"] as? Int)
-            let kind = try await app.api("/api/v1/disclosures", method: .post, token: token, json: #"{"kind":"decision","organisationId":\#(org),"#
-                + #""title":{"zh":"改类","en":""},"body":{"zh":"x","en":""},"action":"correct","replaces":\#(otherID)}"#)
+            let kind = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json: #"{"kind":"decision","organisationId":\#(org),"#
+                    + #""title":{"zh":"改类","en":""},"body":{"zh":"x","en":""},"action":"correct","replaces":\#(otherID)}"#)
             #expect(kind.0 == .unprocessableContent && code(kind.1) == "disclosure_kind_changed")
             // A plain publish that names a disclosure it replaces would slip past the correction's rules.
-            let sideways = try await app.api("/api/v1/disclosures", method: .post, token: token,
-                                             json: notice(org, title: "旁路", extra: #","action":"publish","replaces":\#(otherID)"#))
+            let sideways = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json: notice(org, title: "旁路", extra: #","action":"publish","replaces":\#(otherID)"#))
             #expect(sideways.0 == .unprocessableContent && code(sideways.1) == "disclosure_replaces_only_amendments")
             #expect(try await app.services.log.latest()?.checkpoint.size == (size ?? 0) + 1)
             let (_, detail) = try await app.api("/api/v1/disclosures/\(firstID)", token: nil)
@@ -147,7 +169,9 @@ extension DisclosureAPITests {
             let token = try await app.token("committee")
             _ = try await app.api("/api/v1/disclosures", method: .post, token: token, json: notice(try await committeeOrg(app, token: token)))
             let get = try await app.client.execute(uri: "/api/v1/log/checkpoint", method: .get) { ($0.status, $0.headers[.contentType]) }
-            let head = try await app.client.execute(uri: "/api/v1/log/checkpoint", method: .head) { ($0.status, $0.headers[.contentType], $0.body.readableBytes) }
+            let head = try await app.client.execute(uri: "/api/v1/log/checkpoint", method: .head) {
+                ($0.status, $0.headers[.contentType], $0.body.readableBytes)
+            }
             #expect(get.0 == .ok && get.1 == "text/plain; charset=utf-8")
             #expect(head.0 == .ok && head.1 == get.1 && head.2 == 0, "\(head)")
         }
@@ -170,8 +194,11 @@ struct AttachmentAPITests {
             let attachment = try #require(try JSONSerialization.jsonObject(with: Data(uploaded.body.readableBytesView)) as? [String: Any])
             let sha = try #require(attachment["sha256"] as? String)
             #expect(attachment["name"] as? String == "事项.csv" && attachment["contentType"] as? String == "text/csv; charset=utf-8")
-            let (status, created) = try await app.api("/api/v1/disclosures", method: .post, token: token,
-                json: #"{"kind":"decision","organisationId":\#(org),"title":{"zh":"议事会决定","en":"Council decision"},"body":{"zh":"见附件","en":"See attached"},"attachments":[{"sha256":"\#(sha)","name":"事项.csv"}]}"#)
+            let (status, created) = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json:
+                    #"{"kind":"decision","organisationId":\#(org),"title":{"zh":"议事会决定","en":"Council decision"},"body":{"zh":"见附件","en":"See attached"},"attachments":[{"sha256":"\#(sha)","name":"事项.csv"}]}"#
+            )
             #expect(status == .created)
             #expect((created["attachments"] as? [[String: Any]])?.first?["sha256"] as? String == sha)
             let (_, detail) = try await app.api("/api/v1/disclosures/\(try #require(created["id"] as? Int))", token: nil)
@@ -180,17 +207,24 @@ struct AttachmentAPITests {
             #expect(served.status == .ok && String(buffer: served.body) == content)
             #expect(served.headers[.contentDisposition]?.hasPrefix("attachment;") == true)
             // Unknown hashes, other people, other types.
-            let unknown = try await app.api("/api/v1/disclosures", method: .post, token: token,
-                json: #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"x","en":""},"body":{"zh":"","en":""},"attachments":[{"sha256":"\#(String(repeating: "0", count: 64))","name":"a.pdf"}]}"#)
+            let unknown = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token,
+                json:
+                    #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"x","en":""},"body":{"zh":"","en":""},"attachments":[{"sha256":"\#(String(repeating: "0", count: 64))","name":"a.pdf"}]}"#
+            )
             #expect(unknown.0 == .unprocessableContent)
             let property = try await app.token("property")
-            let forbidden = try await app.client.execute(uri: "/api/v1/attachments?name=a.pdf", method: .post,
+            let forbidden = try await app.client.execute(
+                uri: "/api/v1/attachments?name=a.pdf", method: .post,
                 headers: [.authorization: "Bearer \(property)", .contentType: "application/octet-stream"], body: ByteBuffer(string: "%PDF"))
             #expect(forbidden.status == .forbidden)
-            let exe = try await app.client.execute(uri: "/api/v1/attachments?name=a.exe", method: .post,
+            let exe = try await app.client.execute(
+                uri: "/api/v1/attachments?name=a.exe", method: .post,
                 headers: [.authorization: "Bearer \(token)", .contentType: "application/octet-stream"], body: ByteBuffer(string: "MZ"))
             #expect(exe.status == .unprocessableContent)
-            #expect(try await app.client.execute(uri: "/attachments/\(String(repeating: "1", count: 64))", method: .get, headers: [:], body: nil).status == .notFound)
+            #expect(
+                try await app.client.execute(uri: "/attachments/\(String(repeating: "1", count: 64))", method: .get, headers: [:], body: nil).status
+                    == .notFound)
         }
     }
 
@@ -202,11 +236,16 @@ struct AttachmentAPITests {
             let org = try #require(page.firstMatch(of: /<option value="(\d+)"/)?.1)
             let boundary = "----gongzhi-test-boundary"
             var body = ""
-            for (name, value) in [("csrf", browser.csrf), ("action", "publish"), ("organisation", String(org)), ("kind", "notice"), ("titleZh", "带附件的通知"), ("bodyZh", "请查看附件")] {
+            for (name, value) in [
+                ("csrf", browser.csrf), ("action", "publish"), ("organisation", String(org)), ("kind", "notice"), ("titleZh", "带附件的通知"),
+                ("bodyZh", "请查看附件"),
+            ] {
                 body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n"
             }
-            body += "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"名单.txt\"\r\nContent-Type: text/plain\r\n\r\n张*\r\n李*\r\n--\(boundary)--\r\n"
-            let response = try await app.client.execute(uri: "/disclosures/new", method: .post,
+            body +=
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"名单.txt\"\r\nContent-Type: text/plain\r\n\r\n张*\r\n李*\r\n--\(boundary)--\r\n"
+            let response = try await app.client.execute(
+                uri: "/disclosures/new", method: .post,
                 headers: [.cookie: browser.cookieHeader, .contentType: "multipart/form-data; boundary=\(boundary)"], body: ByteBuffer(string: body))
             #expect(response.status == .seeOther)
             let location = try #require(response.headers[.location])

@@ -47,13 +47,16 @@ struct InputBoundsTests {
             let org = try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "residents_committee" }?["id"] as? Int)
             func finance(_ amounts: [Int64]) -> String {
                 let lines = amounts.map { #"{"direction":"income","category":"x","amountFen":\#($0),"counterparty":"y","voucher":"z"}"# }
-                return #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[\#(lines.joined(separator: ","))]}}"#
+                return
+                    #"{"kind":"finance","organisationId":\#(org),"title":{"zh":"财务","en":""},"body":{"zh":"","en":""},"finance":{"period":"2026-10","lines":[\#(lines.joined(separator: ","))]}}"#
             }
             let big = try await app.api("/api/v1/disclosures", method: .post, token: token, json: finance([31_000_000_000_000_000]))
             #expect(big.0 == .unprocessableContent && code(big.1) == "disclosure_amount_too_large")
-            let sum = try await app.api("/api/v1/disclosures", method: .post, token: token, json: finance([Int64.max / 2, Int64.max / 2, Int64.max / 2]))
+            let sum = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token, json: finance([Int64.max / 2, Int64.max / 2, Int64.max / 2]))
             #expect(sum.0 == .unprocessableContent)
-            let fits = try await app.api("/api/v1/disclosures", method: .post, token: token, json: finance([FinanceStatement.maxLineFen, FinanceStatement.maxLineFen]))
+            let fits = try await app.api(
+                "/api/v1/disclosures", method: .post, token: token, json: finance([FinanceStatement.maxLineFen, FinanceStatement.maxLineFen]))
             #expect(fits.0 == .created)
             #expect(try await app.services.log.latest()?.checkpoint.size == 1)
             // The board renders the largest statement allowed.
@@ -71,8 +74,10 @@ struct InputBoundsTests {
                 uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(token)"], body: big
             ) { ($0.status, String(buffer: $0.body)) }
             #expect(api.0 == .contentTooLarge && api.1.contains("too_large"))
-            let open311 = try await app.client.execute(uri: "/open311/v2/requests.json", method: .post,
-                                                       headers: [.contentType: "application/x-www-form-urlencoded"], body: big) {
+            let open311 = try await app.client.execute(
+                uri: "/open311/v2/requests.json", method: .post,
+                headers: [.contentType: "application/x-www-form-urlencoded"], body: big
+            ) {
                 ($0.status, String(buffer: $0.body), $0.headers[.contentType] ?? "")
             }
             #expect(open311.0 == .contentTooLarge && open311.1.hasPrefix("[{\"code\":413") && open311.2.hasPrefix("application/json"))

@@ -10,12 +10,17 @@ import Testing
 
 @Suite("Open311 GeoReport v2: every method in JSON and XML, with the spec's errors")
 struct Open311Tests {
-    func call(_ app: TestApp, _ path: String, method: HTTPRequest.Method = .get, form: [(String, String)]? = nil) async throws -> (HTTPResponse.Status, String, String) {
+    func call(
+        _ app: TestApp, _ path: String, method: HTTPRequest.Method = .get, form: [(String, String)]? = nil
+    ) async throws -> (HTTPResponse.Status, String, String) {
         var headers: HTTPFields = [:]
         var body: ByteBuffer?
         if let form {
             headers[.contentType] = "application/x-www-form-urlencoded"
-            body = ByteBuffer(string: form.map { "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)" }.joined(separator: "&"))
+            body = ByteBuffer(
+                string: form.map {
+                    "\($0.0.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)=\($0.1.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!)"
+                }.joined(separator: "&"))
         }
         return try await app.client.execute(uri: "/open311/v2/" + path, method: method, headers: headers, body: body) { response in
             (response.status, String(buffer: response.body), response.headers[.contentType] ?? "")
@@ -42,7 +47,9 @@ struct Open311Tests {
             let attributes = try #require((json(definition) as? [String: Any])?["attributes"] as? [[String: Any]])
             #expect(attributes.first?["code"] as? String == "trapped" && (attributes.first?["values"] as? [[String: Any]])?.count == 2)
             let (_, definitionXML, _) = try await call(app, "services/elevator_failure.xml")
-            #expect(definitionXML.contains("<service_definition><service_code>elevator_failure</service_code><attributes><attribute><variable>true</variable>"))
+            #expect(
+                definitionXML.contains(
+                    "<service_definition><service_code>elevator_failure</service_code><attributes><attribute><variable>true</variable>"))
             let (missing, missingBody, _) = try await call(app, "services/nope.json")
             #expect(missing == .notFound && (json(missingBody) as? [[String: Any]])?.first?["code"] as? Int == 404)
             let (missingXML, missingXMLBody, _) = try await call(app, "services/nope.xml")
@@ -54,8 +61,10 @@ struct Open311Tests {
             // POST requests
             let key = try await app.token("resident")
             let home = try await app.householdID(key)
-            let good: [(String, String)] = [("api_key", key), ("service_code", "elevator_failure"), ("address_id", String(home)),
-                                            ("description", "电梯困人，已报警。"), ("attribute[trapped]", "yes")]
+            let good: [(String, String)] = [
+                ("api_key", key), ("service_code", "elevator_failure"), ("address_id", String(home)),
+                ("description", "电梯困人，已报警。"), ("attribute[trapped]", "yes"),
+            ]
             let (created, createdBody, _) = try await call(app, "requests.json", method: .post, form: good)
             #expect(created == .created)
             let first = try #require((json(createdBody) as? [[String: Any]])?.first)
@@ -70,26 +79,32 @@ struct Open311Tests {
             let (noKey, _, _) = try await call(app, "requests.xml", method: .post, form: Array(good.dropFirst()))
             #expect(noKey == .forbidden)
             #expect(try await call(app, "requests.json", method: .post, form: good.filter { $0.0 != "service_code" }).0 == .badRequest)
-            #expect(try await call(app, "requests.json", method: .post, form: good.map { $0.0 == "service_code" ? ($0.0, "nope") : $0 }).0 == .notFound)
+            #expect(
+                try await call(app, "requests.json", method: .post, form: good.map { $0.0 == "service_code" ? ($0.0, "nope") : $0 }).0 == .notFound)
             let located = good.filter { $0.0 != "address_id" } + [("lat", "39.9"), ("long", "116.4")]
             #expect(try await call(app, "requests.json", method: .post, form: located).0 == .badRequest)
-            let (badAttribute, badAttributeBody, _) = try await call(app, "requests.json", method: .post, form: good.map { $0.0 == "attribute[trapped]" ? ($0.0, "maybe") : $0 })
+            let (badAttribute, badAttributeBody, _) = try await call(
+                app, "requests.json", method: .post, form: good.map { $0.0 == "attribute[trapped]" ? ($0.0, "maybe") : $0 })
             #expect(badAttribute == .badRequest && badAttributeBody.contains("trapped"))
             // address_string names a household's address.
             let address = try #require(try await app.services.places.household(id: home, readableBy: .system("test"))?.1.address)
-            let (byAddress, _, _) = try await call(app, "requests.json", method: .post, form: good.filter { $0.0 != "address_id" } + [("address_string", address)])
+            let (byAddress, _, _) = try await call(
+                app, "requests.json", method: .post, form: good.filter { $0.0 != "address_id" } + [("address_string", address)])
             #expect(byAddress == .created)
             // media_url is kept when it is a web address, refused otherwise, and published with the request.
-            let (unsafeMedia, unsafeMediaBody, _) = try await call(app, "requests.json", method: .post, form: good + [("media_url", "javascript:alert(1)")])
+            let (unsafeMedia, unsafeMediaBody, _) = try await call(
+                app, "requests.json", method: .post, form: good + [("media_url", "javascript:alert(1)")])
             #expect(unsafeMedia == .badRequest && unsafeMediaBody.contains("media URL"))
-            let (withMedia, withMediaBody, _) = try await call(app, "requests.json", method: .post, form: good + [("media_url", "https://img.example.cn/lift.jpg")])
+            let (withMedia, withMediaBody, _) = try await call(
+                app, "requests.json", method: .post, form: good + [("media_url", "https://img.example.cn/lift.jpg")])
             #expect(withMedia == .created)
             let mediaID = try #require(((json(withMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? String).flatMap { Int($0) })
             let (_, mediaRequest, _) = try await call(app, "requests/\(mediaID).json")
             #expect((json(mediaRequest) as? [[String: Any]])?.first?["media_url"] as? String == "https://img.example.cn/lift.jpg")
             // A link that carries a phone number is kept for the handlers but not published: masked, it would not work.
-            let (_, telMediaBody, _) = try await call(app, "requests.json", method: .post,
-                                                      form: good + [("media_url", "https://img.example.cn/lift.jpg?tel=13912345678")])
+            let (_, telMediaBody, _) = try await call(
+                app, "requests.json", method: .post,
+                form: good + [("media_url", "https://img.example.cn/lift.jpg?tel=13912345678")])
             let telID = try #require(((json(telMediaBody) as? [[String: Any]])?.first?["service_request_id"] as? String).flatMap { Int($0) })
             let (_, telRequest, _) = try await call(app, "requests/\(telID).json")
             let published = try #require((json(telRequest) as? [[String: Any]])?.first)
@@ -99,18 +114,25 @@ struct Open311Tests {
             let (_, one, _) = try await call(app, "requests.json?service_request_id=\(id)")
             let request = try #require((json(one) as? [[String: Any]])?.first)
             #expect(request["status"] as? String == "open" && request["agency_responsible"] as? String == "安居物业服务有限公司")
-            #expect((request["expected_datetime"] as? String)?.hasSuffix("+08:00") == true && (request["requested_datetime"] as? String)?.hasSuffix("+08:00") == true)
+            #expect(
+                (request["expected_datetime"] as? String)?.hasSuffix("+08:00") == true
+                    && (request["requested_datetime"] as? String)?.hasSuffix("+08:00") == true)
             // The public record stops at the building: the household is not shown.
-            #expect(request["address_id"] as? String != String(home) && request["address_id"] is String && !(request["address"] as? String ?? "").contains("室"))
+            #expect(
+                request["address_id"] as? String != String(home) && request["address_id"] is String
+                    && !(request["address"] as? String ?? "").contains("室"))
             let (_, filtered, _) = try await call(app, "requests.xml?status=open&service_code=elevator_failure")
             #expect(filtered.contains("<service_request_id>\(id)</service_request_id>") && filtered.contains("<status>open</status>"))
-            let (_, closedOnly, _) = try await call(app, "requests.json?status=closed&service_code=elevator_failure&start_date=2020-01-01T00:00:00Z&end_date=2020-03-01T00:00:00Z")
+            let (_, closedOnly, _) = try await call(
+                app, "requests.json?status=closed&service_code=elevator_failure&start_date=2020-01-01T00:00:00Z&end_date=2020-03-01T00:00:00Z")
             #expect((json(closedOnly) as? [Any])?.isEmpty == true)
             #expect(try await call(app, "requests.json?start_date=2020-01-01T00:00:00Z&end_date=2020-06-01T00:00:00Z").0 == .badRequest)
             #expect(try await call(app, "requests.json?start_date=yesterday").0 == .badRequest)
             #expect(try await call(app, "requests.json?status=pending").0 == .badRequest)
             let (_, single, _) = try await call(app, "requests/\(id).xml")
-            #expect(single.contains("<service_request_id>\(id)</service_request_id>") && single.contains("<agency_responsible>安居物业服务有限公司</agency_responsible>"))
+            #expect(
+                single.contains("<service_request_id>\(id)</service_request_id>")
+                    && single.contains("<agency_responsible>安居物业服务有限公司</agency_responsible>"))
             #expect(try await call(app, "requests/999999.json").0 == .notFound)
 
             // GET tokens

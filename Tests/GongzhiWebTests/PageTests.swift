@@ -16,22 +16,26 @@ struct PageTests {
             var browser = TestApp.Browser()
             try await app.page(&browser, "/signin")
             #expect(!browser.csrf.isEmpty)
-            let missing = try await app.page(&browser, "/signin", method: .post, form: ["username": "resident", "password": DemoData.password], withCSRF: false)
+            let missing = try await app.page(
+                &browser, "/signin", method: .post, form: ["username": "resident", "password": DemoData.password], withCSRF: false)
             #expect(missing.0 == .forbidden)
             #expect(browser.cookies["gz_session"] == nil)
-            let forged = try await app.page(&browser, "/signin", method: .post, form: ["username": "resident", "password": DemoData.password, "csrf": "forged"])
+            let forged = try await app.page(
+                &browser, "/signin", method: .post, form: ["username": "resident", "password": DemoData.password, "csrf": "forged"])
             #expect(forged.0 == .forbidden)
             // A token from another visitor is no good either.
             var other = TestApp.Browser()
             try await app.page(&other, "/signin")
-            let stolen = try await app.page(&browser, "/signin", method: .post, form: ["username": "resident", "password": DemoData.password, "csrf": other.csrf])
+            let stolen = try await app.page(
+                &browser, "/signin", method: .post, form: ["username": "resident", "password": DemoData.password, "csrf": other.csrf])
             #expect(stolen.0 == .forbidden)
             #expect(browser.cookies["gz_session"] == nil)
 
             // Signed in, the session's own token is needed: a visitor token no longer works.
             var signedIn = try await app.signIn("committee")
             let household = try await app.householdID(try await app.token("resident"))
-            let post = try await app.page(&signedIn, "/households/\(household)/members", method: .post, form: ["name": "赵敏", "relation": "member", "csrf": other.csrf])
+            let post = try await app.page(
+                &signedIn, "/households/\(household)/members", method: .post, form: ["name": "赵敏", "relation": "member", "csrf": other.csrf])
             #expect(post.0 == .forbidden)
             let (_, h) = try await app.api("/api/v1/households/\(household)", token: try await app.token("committee"))
             #expect((h["members"] as? [[String: Any]])?.contains { ($0["person"] as? [String: Any])?["name"] as? String == "赵敏" } == false)
@@ -75,7 +79,8 @@ struct PageTests {
     /// The error line a form shows.
     static func message(_ html: String) -> String? {
         guard let start = html.range(of: #"<p class="error" role="alert""#), let open = html[start.upperBound...].firstIndex(of: ">"),
-              let close = html[open...].range(of: "</p>") else { return nil }
+            let close = html[open...].range(of: "</p>")
+        else { return nil }
         return String(html[html.index(after: open)..<close.lowerBound])
     }
 
@@ -85,15 +90,18 @@ struct PageTests {
             var browser = TestApp.Browser()
             try await app.page(&browser, "/signin")
             for _ in 0..<4 {
-                let (status, html, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": "wrong-password"])
+                let (status, html, _) = try await app.page(
+                    &browser, "/signin", method: .post, form: ["username": "owner", "password": "wrong-password"])
                 #expect(status == .unauthorized)
                 #expect(html.contains("用户名或密码不正确"))
             }
             let (locked, _, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": "wrong-password"])
             #expect(locked == .unauthorized)
             // Even the right password waits out the lock, and hears what an unknown username hears.
-            let (stillLocked, lockedPage, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "owner", "password": DemoData.password])
-            let (unknown, unknownPage, _) = try await app.page(&browser, "/signin", method: .post, form: ["username": "nobody-here", "password": DemoData.password])
+            let (stillLocked, lockedPage, _) = try await app.page(
+                &browser, "/signin", method: .post, form: ["username": "owner", "password": DemoData.password])
+            let (unknown, unknownPage, _) = try await app.page(
+                &browser, "/signin", method: .post, form: ["username": "nobody-here", "password": DemoData.password])
             #expect(stillLocked == .unauthorized && unknown == .unauthorized)
             #expect(Self.message(lockedPage) == Self.message(unknownPage) && lockedPage.contains("暂停登录"))
             app.clock.advance(61)
@@ -132,16 +140,20 @@ struct PageTests {
             let household = try await app.householdID(try await app.token("resident"))
             var browser = try await app.signIn("committee")
             try await app.page(&browser, "/households/\(household)")
-            let (bad, html, _) = try await app.page(&browser, "/households/\(household)/members", method: .post, form: ["name": "赵敏", "phone": "12345", "relation": "member"])
+            let (bad, html, _) = try await app.page(
+                &browser, "/households/\(household)/members", method: .post, form: ["name": "赵敏", "phone": "12345", "relation": "member"])
             #expect(bad == .unprocessableContent && html.contains("手机号码应为 11 位数字"))
-            let (ok, _, headers) = try await app.page(&browser, "/households/\(household)/members", method: .post, form: ["name": "赵敏", "phone": "13912345678", "idNumber": "11010519491231002X", "relation": "tenant"])
+            let (ok, _, headers) = try await app.page(
+                &browser, "/households/\(household)/members", method: .post,
+                form: ["name": "赵敏", "phone": "13912345678", "idNumber": "11010519491231002X", "relation": "tenant"])
             #expect(ok == .seeOther && headers[.location] == "/households/\(household)?added=1")
             let (_, page, _) = try await app.page(&browser, "/households/\(household)")
             #expect(page.contains("赵敏") && page.contains("139****5678") && !page.contains("13912345678"))
             // Property staff may see the household but not register people in it.
             var property = try await app.signIn("property")
             try await app.page(&property, "/households/\(household)")
-            let (forbidden, _, _) = try await app.page(&property, "/households/\(household)/members", method: .post, form: ["name": "钱多", "relation": "member"])
+            let (forbidden, _, _) = try await app.page(
+                &property, "/households/\(household)/members", method: .post, form: ["name": "钱多", "relation": "member"])
             #expect(forbidden == .forbidden)
         }
     }
@@ -190,8 +202,11 @@ struct OperationsTests {
 
     @Test("both languages have every string")
     func localizationParity() throws {
-        let dir = try #require(Bundle.allBundles.lazy.compactMap { $0.resourceURL?.appendingPathComponent("gongzhi_GongzhiWeb.resources/Localization") }.first { FileManager.default.fileExists(atPath: $0.path) }
-            ?? Bundle.main.resourceURL.map { $0.appendingPathComponent("gongzhi_GongzhiWeb.resources/Localization") })
+        let dir = try #require(
+            Bundle.allBundles.lazy.compactMap { $0.resourceURL?.appendingPathComponent("gongzhi_GongzhiWeb.resources/Localization") }.first {
+                FileManager.default.fileExists(atPath: $0.path)
+            }
+                ?? Bundle.main.resourceURL.map { $0.appendingPathComponent("gongzhi_GongzhiWeb.resources/Localization") })
         let zh = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: dir.appendingPathComponent("zh-Hans.json")))
         let en = try JSONDecoder().decode([String: String].self, from: Data(contentsOf: dir.appendingPathComponent("en.json")))
         #expect(Set(zh.keys) == Set(en.keys))

@@ -12,25 +12,31 @@ import Testing
 @Suite("Scoped reads: the stores answer only what the scope may see")
 struct ReadScopeStoreTests {
     func principal(_ app: TestApp, _ username: String) async throws -> Principal {
-        let account = try #require(try await app.services.database.read { db in
-            try await db.raw("SELECT id FROM accounts WHERE username = \(bind: username)").first()?.decode(column: "id", as: Int64.self)
-        })
+        let account = try #require(
+            try await app.services.database.read { db in
+                try await db.raw("SELECT id FROM accounts WHERE username = \(bind: username)").first()?.decode(column: "id", as: Int64.self)
+            })
         return try #require(try await app.services.accounts.principal(accountID: account))
     }
 
     @Test("an appeal, a household and a person outside the scope read as missing", arguments: TestEngine.available)
     func outside(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
-            let resident = try await principal(app, "resident"), committee = try await principal(app, "committee")
-            let department = try await principal(app, "department"), volunteer = try await principal(app, "volunteer"), owner = try await principal(app, "owner")
+            let resident = try await principal(app, "resident")
+            let committee = try await principal(app, "committee")
+            let department = try await principal(app, "department")
+            let volunteer = try await principal(app, "volunteer")
+            let owner = try await principal(app, "owner")
             let token = try await app.token("resident")
             let home = try await app.householdID(token)
-            let building = try #require(try await app.services.database.read { db in
-                try await db.raw("SELECT parent_id AS id FROM places WHERE id = (SELECT parent_id FROM places WHERE id = \(bind: home))").first()?
-                    .decode(column: "id", as: Int64.self)
-            })
-            let (_, filed) = try await app.api("/api/v1/appeals", method: .post, token: token,
-                                               json: #"{"category":"street_light","placeId":\#(building),"description":"楼下路灯坏了。"}"#)
+            let building = try #require(
+                try await app.services.database.read { db in
+                    try await db.raw("SELECT parent_id AS id FROM places WHERE id = (SELECT parent_id FROM places WHERE id = \(bind: home))").first()?
+                        .decode(column: "id", as: Int64.self)
+                })
+            let (_, filed) = try await app.api(
+                "/api/v1/appeals", method: .post, token: token,
+                json: #"{"category":"street_light","placeId":\#(building),"description":"楼下路灯坏了。"}"#)
             let appealID = Int64(try #require((filed["appeal"] as? [String: Any])?["id"] as? Int))
             let appeals = app.services.appeals
             #expect(try await appeals.appeal(id: appealID, readableBy: .principal(resident)) != nil)
@@ -43,12 +49,15 @@ struct ReadScopeStoreTests {
             #expect(try await places.household(id: home, readableBy: .principal(resident)) != nil)
             #expect(try await places.household(id: home, readableBy: .principal(department)) == nil)
             #expect(try await places.household(id: home, readableBy: .anyone) == nil)
-            let neighbour = try #require(try await app.services.database.read { db in
-                try await db.raw("""
-                    SELECT m.person_id AS id FROM household_members m WHERE m.household_id <> \(bind: home) AND m.person_id <> \(bind: owner.personID)
-                    ORDER BY m.household_id LIMIT 1
-                    """).first()?.decode(column: "id", as: Int64.self)
-            })
+            let neighbour = try #require(
+                try await app.services.database.read { db in
+                    try await db.raw(
+                        """
+                        SELECT m.person_id AS id FROM household_members m WHERE m.household_id <> \(bind: home) AND m.person_id <> \(bind: owner.personID)
+                        ORDER BY m.household_id LIMIT 1
+                        """
+                    ).first()?.decode(column: "id", as: Int64.self)
+                })
             #expect(try await app.services.people.person(id: resident.personID, readableBy: .principal(resident)) != nil)
             #expect(try await app.services.people.person(id: neighbour, readableBy: .principal(resident)) == nil)
             #expect(try await app.services.people.person(id: neighbour, readableBy: .principal(committee)) != nil)

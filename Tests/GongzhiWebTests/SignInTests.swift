@@ -11,8 +11,10 @@ import Testing
 @Suite("Sign-in: atomic lock, one answer, limits per address, same-site redirects")
 struct SignInTests {
     func token(_ app: TestApp, _ username: String, _ password: String) async throws -> HTTPResponse.Status {
-        try await app.client.execute(uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json"],
-                                     body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)","name":"t"}"#)) { $0.status }
+        try await app.client.execute(
+            uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(password)","name":"t"}"#)
+        ) { $0.status }
     }
 
     @Test("a burst of parallel wrong passwords checks at most the free attempts; then the right one is refused too", arguments: TestEngine.available)
@@ -23,7 +25,9 @@ struct SignInTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.allSatisfy { $0 == .unauthorized })
-            let checked = try await app.services.audit.recent(limit: 200).filter { $0.action == .signInFailed && $0.detail.hasPrefix("wrong password") }
+            let checked = try await app.services.audit.recent(limit: 200).filter {
+                $0.action == .signInFailed && $0.detail.hasPrefix("wrong password")
+            }
             #expect(checked.count <= app.services.throttle.freeAttempts)
             #expect(try await token(app, "owner", DemoData.password) == .unauthorized)
             app.clock.advance(3601)
@@ -31,7 +35,9 @@ struct SignInTests {
         }
     }
 
-    @Test("unknown usernames and locked accounts answer as a wrong password does; many failures from one address are slowed", arguments: TestEngine.available)
+    @Test(
+        "unknown usernames and locked accounts answer as a wrong password does; many failures from one address are slowed",
+        arguments: TestEngine.available)
     func oneAnswer(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in
             let limit = app.services.addressThrottle.maxFailures
@@ -50,8 +56,10 @@ struct SignInTests {
         // In-process requests have no socket peer: "unknown" stands for the balancer here.
         try await TestApp.run(engine, settings: { $0.trustedProxies = ["unknown"] }) { app in
             func attempt(from client: String, _ password: String) async throws -> HTTPResponse.Status {
-                try await app.client.execute(uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json", .init("X-Forwarded-For")!: client],
-                                             body: ByteBuffer(string: #"{"username":"nobody","password":"\#(password)","name":"t"}"#)) { $0.status }
+                try await app.client.execute(
+                    uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json", .init("X-Forwarded-For")!: client],
+                    body: ByteBuffer(string: #"{"username":"nobody","password":"\#(password)","name":"t"}"#)
+                ) { $0.status }
             }
             for _ in 0..<app.services.addressThrottle.maxFailures {
                 let status = try await attempt(from: "203.0.113.7", "wrong-password")
@@ -68,11 +76,14 @@ struct SignInTests {
             for next in ["/\t/evil.example/x", "//evil.example/x", "/\\evil.example", "https://evil.example/", "/\n/evil.example", "/%09/ok"] {
                 var browser = TestApp.Browser()
                 try await app.page(&browser, "/signin")
-                let (status, _, headers) = try await app.page(&browser, "/signin", method: .post,
-                                                             form: ["username": "resident", "password": DemoData.password, "next": next])
+                let (status, _, headers) = try await app.page(
+                    &browser, "/signin", method: .post,
+                    form: ["username": "resident", "password": DemoData.password, "next": next])
                 let location = headers[.location] ?? ""
                 #expect(status == .seeOther)
-                #expect(location.hasPrefix("/") && !location.hasPrefix("//") && !location.contains("\t") && !location.contains("\\"), "\(next) → \(location)")
+                #expect(
+                    location.hasPrefix("/") && !location.hasPrefix("//") && !location.contains("\t") && !location.contains("\\"),
+                    "\(next) → \(location)")
             }
             var visitor = TestApp.Browser()
             let (_, html, _) = try await app.page(&visitor, "//evil.example/x")

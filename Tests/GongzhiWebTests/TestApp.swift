@@ -22,8 +22,10 @@ struct TestApp {
     let client: any TestClientProtocol
     let clock: TestClock
 
-    static func run(_ engine: TestEngine, settings configure: @escaping @Sendable (inout AppSettings) -> Void = { _ in },
-                    _ body: @escaping @Sendable (TestApp) async throws -> Void) async throws {
+    static func run(
+        _ engine: TestEngine, settings configure: @escaping @Sendable (inout AppSettings) -> Void = { _ in },
+        _ body: @escaping @Sendable (TestApp) async throws -> Void
+    ) async throws {
         try await TestDatabase.withDatabase(engine) { database in
             _ = try await DemoData(database: database, buildingsPerCommunity: 2, hashPassword: { Passwords.hash($0, cost: 4) }).seed(now: Date())
             var settings = AppSettings()
@@ -43,20 +45,29 @@ struct TestApp {
     // MARK: API
 
     func token(_ username: String) async throws -> String {
-        try await client.execute(uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json"],
-                                 body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(DemoData.password)","name":"test"}"#)) { response in
+        try await client.execute(
+            uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json"],
+            body: ByteBuffer(string: #"{"username":"\#(username)","password":"\#(DemoData.password)","name":"test"}"#)
+        ) { response in
             #expect(response.status == .created)
             let json = try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]
             return try #require(json?["token"] as? String)
         }
     }
 
-    func api(_ uri: String, method: HTTPRequest.Method = .get, token: String?, json: String? = nil) async throws -> (HTTPResponse.Status, [String: Any]) {
+    func api(
+        _ uri: String, method: HTTPRequest.Method = .get, token: String?, json: String? = nil
+    ) async throws -> (HTTPResponse.Status, [String: Any]) {
         var headers: HTTPFields = [.accept: "application/json"]
         if let token { headers[.authorization] = "Bearer \(token)" }
         if json != nil { headers[.contentType] = "application/json" }
         return try await client.execute(uri: uri, method: method, headers: headers, body: json.map { ByteBuffer(string: $0) }) { response in
-            let object = response.body.readableBytes == 0 ? [:] : (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? ["raw": String(buffer: response.body)]
+            let object =
+                response.body.readableBytes == 0
+                ? [:]
+                : (try? JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any]) ?? [
+                    "raw": String(buffer: response.body)
+                ]
             return (response.status, object)
         }
     }
@@ -89,14 +100,18 @@ struct TestApp {
     }
 
     @discardableResult
-    func page(_ browser: inout Browser, _ uri: String, method: HTTPRequest.Method = .get, form: [String: String]? = nil, withCSRF: Bool = true) async throws -> (HTTPResponse.Status, String, HTTPFields) {
+    func page(
+        _ browser: inout Browser, _ uri: String, method: HTTPRequest.Method = .get, form: [String: String]? = nil, withCSRF: Bool = true
+    ) async throws -> (HTTPResponse.Status, String, HTTPFields) {
         var headers: HTTPFields = [:]
         if !browser.cookies.isEmpty { headers[.cookie] = browser.cookieHeader }
         var body: ByteBuffer?
         if var form {
             if withCSRF && form["csrf"] == nil { form["csrf"] = browser.csrf }
             headers[.contentType] = "application/x-www-form-urlencoded"
-            body = ByteBuffer(string: form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&"))
+            body = ByteBuffer(
+                string: form.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
+            )
         }
         let response = try await client.execute(uri: uri, method: method, headers: headers, body: body)
         browser.absorb(response)
@@ -106,7 +121,8 @@ struct TestApp {
     func signIn(_ username: String, password: String = DemoData.password) async throws -> Browser {
         var browser = Browser()
         try await page(&browser, "/signin")
-        let (status, _, headers) = try await page(&browser, "/signin", method: .post, form: ["username": username, "password": password, "next": "/"])
+        let (status, _, headers) = try await page(
+            &browser, "/signin", method: .post, form: ["username": username, "password": password, "next": "/"])
         #expect(status == .seeOther, "sign-in as \(username)")
         #expect(headers[.location] == "/")
         try await page(&browser, "/")

@@ -18,8 +18,9 @@ struct WhistleTests {
         try await TestApp.run(engine) { app in
             let resident = try await app.token("resident")
             let home = try await app.householdID(resident)
-            let (_, created) = try await app.api("/api/v1/appeals", method: .post, token: resident,
-                                                 json: #"{"category":"pipe_leak_common","placeId":\#(home),"description":"地下室水管爆裂，水已漫到配电室门口。"}"#)
+            let (_, created) = try await app.api(
+                "/api/v1/appeals", method: .post, token: resident,
+                json: #"{"category":"pipe_leak_common","placeId":\#(home),"description":"地下室水管爆裂，水已漫到配电室门口。"}"#)
             let appealID = try #require((created["appeal"] as? [String: Any])?["id"] as? Int)
             let street = try await app.token("street")
             let department = try await app.token("department")
@@ -28,20 +29,26 @@ struct WhistleTests {
             let urban = try #require(departments.first { $0["domain"] as? String == "urban_management" }?["id"] as? Int)
             let emergency = try #require(departments.first { $0["domain"] as? String == "emergency_management" }?["id"] as? Int)
 
-            let (notStreet, _) = try await app.api("/api/v1/whistles", method: .post, token: resident,
-                                                   json: #"{"kind":"emergency","matter":"x","appealId":\#(appealID),"departments":[\#(urban)]}"#)
+            let (notStreet, _) = try await app.api(
+                "/api/v1/whistles", method: .post, token: resident,
+                json: #"{"kind":"emergency","matter":"x","appealId":\#(appealID),"departments":[\#(urban)]}"#)
             #expect(notStreet == .forbidden)
-            let (none, noneBody) = try await app.api("/api/v1/whistles", method: .post, token: street, json: #"{"kind":"emergency","matter":"积水","appealId":\#(appealID),"departments":[]}"#)
+            let (none, noneBody) = try await app.api(
+                "/api/v1/whistles", method: .post, token: street,
+                json: #"{"kind":"emergency","matter":"积水","appealId":\#(appealID),"departments":[]}"#)
             #expect(none == .unprocessableContent && code(noneBody) == "whistle_departments")
-            let (blown, whistle) = try await app.api("/api/v1/whistles", method: .post, token: street,
-                                                     json: #"{"kind":"emergency","matter":"地下室积水危及配电室","appealId":\#(appealID),"departments":[\#(urban),\#(emergency)]}"#)
+            let (blown, whistle) = try await app.api(
+                "/api/v1/whistles", method: .post, token: street,
+                json: #"{"kind":"emergency","matter":"地下室积水危及配电室","appealId":\#(appealID),"departments":[\#(urban),\#(emergency)]}"#)
             #expect(blown == .created)
             let id = try #require(whistle["id"] as? Int)
             let summons = try #require(whistle["summons"] as? [[String: Any]])
             #expect(summons.count == 2 && summons.allSatisfy { $0["limitMinutes"] as? Int == 30 && $0["status"] as? String == "pending" })
             // The summoned departments now hold co-handler tasks on the appeal.
             let (_, detail) = try await app.api("/api/v1/appeals/\(appealID)", token: street)
-            let coTasks = (detail["tasks"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "co" }.compactMap { $0["organisationId"] as? Int }
+            let coTasks = (detail["tasks"] as? [[String: Any]] ?? []).filter { $0["role"] as? String == "co" }.compactMap {
+                $0["organisationId"] as? Int
+            }
             #expect(coTasks.contains(urban) && coTasks.contains(emergency))
 
             // Urban management reports after 12 minutes; emergency management never does.
@@ -54,14 +61,17 @@ struct WhistleTests {
             #expect(twice == .conflict && code(twiceBody) == "whistle_already_reported")
             app.clock.advance(30 * 60)
             let (_, board) = try await app.api("/api/v1/whistles", token: street)
-            let missing = try #require(((board["items"] as? [[String: Any]])?.first?["summons"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == emergency })
+            let missing = try #require(
+                ((board["items"] as? [[String: Any]])?.first?["summons"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == emergency })
             #expect(missing["status"] as? String == "missing" && missing["minutes"] as? Int == 12)
             let (notSummoned, _) = try await app.api("/api/v1/whistles/\(id)/report", method: .post, token: try await app.token("property"))
             #expect(notSummoned == .notFound)
 
             // The street is assessed too: one matter blown on, not settled yet; one of its two summonses answered in time.
             let streetOrg = try #require((orgs["items"] as? [[String: Any]])?.first { $0["kind"] as? String == "street_office" }?["id"] as? Int)
-            func streetRow(_ board: [String: Any]) -> [String: Any]? { (board["streets"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == streetOrg } }
+            func streetRow(_ board: [String: Any]) -> [String: Any]? {
+                (board["streets"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == streetOrg }
+            }
             #expect(streetRow(board)?["blown"] as? Int == 1 && streetRow(board)?["settled"] as? Int == 0)
             #expect(streetRow(board)?["summonsOnTime"] as? Int == 1 && streetRow(board)?["summonsDue"] as? Int == 2)
             #expect((board["departments"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == urban }?["onTime"] as? Int == 1)
@@ -74,8 +84,9 @@ struct WhistleTests {
                 #expect(status == .ok)
             }
             // A bare matter: the street that blew closes it when it is settled, once; a department cannot.
-            let (_, matter) = try await app.api("/api/v1/whistles", method: .post, token: street,
-                                                json: #"{"kind":"routine","matter":"背街小巷占道经营","placeId":\#(home),"departments":[\#(urban)]}"#)
+            let (_, matter) = try await app.api(
+                "/api/v1/whistles", method: .post, token: street,
+                json: #"{"kind":"routine","matter":"背街小巷占道经营","placeId":\#(home),"departments":[\#(urban)]}"#)
             let matterID = try #require(matter["id"] as? Int)
             let (byDepartment, _) = try await app.api("/api/v1/whistles/\(matterID)/close", method: .post, token: department)
             #expect(byDepartment == .notFound)
@@ -85,7 +96,9 @@ struct WhistleTests {
             let (again, againBody) = try await app.api("/api/v1/whistles/\(matterID)/close", method: .post, token: street)
             #expect(again == .conflict && code(againBody) == "whistle_already_closed")
             let (_, settledBoard) = try await app.api("/api/v1/whistles", token: street)
-            #expect(streetRow(settledBoard)?["blown"] as? Int == 2 && streetRow(settledBoard)?["settled"] as? Int == 2 && streetRow(settledBoard)?["open"] as? Int == 0)
+            #expect(
+                streetRow(settledBoard)?["blown"] as? Int == 2 && streetRow(settledBoard)?["settled"] as? Int == 2
+                    && streetRow(settledBoard)?["open"] as? Int == 0)
             #expect((streetRow(settledBoard)?["averageHoursToSettle"] as? Double).map { abs($0 - 1.35) < 0.01 } == true)
 
             var browser = try await app.signIn("street")

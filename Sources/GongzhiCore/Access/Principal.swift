@@ -115,7 +115,8 @@ public enum ScopeRules {
     /// The subtrees a grant reaches: a place grant reaches that place's subtree;
     /// an organisation grant reaches what the organisation serves, except a
     /// property company, which reaches only the places its contract covers.
-    public static func scopePaths(placePath: String?, organisation: (kind: OrganisationKind, servedPath: String, coveredPaths: [String])?) -> [String] {
+    public static func scopePaths(placePath: String?, organisation: (kind: OrganisationKind, servedPath: String, coveredPaths: [String])?) -> [String]
+    {
         if let placePath { return [placePath] }
         guard let organisation else { return [] }
         if organisation.kind == .propertyCompany && !organisation.coveredPaths.isEmpty {

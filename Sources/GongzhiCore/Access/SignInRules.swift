@@ -103,7 +103,8 @@ public enum Secret {
     }
 
     public static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0
         for i in x.indices { diff |= x[i] ^ y[i] }
@@ -117,7 +118,8 @@ public enum Secret {
         out.reserveCapacity(48)
         var input = bytes.makeIterator()
         while let a = input.next() {
-            let b = input.next(), c = input.next()
+            let b = input.next()
+            let c = input.next()
             out.append(base64Digits[Int(a >> 2)])
             out.append(base64Digits[Int((a & 0x03) << 4 | (b ?? 0) >> 4)])
             if let b { out.append(base64Digits[Int((b & 0x0F) << 2 | (c ?? 0) >> 6)]) }

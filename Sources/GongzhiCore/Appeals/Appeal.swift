@@ -30,10 +30,12 @@ public struct Appeal: Sendable, Equatable {
     /// Open311's `media_url`: a picture the client published elsewhere.
     public var mediaURL: String?
 
-    public init(id: Int64, category: String, placeID: Int64, placePath: String, communityPath: String, requesterPersonID: Int64?, description: String,
-                latitude: Double?, longitude: Double?, anonymous: Bool, state: AppealState, leadOrganisationID: Int64?, submittedAt: Date,
-                respondDue: Date? = nil, resolveDue: Date? = nil, acceptedAt: Date? = nil, resolvedAt: Date? = nil, ratedResolved: Bool? = nil,
-                satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String, mediaURL: String? = nil) {
+    public init(
+        id: Int64, category: String, placeID: Int64, placePath: String, communityPath: String, requesterPersonID: Int64?, description: String,
+        latitude: Double?, longitude: Double?, anonymous: Bool, state: AppealState, leadOrganisationID: Int64?, submittedAt: Date,
+        respondDue: Date? = nil, resolveDue: Date? = nil, acceptedAt: Date? = nil, resolvedAt: Date? = nil, ratedResolved: Bool? = nil,
+        satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String, mediaURL: String? = nil
+    ) {
         self.id = id
         self.category = category
         self.placeID = placeID
@@ -121,7 +123,8 @@ public enum AppealRules {
     /// (`javascript:`, `data:`, a bare path) would be unsafe to show as a link.
     public static func validate(mediaURL: String) throws(AppealError) {
         guard mediaURL.count <= 2000, let url = URL(string: mediaURL), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
-              let host = url.host, !host.isEmpty else { throw .badMediaURL }
+            let host = url.host, !host.isEmpty
+        else { throw .badMediaURL }
     }
 
     /// The deadlines the list sets: contact within hours, resolve within
@@ -162,7 +165,10 @@ public struct CategoryAttribute: Sendable, Equatable, Codable {
     public struct Value: Sendable, Equatable, Codable {
         public var key: String
         public var name: String
-        public init(key: String, name: String) { self.key = key; self.name = name }
+        public init(key: String, name: String) {
+            self.key = key
+            self.name = name
+        }
     }
 
     public var code: String

@@ -96,8 +96,10 @@ public enum AppealLifecycle {
 
     /// The one transition function: the next state, or the rule broken.
     /// `reopenedBefore` and `lastSatisfaction` come from the appeal's history.
-    public static func transition(_ state: AppealState, _ event: AppealEvent, by actor: AppealActor,
-                                  reopenedBefore: Bool = false, lastSatisfaction: Satisfaction? = nil) throws(AppealTransitionError) -> AppealState {
+    public static func transition(
+        _ state: AppealState, _ event: AppealEvent, by actor: AppealActor,
+        reopenedBefore: Bool = false, lastSatisfaction: Satisfaction? = nil
+    ) throws(AppealTransitionError) -> AppealState {
         guard actors(event).contains(actor) else { throw .wrongActor(event: event.name, actor: actor) }
         func require(_ states: Set<AppealState>, _ next: AppealState) throws(AppealTransitionError) -> AppealState {
             guard states.contains(state) else { throw .notAllowed(event: event.name, from: state) }
@@ -180,8 +182,12 @@ public struct WhistleRecord: Sendable, Equatable {
 
     public mutating func add(_ report: WhistleReport) {
         switch report {
-        case .onTime(let m): onTime += 1; reportedMinutes += m
-        case .late(let m, _): late += 1; reportedMinutes += m
+        case .onTime(let m):
+            onTime += 1
+            reportedMinutes += m
+        case .late(let m, _):
+            late += 1
+            reportedMinutes += m
         case .missing: missing += 1
         case .pending: pending += 1
         }
@@ -258,22 +264,25 @@ public struct ThreeRates: Sendable, Equatable {
     public var satisfactionRate: Double? { rated > 0 ? (Double(satisfied) + Double(partlySatisfied) / 2) / Double(rated) : nil }
 
     public static func + (a: ThreeRates, b: ThreeRates) -> ThreeRates {
-        ThreeRates(total: a.total + b.total, respondedInTime: a.respondedInTime + b.respondedInTime, rated: a.rated + b.rated,
-                   resolved: a.resolved + b.resolved, satisfied: a.satisfied + b.satisfied, partlySatisfied: a.partlySatisfied + b.partlySatisfied)
+        ThreeRates(
+            total: a.total + b.total, respondedInTime: a.respondedInTime + b.respondedInTime, rated: a.rated + b.rated,
+            resolved: a.resolved + b.resolved, satisfied: a.satisfied + b.satisfied, partlySatisfied: a.partlySatisfied + b.partlySatisfied)
     }
 
     public static let zero = ThreeRates(total: 0, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)
 
     /// What one return visit adds to the counters.
     public static func returnVisit(resolved: Bool, satisfaction: Satisfaction) -> ThreeRates {
-        ThreeRates(total: 0, respondedInTime: 0, rated: 1, resolved: resolved ? 1 : 0,
-                   satisfied: satisfaction == .yes ? 1 : 0, partlySatisfied: satisfaction == .partly ? 1 : 0)
+        ThreeRates(
+            total: 0, respondedInTime: 0, rated: 1, resolved: resolved ? 1 : 0,
+            satisfied: satisfaction == .yes ? 1 : 0, partlySatisfied: satisfaction == .partly ? 1 : 0)
     }
 
     /// The counters taken back: a reopened appeal's earlier rating stops counting.
     public static prefix func - (r: ThreeRates) -> ThreeRates {
-        ThreeRates(total: -r.total, respondedInTime: -r.respondedInTime, rated: -r.rated, resolved: -r.resolved,
-                   satisfied: -r.satisfied, partlySatisfied: -r.partlySatisfied)
+        ThreeRates(
+            total: -r.total, respondedInTime: -r.respondedInTime, rated: -r.rated, resolved: -r.resolved,
+            satisfied: -r.satisfied, partlySatisfied: -r.partlySatisfied)
     }
 
     /// Below this many return visits a rate is shown with its count but not

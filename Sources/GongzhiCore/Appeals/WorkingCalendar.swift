@@ -6,13 +6,18 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var month: Int
     public var day: Int
 
-    public init(year: Int, month: Int, day: Int) { self.year = year; self.month = month; self.day = day }
+    public init(year: Int, month: Int, day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
 
     /// Parses `2025-10-01`; years outside `MomentBounds` are refused, as every date read from outside is.
     public init?(_ text: String) {
         let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
         guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2], (MomentBounds.firstYear...MomentBounds.lastYear).contains(y),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         self.init(year: y, month: m, day: d)
         guard WorkingCalendar.date(of: self).map({ WorkingCalendar.day(of: $0) == self }) == true else { return nil }
     }

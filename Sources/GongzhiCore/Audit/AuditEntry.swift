@@ -12,7 +12,9 @@ public struct AuditEntry: Sendable, Hashable, Codable {
     public var detail: String
     public var remoteAddress: String
 
-    public init(id: Int64, at: Date, accountID: Int64?, action: AuditAction, objectType: String, objectID: String, detail: String, remoteAddress: String) {
+    public init(
+        id: Int64, at: Date, accountID: Int64?, action: AuditAction, objectType: String, objectID: String, detail: String, remoteAddress: String
+    ) {
         self.id = id
         self.at = at
         self.accountID = accountID

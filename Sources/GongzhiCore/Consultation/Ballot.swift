@@ -16,7 +16,10 @@ public enum BallotChoice: Sendable, Equatable, Hashable {
     }
 
     public init?(code: String) {
-        if let v = OwnerVote(rawValue: code) { self = .motion(v); return }
+        if let v = OwnerVote(rawValue: code) {
+            self = .motion(v)
+            return
+        }
         let ids = code.split(separator: ",").map { Int64($0.trimmingCharacters(in: .whitespaces)) }
         guard !ids.isEmpty, ids.allSatisfy({ $0 != nil }) else { return nil }
         self = .options(ids.map { $0! })

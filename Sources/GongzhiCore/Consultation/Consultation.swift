@@ -19,8 +19,10 @@ public struct Consultation: Sendable, Equatable {
     public var schedule: Schedule
     public var secret: Bool
 
-    public init(id: Int64, organisationID: Int64, placeID: Int64, title: Bilingual, background: Bilingual, form: ConsultationForm,
-                body: EligibleBody, ballot: BallotKind, rule: RuleSet, options: [ConsultationOption], schedule: Schedule, secret: Bool) {
+    public init(
+        id: Int64, organisationID: Int64, placeID: Int64, title: Bilingual, background: Bilingual, form: ConsultationForm,
+        body: EligibleBody, ballot: BallotKind, rule: RuleSet, options: [ConsultationOption], schedule: Schedule, secret: Bool
+    ) {
         self.id = id
         self.organisationID = organisationID
         self.placeID = placeID
@@ -39,7 +41,10 @@ public struct Consultation: Sendable, Equatable {
 public struct ConsultationOption: Sendable, Equatable {
     public var id: Int64
     public var label: Bilingual
-    public init(id: Int64, label: Bilingual) { self.id = id; self.label = label }
+    public init(id: Int64, label: Bilingual) {
+        self.id = id
+        self.label = label
+    }
 }
 
 /// 形式: how people come together to decide.
@@ -102,9 +107,15 @@ public enum BallotKind: Sendable, Equatable {
         switch (parts.first, parts.count > 1 ? parts[1] : nil) {
         case ("motion", nil): self = .motion
         case ("single", nil): self = .singleChoice
-        case ("multiple", let n?): guard let n = Int(n) else { return nil }; self = .multipleChoice(max: n)
-        case ("ranked", let m?): guard let m = RankedMethod(rawValue: m) else { return nil }; self = .ranked(m)
-        case ("election", let n?): guard let n = Int(n) else { return nil }; self = .election(seats: n)
+        case ("multiple", let n?):
+            guard let n = Int(n) else { return nil }
+            self = .multipleChoice(max: n)
+        case ("ranked", let m?):
+            guard let m = RankedMethod(rawValue: m) else { return nil }
+            self = .ranked(m)
+        case ("election", let n?):
+            guard let n = Int(n) else { return nil }
+            self = .election(seats: n)
         default: return nil
         }
     }
@@ -147,14 +158,16 @@ public struct RuleSet: Sendable, Equatable {
     /// Civil Code art. 278 para. 2: two thirds of area and owners take part;
     /// more than half, or three quarters for items (6)–(8), approve.
     public static func ownersJoint(_ matter: OwnersMatter) -> RuleSet {
-        RuleSet(kind: .ownersJoint, participation: OwnersDecision.participation, approval: matter.approval, matter: matter,
-                basis: "民法典第二百七十八条；最高人民法院关于审理建筑物区分所有权纠纷案件适用法律若干问题的解释第八条、第九条")
+        RuleSet(
+            kind: .ownersJoint, participation: OwnersDecision.participation, approval: matter.approval, matter: matter,
+            basis: "民法典第二百七十八条；最高人民法院关于审理建筑物区分所有权纠纷案件适用法律若干问题的解释第八条、第九条")
     }
 
     /// Organic Law of Urban Residents' Committees art. 9: more than half of the
     /// eligible present; more than half of those present approve.
-    public static let residentsMeeting = RuleSet(kind: .residentsMeeting, participation: .moreThanHalf, approval: .moreThanHalf,
-                                                 basis: "城市居民委员会组织法第九条")
+    public static let residentsMeeting = RuleSet(
+        kind: .residentsMeeting, participation: .moreThanHalf, approval: .moreThanHalf,
+        basis: "城市居民委员会组织法第九条")
     public static let simpleMajority = RuleSet(kind: .simpleMajority, participation: nil, approval: .moreThanHalf, basis: "议事规则：过半数")
     public static let twoThirds = RuleSet(kind: .twoThirds, participation: nil, approval: .atLeastTwoThirds, basis: "议事规则：三分之二以上")
     public static let plurality = RuleSet(kind: .plurality, participation: nil, approval: Threshold(0, 1, strict: true), basis: "得票多者当选")
@@ -249,7 +262,8 @@ public enum ConsultationRules {
         func atLeast(_ t: Threshold?, _ floor: Threshold, _ name: String) throws(ConsultationError) {
             // t ≥ floor as fractions; a strict threshold at the same fraction is stricter still.
             guard let t else { throw .impossibleThreshold("\(name) missing") }
-            let l = t.numerator.multipliedFullWidth(by: floor.denominator), r = floor.numerator.multipliedFullWidth(by: t.denominator)
+            let l = t.numerator.multipliedFullWidth(by: floor.denominator)
+            let r = floor.numerator.multipliedFullWidth(by: t.denominator)
             let lower = (l.high, l.low) < (r.high, r.low) || ((l.high, l.low) == (r.high, r.low) && floor.strict && !t.strict)
             if lower { throw .impossibleThreshold("\(name) \(t) below \(floor) (\(rule.basis))") }
         }
@@ -316,20 +330,27 @@ public enum AgendaRules {
     public static let ownersShare = Threshold(1, 5, strict: false)
 
     /// The checks a residents' proposal is held to; either one convenes the meeting.
-    public static func residentsMeeting(adults: Int64, of eligibleAdults: Int64, households: Int64, of eligibleHouseholds: Int64) -> [ThresholdCheck] {
+    public static func residentsMeeting(adults: Int64, of eligibleAdults: Int64, households: Int64, of eligibleHouseholds: Int64) -> [ThresholdCheck]
+    {
         [
-            ThresholdCheck(name: "backing_adults", part: adults, whole: eligibleAdults, threshold: residentsShare, met: residentsShare.isMet(adults, of: eligibleAdults)),
-            ThresholdCheck(name: "backing_households", part: households, whole: eligibleHouseholds, threshold: residentsShare,
-                           met: residentsShare.isMet(households, of: eligibleHouseholds)),
+            ThresholdCheck(
+                name: "backing_adults", part: adults, whole: eligibleAdults, threshold: residentsShare,
+                met: residentsShare.isMet(adults, of: eligibleAdults)),
+            ThresholdCheck(
+                name: "backing_households", part: households, whole: eligibleHouseholds, threshold: residentsShare,
+                met: residentsShare.isMet(households, of: eligibleHouseholds)),
         ]
     }
 
     /// The checks an owners' proposal is held to; both must be met.
     public static func ownersMeeting(owners: Int64, of eligibleOwners: Int64, area: Area, of eligibleArea: Area) -> [ThresholdCheck] {
         [
-            ThresholdCheck(name: "backing_owners", part: owners, whole: eligibleOwners, threshold: ownersShare, met: ownersShare.isMet(owners, of: eligibleOwners)),
-            ThresholdCheck(name: "backing_area", part: area.squareCentimetres, whole: eligibleArea.squareCentimetres, threshold: ownersShare,
-                           met: ownersShare.isMet(area.squareCentimetres, of: eligibleArea.squareCentimetres)),
+            ThresholdCheck(
+                name: "backing_owners", part: owners, whole: eligibleOwners, threshold: ownersShare,
+                met: ownersShare.isMet(owners, of: eligibleOwners)),
+            ThresholdCheck(
+                name: "backing_area", part: area.squareCentimetres, whole: eligibleArea.squareCentimetres, threshold: ownersShare,
+                met: ownersShare.isMet(area.squareCentimetres, of: eligibleArea.squareCentimetres)),
         ]
     }
 

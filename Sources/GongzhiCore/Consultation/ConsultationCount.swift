@@ -5,7 +5,10 @@ import Foundation
 public struct CountedBallot: Sendable, Equatable {
     public var choice: BallotChoice
     public var area: Area
-    public init(choice: BallotChoice, area: Area) { self.choice = choice; self.area = area }
+    public init(choice: BallotChoice, area: Area) {
+        self.choice = choice
+        self.area = area
+    }
 }
 
 /// The result, with every number it used.
@@ -35,13 +38,18 @@ public enum ConsultationCount {
     /// of the body (owners counted per interpretation art. 9), `eligibleArea`
     /// the exclusive area of its units (art. 8).
     public static func count(_ c: Consultation, ballots: [CountedBallot], eligible: Int64, eligibleArea: Area) -> ConsultationResult {
-        var participatingArea: Int64 = 0, approvingArea: Int64 = 0
-        var approving: Int64 = 0, opposing: Int64 = 0, abstaining: Int64 = 0
+        var participatingArea: Int64 = 0
+        var approvingArea: Int64 = 0
+        var approving: Int64 = 0
+        var opposing: Int64 = 0
+        var abstaining: Int64 = 0
         for b in ballots {
             participatingArea &+= b.area.squareCentimetres
             if case .motion(let v) = b.choice {
                 switch v {
-                case .approve: approving += 1; approvingArea &+= b.area.squareCentimetres
+                case .approve:
+                    approving += 1
+                    approvingArea &+= b.area.squareCentimetres
                 case .oppose: opposing += 1
                 case .abstain: abstaining += 1
                 }
@@ -57,7 +65,8 @@ public enum ConsultationCount {
             checks.append(check(rule.kind == .ownersJoint ? "participating_owners" : "quorum", participating, eligible, p))
         }
         var result = ConsultationResult(
-            eligible: eligible, eligibleArea: eligibleArea, participating: participating, participatingArea: Area(squareCentimetres: participatingArea),
+            eligible: eligible, eligibleArea: eligibleArea, participating: participating,
+            participatingArea: Area(squareCentimetres: participatingArea),
             approving: approving, approvingArea: Area(squareCentimetres: approvingArea), opposing: opposing, abstaining: abstaining,
             checks: checks, optionVotes: [:], winners: [], tied: [], rounds: [], ranking: [], passed: false)
         let quorate = checks.allSatisfy(\.met)
@@ -104,14 +113,18 @@ public enum ConsultationCount {
             }
             result.passed = quorate && !result.winners.isEmpty
         case .election(let seats):
-            let e = SeatElection.plurality(candidates: candidates, ballots: optionBallots, seats: seats,
-                                           minimumVotes: minimumVotesToBeElected(rule: rule, participating: participating))
+            let e = SeatElection.plurality(
+                candidates: candidates, ballots: optionBallots, seats: seats,
+                minimumVotes: minimumVotesToBeElected(rule: rule, participating: participating))
             result.optionVotes = e.votes
             result.winners = e.elected
             result.tied = e.tiedForLastSeat
             result.passed = quorate && !e.elected.isEmpty
         }
-        if !quorate { result.passed = false; if c.ballot != .motion { result.winners = [] } }
+        if !quorate {
+            result.passed = false
+            if c.ballot != .motion { result.winners = [] }
+        }
         return result
     }
 

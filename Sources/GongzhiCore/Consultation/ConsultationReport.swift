@@ -38,21 +38,26 @@ public enum ConsultationReport {
     public static func notice(_ c: Consultation) -> (title: Bilingual, body: Bilingual) {
         let s = c.schedule
         func time(_ d: Date) -> String { String(AppealRules.beijingTime(d).prefix(16)).replacingOccurrences(of: "T", with: " ") }
-        let zh = "公示期\(s.publicityDays)天，自本公示发布之时起算。投票时间：\(time(s.votingOpens)) 至 \(time(s.votingCloses))（北京时间）。"
+        let zh =
+            "公示期\(s.publicityDays)天，自本公示发布之时起算。投票时间：\(time(s.votingOpens)) 至 \(time(s.votingCloses))（北京时间）。"
             + (c.background.zh.isEmpty ? "" : "\n\n" + c.background.zh)
-        let en = "Publicity of \(s.publicityDays) days runs from the moment this notice is published. "
+        let en =
+            "Publicity of \(s.publicityDays) days runs from the moment this notice is published. "
             + "Voting: \(time(s.votingOpens)) to \(time(s.votingCloses)) (Beijing time)." + (c.background.en.isEmpty ? "" : "\n\n" + c.background.en)
         return (Bilingual(zh: "公示：" + c.title.zh, en: "Notice: " + (c.title.en.isEmpty ? c.title.zh : c.title.en)), Bilingual(zh: zh, en: en))
     }
 
-    public static func statement(_ c: Consultation, _ r: ConsultationResult, bulletinDigest: String, channels: [BallotChannel: Int] = [:]) -> Bilingual {
+    public static func statement(
+        _ c: Consultation, _ r: ConsultationResult, bulletinDigest: String, channels: [BallotChannel: Int] = [:]
+    ) -> Bilingual {
         let owners = c.body == .owners
         let names = Dictionary(uniqueKeysWithValues: c.options.map { ($0.id, $0.label) })
         func optionName(_ id: Int64, _ english: Bool) -> String {
             guard let l = names[id] else { return "#\(id)" }
             return english && !l.en.isEmpty ? l.en : l.zh
         }
-        var zh: [String] = [], en: [String] = []
+        var zh: [String] = []
+        var en: [String] = []
         zh.append("议题：\(c.title.zh)")
         en.append("Topic: \(c.title.en.isEmpty ? c.title.zh : c.title.en)")
         zh.append("结果：\(r.passed ? "通过" : "未通过")")
@@ -61,7 +66,9 @@ public enum ConsultationReport {
         en.append("Basis: \(c.rule.basis)")
         if owners {
             zh.append("应参与表决：业主 \(r.eligible) 人（开发建设单位未售出的专有部分、同一买受人的多个专有部分各按一人计算），专有部分面积 \(r.eligibleArea) m²")
-            en.append("Eligible: \(r.eligible) owners (the developer's unsold units, and one buyer's several units, count as one owner), \(r.eligibleArea) m² of exclusive area")
+            en.append(
+                "Eligible: \(r.eligible) owners (the developer's unsold units, and one buyer's several units, count as one owner), \(r.eligibleArea) m² of exclusive area"
+            )
             zh.append("参与表决：\(r.participating) 人，\(r.participatingArea) m²")
             en.append("Taking part: \(r.participating) owners, \(r.participatingArea) m²")
         } else {
@@ -95,8 +102,9 @@ public enum ConsultationReport {
         let (online, proxy, paper) = (channels[.online] ?? 0, channels[.proxy] ?? 0, channels[.paper] ?? 0)
         let limit = ProxyRules.maxEntrustedPerHolder
         zh.append("投票方式：网上 \(online)，委托 \(proxy)，纸质 \(paper)。委托和纸质票均有签名文件存档，并经第二名工作人员核对；每人至多受托代投 \(limit) 票")
-        en.append("Cast online \(online), by proxy \(proxy), on paper \(paper). Every proxy and paper ballot rests on a signed document kept on file "
-                  + "and was confirmed by a second officer; one person carries at most \(limit) others' votes")
+        en.append(
+            "Cast online \(online), by proxy \(proxy), on paper \(paper). Every proxy and paper ballot rests on a signed document kept on file "
+                + "and was confirmed by a second officer; one person carries at most \(limit) others' votes")
         zh.append("选票公告（凭条与选择）摘要 SHA-256：\(bulletinDigest)")
         en.append("Ballot bulletin (receipts and choices) SHA-256: \(bulletinDigest)")
         return Bilingual(zh: zh.joined(separator: "\n"), en: en.joined(separator: "\n"))

@@ -62,7 +62,10 @@ public enum RankedCount {
             // The last: fewest votes, then fewer first preferences, then the higher id.
             var last = -1
             for c in 0..<n where alive[c] {
-                if last < 0 || (piles[c].count, firstPreferences[c], -candidates[c]) < (piles[last].count, firstPreferences[last], -candidates[last]) { last = c }
+                if last < 0 || (piles[c].count, firstPreferences[c], -candidates[c]) < (piles[last].count, firstPreferences[last], -candidates[last])
+                {
+                    last = c
+                }
             }
             rounds.append(Round(tallies: tallies, eliminated: candidates[last], exhausted: exhausted))
             alive[last] = false
@@ -110,7 +113,8 @@ public enum RankedCount {
                 }
             }
         }
-        var preferences: [Int64: [Int64: Int]] = [:], strengths: [Int64: [Int64: Int]] = [:]
+        var preferences: [Int64: [Int64: Int]] = [:]
+        var strengths: [Int64: [Int64: Int]] = [:]
         for (a, ca) in candidates.enumerated() {
             preferences[ca] = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1, d[a * n + $0]) })
             strengths[ca] = Dictionary(uniqueKeysWithValues: candidates.enumerated().filter { $0.offset != a }.map { ($1, p[a * n + $0]) })

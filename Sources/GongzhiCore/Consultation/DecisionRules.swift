@@ -62,15 +62,15 @@ public enum OwnerVote: String, Sendable, Equatable, Codable, CaseIterable { case
 
 /// 业主共同决定事项, Civil Code art. 278 (2021) para. 1, items (1)–(9).
 public enum OwnersMatter: String, Sendable, CaseIterable {
-    case rules = "rules"                           // (1) 制定和修改业主大会议事规则
-    case managementRules = "management_rules"      // (2) 制定和修改管理规约
-    case committee = "committee"                   // (3) 选举业主委员会或者更换业主委员会成员
-    case propertyService = "property_service"      // (4) 选聘和解聘物业服务企业或者其他管理人
-    case useMaintenanceFund = "use_maintenance_fund"    // (5) 使用建筑物及其附属设施的维修资金
-    case raiseMaintenanceFund = "raise_maintenance_fund" // (6) 筹集建筑物及其附属设施的维修资金
-    case rebuild = "rebuild"                       // (7) 改建、重建建筑物及其附属设施
-    case changeCommonUse = "change_common_use"     // (8) 改变共有部分的用途或者利用共有部分从事经营活动
-    case other = "other"                           // (9) 有关共有和共同管理权利的其他重大事项
+    case rules = "rules"  // (1) 制定和修改业主大会议事规则
+    case managementRules = "management_rules"  // (2) 制定和修改管理规约
+    case committee = "committee"  // (3) 选举业主委员会或者更换业主委员会成员
+    case propertyService = "property_service"  // (4) 选聘和解聘物业服务企业或者其他管理人
+    case useMaintenanceFund = "use_maintenance_fund"  // (5) 使用建筑物及其附属设施的维修资金
+    case raiseMaintenanceFund = "raise_maintenance_fund"  // (6) 筹集建筑物及其附属设施的维修资金
+    case rebuild = "rebuild"  // (7) 改建、重建建筑物及其附属设施
+    case changeCommonUse = "change_common_use"  // (8) 改变共有部分的用途或者利用共有部分从事经营活动
+    case other = "other"  // (9) 有关共有和共同管理权利的其他重大事项
 
     /// Art. 278 para. 2: items (6) to (8) need three quarters of the
     /// participating area and owners; every other item more than half.
@@ -129,22 +129,30 @@ public enum OwnersDecision {
         let owners = Set(units.map(\.owner))
         let participating = units.filter { votes[$0.owner] != nil }
         let approving = units.filter { votes[$0.owner] == .approve }
-        let eligibleArea = area(units), eligibleOwners = Int64(owners.count)
-        let partArea = area(participating), partOwners = headcount(participating)
-        let yesArea = area(approving), yesOwners = headcount(approving)
+        let eligibleArea = area(units)
+        let eligibleOwners = Int64(owners.count)
+        let partArea = area(participating)
+        let partOwners = headcount(participating)
+        let yesArea = area(approving)
+        let yesOwners = headcount(approving)
         let approval = matter.approval
         let checks = [
-            ThresholdCheck(name: "participating_area", part: partArea.squareCentimetres, whole: eligibleArea.squareCentimetres,
-                           threshold: participation, met: participation.isMet(partArea.squareCentimetres, of: eligibleArea.squareCentimetres)),
-            ThresholdCheck(name: "participating_owners", part: partOwners, whole: eligibleOwners,
-                           threshold: participation, met: participation.isMet(partOwners, of: eligibleOwners)),
-            ThresholdCheck(name: "approving_area", part: yesArea.squareCentimetres, whole: partArea.squareCentimetres,
-                           threshold: approval, met: approval.isMet(yesArea.squareCentimetres, of: partArea.squareCentimetres)),
-            ThresholdCheck(name: "approving_owners", part: yesOwners, whole: partOwners,
-                           threshold: approval, met: approval.isMet(yesOwners, of: partOwners)),
+            ThresholdCheck(
+                name: "participating_area", part: partArea.squareCentimetres, whole: eligibleArea.squareCentimetres,
+                threshold: participation, met: participation.isMet(partArea.squareCentimetres, of: eligibleArea.squareCentimetres)),
+            ThresholdCheck(
+                name: "participating_owners", part: partOwners, whole: eligibleOwners,
+                threshold: participation, met: participation.isMet(partOwners, of: eligibleOwners)),
+            ThresholdCheck(
+                name: "approving_area", part: yesArea.squareCentimetres, whole: partArea.squareCentimetres,
+                threshold: approval, met: approval.isMet(yesArea.squareCentimetres, of: partArea.squareCentimetres)),
+            ThresholdCheck(
+                name: "approving_owners", part: yesOwners, whole: partOwners,
+                threshold: approval, met: approval.isMet(yesOwners, of: partOwners)),
         ]
-        return OwnersTally(eligibleArea: eligibleArea, eligibleOwners: eligibleOwners, participatingArea: partArea, participatingOwners: partOwners,
-                           approvingArea: yesArea, approvingOwners: yesOwners, checks: checks)
+        return OwnersTally(
+            eligibleArea: eligibleArea, eligibleOwners: eligibleOwners, participatingArea: partArea, participatingOwners: partOwners,
+            approvingArea: yesArea, approvingOwners: yesOwners, checks: checks)
     }
 }
 

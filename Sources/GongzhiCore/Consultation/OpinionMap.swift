@@ -2,7 +2,11 @@ import Foundation
 
 /// One participant's reaction to a short statement (价值共识 / opinion map).
 public struct OpinionVote: Sendable, Equatable {
-    public enum Value: Int8, Sendable, CaseIterable { case disagree = -1, pass = 0, agree = 1 }
+    public enum Value: Int8, Sendable, CaseIterable {
+        case disagree = -1
+        case pass = 0
+        case agree = 1
+    }
     public var participant: Int64
     public var statement: Int64
     public var value: Value
@@ -66,7 +70,8 @@ public enum OpinionMapping {
         // Dense indices in id order, so input order never changes the map.
         let participantIDs = Array(Set(votes.map(\.participant))).sorted()
         let statementIDs = Array(Set(votes.map(\.statement))).sorted()
-        let n = participantIDs.count, m = statementIDs.count
+        let n = participantIDs.count
+        let m = statementIDs.count
         guard n > 0, m > 0 else { return OpinionMap(points: [], groups: [], consensus: [], silhouette: 0, statements: m) }
         let pIndex = Dictionary(uniqueKeysWithValues: participantIDs.enumerated().map { ($1, $0) })
         let sIndex = Dictionary(uniqueKeysWithValues: statementIDs.enumerated().map { ($1, $0) })
@@ -77,7 +82,8 @@ public enum OpinionMapping {
         for v in votes { latest[pIndex[v.participant]! &* m &+ sIndex[v.statement]!] = v.value.rawValue }
         let cells = latest.keys.sorted()
         var rowStart = [Int](repeating: 0, count: n + 1)
-        var cols = [Int32](), vals = [Double]()
+        var cols = [Int32]()
+        var vals = [Double]()
         cols.reserveCapacity(cells.count)
         vals.reserveCapacity(cells.count)
         for cell in cells {
@@ -89,16 +95,26 @@ public enum OpinionMapping {
 
         // Missing votes take the statement's mean (the Pol.is imputation), so
         // after centring they are zero and the matrix stays sparse.
-        var colSum = [Double](repeating: 0, count: m), colCount = [Double](repeating: 0, count: m)
-        for k in 0..<cols.count { colSum[Int(cols[k])] += vals[k]; colCount[Int(cols[k])] += 1 }
+        var colSum = [Double](repeating: 0, count: m)
+        var colCount = [Double](repeating: 0, count: m)
+        for k in 0..<cols.count {
+            colSum[Int(cols[k])] += vals[k]
+            colCount[Int(cols[k])] += 1
+        }
         let means = (0..<m).map { colCount[$0] > 0 ? colSum[$0] / colCount[$0] : 0 }
         for k in 0..<cols.count { vals[k] -= means[Int(cols[k])] }
 
         let (c1, c2) = principalComponents(rowStart: rowStart, cols: cols, vals: vals, n: n, m: m, seed: seed)
-        var xs = [Double](repeating: 0, count: n), ys = [Double](repeating: 0, count: n)
+        var xs = [Double](repeating: 0, count: n)
+        var ys = [Double](repeating: 0, count: n)
         for i in 0..<n {
-            var x = 0.0, y = 0.0
-            for k in rowStart[i]..<rowStart[i + 1] { let j = Int(cols[k]); x += vals[k] * c1[j]; y += vals[k] * c2[j] }
+            var x = 0.0
+            var y = 0.0
+            for k in rowStart[i]..<rowStart[i + 1] {
+                let j = Int(cols[k])
+                x += vals[k] * c1[j]
+                y += vals[k] * c2[j]
+            }
             // Participants who voted on few statements sit near the centre only
             // because they are silent: scale by sqrt(statements / their votes).
             let scale = (Double(m) / Double(max(1, rowStart[i + 1] - rowStart[i]))).squareRoot()
@@ -107,7 +123,8 @@ public enum OpinionMapping {
         }
 
         let clusterable = (0..<n).filter { rowStart[$0 + 1] - rowStart[$0] >= minimumVotes }
-        let px = clusterable.map { xs[$0] }, py = clusterable.map { ys[$0] }
+        let px = clusterable.map { xs[$0] }
+        let py = clusterable.map { ys[$0] }
         var labels = [Int](repeating: 0, count: clusterable.count)
         var centres: [(Double, Double)] = []
         var bestScore = -2.0
@@ -131,18 +148,29 @@ public enum OpinionMapping {
 
         // Per group and statement: agree, disagree and all votes.
         let g = centres.count
-        var agree = [Int](repeating: 0, count: g * m), disagree = agree, seen = agree
+        var agree = [Int](repeating: 0, count: g * m)
+        var disagree = agree
+        var seen = agree
         for i in 0..<n {
             guard let gi = group[i] else { continue }
             for k in rowStart[i]..<rowStart[i + 1] {
-                let j = Int(cols[k]), cell = gi * m + j
+                let j = Int(cols[k])
+                let cell = gi * m + j
                 seen[cell] += 1
                 let raw = vals[k] + means[j]
                 if raw > 0.5 { agree[cell] += 1 } else if raw < -0.5 { disagree[cell] += 1 }
             }
         }
-        var totalAgree = [Int](repeating: 0, count: m), totalDisagree = totalAgree, totalSeen = totalAgree
-        for gi in 0..<g { for j in 0..<m { totalAgree[j] += agree[gi * m + j]; totalDisagree[j] += disagree[gi * m + j]; totalSeen[j] += seen[gi * m + j] } }
+        var totalAgree = [Int](repeating: 0, count: m)
+        var totalDisagree = totalAgree
+        var totalSeen = totalAgree
+        for gi in 0..<g {
+            for j in 0..<m {
+                totalAgree[j] += agree[gi * m + j]
+                totalDisagree[j] += disagree[gi * m + j]
+                totalSeen[j] += seen[gi * m + j]
+            }
+        }
 
         var groups: [OpinionMap.Group] = []
         for gi in 0..<g {
@@ -150,7 +178,8 @@ public enum OpinionMapping {
             for j in 0..<m {
                 let cell = gi * m + j
                 for agrees in [true, false] {
-                    let inside = agrees ? agree[cell] : disagree[cell], total = agrees ? totalAgree[j] : totalDisagree[j]
+                    let inside = agrees ? agree[cell] : disagree[cell]
+                    let total = agrees ? totalAgree[j] : totalDisagree[j]
                     let outSeen = totalSeen[j] - seen[cell]
                     let pIn = (Double(inside) + 1) / (Double(seen[cell]) + 2)
                     let pOut = (Double(total - inside) + 1) / (Double(outSeen) + 2)
@@ -161,8 +190,10 @@ public enum OpinionMapping {
                 }
             }
             reps.sort { ($0.ratio * $0.share, -$0.statement) > ($1.ratio * $1.share, -$1.statement) }
-            groups.append(.init(id: gi, members: labels.filter { $0 == gi }.count, centreX: centres[gi].0, centreY: centres[gi].1,
-                                representative: Array(reps.prefix(5))))
+            groups.append(
+                .init(
+                    id: gi, members: labels.filter { $0 == gi }.count, centreX: centres[gi].0, centreY: centres[gi].1,
+                    representative: Array(reps.prefix(5))))
         }
 
         var consensus: [OpinionMap.Consensus] = []
@@ -179,7 +210,8 @@ public enum OpinionMapping {
 
     static func twoProportionZ(_ a: Int, _ n1: Int, _ b: Int, _ n2: Int) -> Double {
         guard n1 > 0, n2 > 0 else { return 0 }
-        let p1 = Double(a) / Double(n1), p2 = Double(b) / Double(n2)
+        let p1 = Double(a) / Double(n1)
+        let p2 = Double(b) / Double(n2)
         let p = Double(a + b) / Double(n1 + n2)
         let se = (p * (1 - p) * (1 / Double(n1) + 1 / Double(n2))).squareRoot()
         return se > 0 ? (p1 - p2) / se : 0
@@ -193,23 +225,37 @@ public enum OpinionMapping {
         var a = (0..<m).map { _ in Double(rng.next() % 2_000_001) / 1_000_000 - 1 }
         var b = (0..<m).map { _ in Double(rng.next() % 2_000_001) / 1_000_000 - 1 }
         orthonormalise(&a, &b)
-        var ya = [Double](repeating: 0, count: n), yb = ya
+        var ya = [Double](repeating: 0, count: n)
+        var yb = ya
         for _ in 0..<300 {
             for i in 0..<n {
-                var sa = 0.0, sb = 0.0
-                for k in rowStart[i]..<rowStart[i + 1] { let j = Int(cols[k]); sa += vals[k] * a[j]; sb += vals[k] * b[j] }
+                var sa = 0.0
+                var sb = 0.0
+                for k in rowStart[i]..<rowStart[i + 1] {
+                    let j = Int(cols[k])
+                    sa += vals[k] * a[j]
+                    sb += vals[k] * b[j]
+                }
                 ya[i] = sa
                 yb[i] = sb
             }
-            var na = [Double](repeating: 0, count: m), nb = na
+            var na = [Double](repeating: 0, count: m)
+            var nb = na
             for i in 0..<n {
                 let (u, v) = (ya[i], yb[i])
-                for k in rowStart[i]..<rowStart[i + 1] { let j = Int(cols[k]); na[j] += vals[k] * u; nb[j] += vals[k] * v }
+                for k in rowStart[i]..<rowStart[i + 1] {
+                    let j = Int(cols[k])
+                    na[j] += vals[k] * u
+                    nb[j] += vals[k] * v
+                }
             }
             orthonormalise(&na, &nb)
             var change = 0.0
             // The plane is what converges; compare projections, not vectors.
-            let aa = dot(na, a), ab = dot(na, b), ba = dot(nb, a), bb = dot(nb, b)
+            let aa = dot(na, a)
+            let ab = dot(na, b)
+            let ba = dot(nb, a)
+            let bb = dot(nb, b)
             change = abs(1 - (aa * aa + ab * ab)) + abs(1 - (ba * ba + bb * bb))
             a = na
             b = nb
@@ -217,12 +263,19 @@ public enum OpinionMapping {
         }
         // Rayleigh–Ritz: diagonalise the 2×2 projection of XᵀX onto the plane.
         for i in 0..<n {
-            var sa = 0.0, sb = 0.0
-            for k in rowStart[i]..<rowStart[i + 1] { let j = Int(cols[k]); sa += vals[k] * a[j]; sb += vals[k] * b[j] }
+            var sa = 0.0
+            var sb = 0.0
+            for k in rowStart[i]..<rowStart[i + 1] {
+                let j = Int(cols[k])
+                sa += vals[k] * a[j]
+                sb += vals[k] * b[j]
+            }
             ya[i] = sa
             yb[i] = sb
         }
-        let h11 = dot(ya, ya), h12 = dot(ya, yb), h22 = dot(yb, yb)
+        let h11 = dot(ya, ya)
+        let h12 = dot(ya, yb)
+        let h22 = dot(yb, yb)
         let theta = 0.5 * atan2(2 * h12, h11 - h22)
         let (c, s) = (cos(theta), sin(theta))
         var first = zip(a, b).map { c * $0 + s * $1 }
@@ -263,7 +316,13 @@ public enum OpinionMapping {
                 let total = nearest.reduce(0, +)
                 var target = Double(rng.next() % 1_000_000_007) / 1_000_000_007 * total
                 var pick = n - 1
-                for i in 0..<n { target -= nearest[i]; if target <= 0 { pick = i; break } }
+                for i in 0..<n {
+                    target -= nearest[i]
+                    if target <= 0 {
+                        pick = i
+                        break
+                    }
+                }
                 centres.append((x[pick], y[pick]))
                 for i in 0..<n { nearest[i] = min(nearest[i], sq(x[i] - x[pick], y[i] - y[pick])) }
             }
@@ -273,16 +332,27 @@ public enum OpinionMapping {
                 var moved = false
                 inertia = 0
                 for i in 0..<n {
-                    var bestC = 0, bestD = Double.infinity
+                    var bestC = 0
+                    var bestD = Double.infinity
                     for (c, centre) in centres.enumerated() {
                         let d = sq(x[i] - centre.0, y[i] - centre.1)
-                        if d < bestD { bestD = d; bestC = c }
+                        if d < bestD {
+                            bestD = d
+                            bestC = c
+                        }
                     }
-                    if labels[i] != bestC { labels[i] = bestC; moved = true }
+                    if labels[i] != bestC {
+                        labels[i] = bestC
+                        moved = true
+                    }
                     inertia += bestD
                 }
                 var sums = [(Double, Double, Int)](repeating: (0, 0, 0), count: k)
-                for i in 0..<n { sums[labels[i]].0 += x[i]; sums[labels[i]].1 += y[i]; sums[labels[i]].2 += 1 }
+                for i in 0..<n {
+                    sums[labels[i]].0 += x[i]
+                    sums[labels[i]].1 += y[i]
+                    sums[labels[i]].2 += 1
+                }
                 for c in 0..<k where sums[c].2 > 0 { centres[c] = (sums[c].0 / Double(sums[c].2), sums[c].1 / Double(sums[c].2)) }
                 if !moved { break }
             }
@@ -300,7 +370,8 @@ public enum OpinionMapping {
     /// Mean silhouette of each labelling, computed in one pass over the pairs
     /// (each distance is shared by every labelling).
     static func silhouettes(_ x: [Double], _ y: [Double], labelings: [[Int]], ks: [Int]) -> [Double] {
-        let n = x.count, runs = labelings.count
+        let n = x.count
+        let runs = labelings.count
         let width = ks.max() ?? 0
         // sums[(r * n + i) * width + c]: distance from i to every member of cluster c under labelling r.
         var sums = [Double](repeating: 0, count: runs * n * width)

@@ -55,7 +55,10 @@ public indirect enum CanonicalJSON: Sendable, Equatable {
             case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
             case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
             case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            case 0..<0x20:
+                out.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)],
+                ])
             default: out.append(byte)
             }
         }
@@ -76,17 +79,21 @@ extension Disclosure {
         if let replaces { members["replaces"] = .int(replaces) }
         if let unmaskedConsent { members["unmaskedConsent"] = .string(unmaskedConsent) }
         if let attachments, !attachments.isEmpty {
-            members["attachments"] = .array(attachments.map {
-                .object(["name": .string($0.name), "contentType": .string($0.contentType), "sha256": .string($0.sha256), "size": .int($0.size)])
-            })
+            members["attachments"] = .array(
+                attachments.map {
+                    .object(["name": .string($0.name), "contentType": .string($0.contentType), "sha256": .string($0.sha256), "size": .int($0.size)])
+                })
         }
         if let finance {
             members["finance"] = .object([
                 "period": .string(finance.period),
-                "lines": .array(finance.lines.map { line in
-                    .object(["direction": .string(line.direction.rawValue), "category": .string(line.category), "amountFen": .int(line.amountFen),
-                             "counterparty": .string(line.counterparty), "voucher": .string(line.voucher)])
-                }),
+                "lines": .array(
+                    finance.lines.map { line in
+                        .object([
+                            "direction": .string(line.direction.rawValue), "category": .string(line.category), "amountFen": .int(line.amountFen),
+                            "counterparty": .string(line.counterparty), "voucher": .string(line.voucher),
+                        ])
+                    }),
             ])
         }
         return .object(members)

@@ -89,7 +89,9 @@ public struct NoteVerifier: Sendable, Equatable {
         let body = String(note[..<separator.lowerBound]) + "\n"
         let lines = body.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
         guard lines.count >= 3 else { throw .malformed("the body needs origin, size and root") }
-        guard let size = Int(lines[lines.startIndex + 1]), size >= 0, String(size) == lines[lines.startIndex + 1] else { throw .malformed("tree size is not a decimal number") }
+        guard let size = Int(lines[lines.startIndex + 1]), size >= 0, String(size) == lines[lines.startIndex + 1] else {
+            throw .malformed("tree size is not a decimal number")
+        }
         guard let rootData = Data(base64Encoded: String(lines[lines.startIndex + 2])), let root = Hash(bytes: Array(rootData)) else {
             throw .malformed("root is not a base64 SHA-256 hash")
         }
@@ -99,7 +101,9 @@ public struct NoteVerifier: Sendable, Equatable {
         for line in note[separator.upperBound...].split(separator: "\n") {
             let parts = line.split(separator: " ")
             guard parts.count == 3, parts[0] == "—" else { throw .malformed("signature line is not '— name signature'") }
-            guard parts[1] == name, let blob = Data(base64Encoded: String(parts[2])), blob.count == 68, Array(blob.prefix(4)) == keyID else { continue }
+            guard parts[1] == name, let blob = Data(base64Encoded: String(parts[2])), blob.count == 68, Array(blob.prefix(4)) == keyID else {
+                continue
+            }
             sawOurs = true
             guard key.isValidSignature(blob.dropFirst(4), for: Data(body.utf8)) else { throw .badSignature }
         }

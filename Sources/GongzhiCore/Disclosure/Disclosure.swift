@@ -20,8 +20,10 @@ public struct Disclosure: Sendable, Equatable, Decodable {
     /// Personal data left unmasked on purpose, with who confirmed it and why (PIPL art. 25).
     public var unmaskedConsent: String?
 
-    public init(id: Int64, kind: DisclosureKind, action: DisclosureAction, replaces: Int64?, organisationID: Int64, placeID: Int64,
-                title: Bilingual, body: Bilingual, finance: FinanceStatement?, attachments: [Attachment]? = nil, publishedAt: Date, unmaskedConsent: String?) {
+    public init(
+        id: Int64, kind: DisclosureKind, action: DisclosureAction, replaces: Int64?, organisationID: Int64, placeID: Int64,
+        title: Bilingual, body: Bilingual, finance: FinanceStatement?, attachments: [Attachment]? = nil, publishedAt: Date, unmaskedConsent: String?
+    ) {
         self.attachments = attachments?.isEmpty == true ? nil : attachments
         self.id = id
         self.kind = kind
@@ -50,7 +52,10 @@ public struct Disclosure: Sendable, Equatable, Decodable {
 public struct Bilingual: Sendable, Equatable, Decodable {
     public var zh: String
     public var en: String
-    public init(zh: String, en: String) { self.zh = zh; self.en = en }
+    public init(zh: String, en: String) {
+        self.zh = zh
+        self.en = en
+    }
 }
 
 public enum DisclosureKind: String, Sendable, Codable, CaseIterable {
@@ -178,7 +183,8 @@ public enum DisclosureRuleError: Error, Equatable, Sendable {
 public enum DisclosureRules {
     /// `replacedHasSuccessor`: whether the entry being replaced was itself replaced already.
     public static func validate(
-        kind: DisclosureKind, action: DisclosureAction, title: Bilingual, finance: FinanceStatement?, replaces: Disclosure?, replacedHasSuccessor: Bool = false
+        kind: DisclosureKind, action: DisclosureAction, title: Bilingual, finance: FinanceStatement?, replaces: Disclosure?,
+        replacedHasSuccessor: Bool = false
     ) throws(DisclosureRuleError) {
         if title.zh.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw .titleRequired }
         if kind == .finance && action != .withdraw && (finance?.lines.isEmpty ?? true) { throw .financeNeedsLines }
@@ -222,7 +228,13 @@ public enum DisclosureRules {
             return (title, body, finance, "\(confirmedBy): \(reason)")
         }
         let maskedFinance = finance.map { f in
-            FinanceStatement(period: f.period, lines: f.lines.map { var line = $0; line.counterparty = PersonalDataMask.text(line.counterparty); return line })
+            FinanceStatement(
+                period: f.period,
+                lines: f.lines.map {
+                    var line = $0
+                    line.counterparty = PersonalDataMask.text(line.counterparty)
+                    return line
+                })
         }
         let masked = { (text: String) in PersonalDataMask.text(text) }
         return (Bilingual(zh: masked(title.zh), en: masked(title.en)), Bilingual(zh: masked(body.zh), en: masked(body.en)), maskedFinance, nil)

@@ -77,29 +77,43 @@ public enum LogAudit {
         let seen = Set(previous)
         var positions: [Hash: Int] = [:]
         for (index, hash) in current.enumerated() where positions[hash] == nil { positions[hash] = index }
-        var i = 0, j = 0
+        var i = 0
+        var j = 0
         while i < previous.count {
-            if j < current.count && previous[i] == current[j] { i += 1; j += 1; continue }
+            if j < current.count && previous[i] == current[j] {
+                i += 1
+                j += 1
+                continue
+            }
             if j >= current.count {
-                findings.append(.removed(index: i)); i += 1; continue
+                findings.append(.removed(index: i))
+                i += 1
+                continue
             }
             if !seen.contains(current[j]) && j + 1 < current.count && current[j + 1] == previous[i] {
-                findings.append(.inserted(index: j)); j += 1; continue
+                findings.append(.inserted(index: j))
+                j += 1
+                continue
             }
             if i + 1 < previous.count && j + 1 < current.count && previous[i] == current[j + 1] && previous[i + 1] == current[j] {
                 findings.append(.reordered(from: i, to: j + 1))
                 findings.append(.reordered(from: i + 1, to: j))
-                i += 2; j += 2; continue
+                i += 2
+                j += 2
+                continue
             }
             if i + 1 < previous.count && previous[i + 1] == current[j] && positions[previous[i]] == nil {
-                findings.append(.removed(index: i)); i += 1; continue
+                findings.append(.removed(index: i))
+                i += 1
+                continue
             }
             if let now = positions[previous[i]] {
                 findings.append(.reordered(from: i, to: now))
             } else {
                 findings.append(.changed(index: i, disclosureID: nil))
             }
-            i += 1; j += 1
+            i += 1
+            j += 1
         }
         return findings
     }

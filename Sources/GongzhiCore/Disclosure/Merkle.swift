@@ -251,14 +251,18 @@ public enum MerkleVerifier {
         guard index >= 0, index < size else { throw .indexOutOfRange(index: index, size: size) }
         let needed = inclusionProofLength(index: index, size: size)
         guard proof.count == needed else { throw .wrongProofLength(expected: needed, got: proof.count) }
-        var fn = index, sn = size - 1
+        var fn = index
+        var sn = size - 1
         var r = leafHash
         for p in proof {
             guard sn > 0 else { throw .wrongProofLength(expected: proof.count - 1, got: proof.count) }
             if fn & 1 == 1 || fn == sn {
                 r = Merkle.nodeHash(p, r)
                 if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+                    while fn & 1 == 0 && fn != 0 {
+                        fn >>= 1
+                        sn >>= 1
+                    }
                 }
             } else {
                 r = Merkle.nodeHash(r, p)
@@ -287,16 +291,24 @@ public enum MerkleVerifier {
         var path = proof
         // When the first tree is a complete left subtree, its root is the implicit first node.
         if first & (first - 1) == 0 { path.insert(firstRoot, at: 0) }
-        var fn = first - 1, sn = second - 1
-        while fn & 1 == 1 { fn >>= 1; sn >>= 1 }
-        var fr = path[0], sr = path[0]
+        var fn = first - 1
+        var sn = second - 1
+        while fn & 1 == 1 {
+            fn >>= 1
+            sn >>= 1
+        }
+        var fr = path[0]
+        var sr = path[0]
         for c in path.dropFirst() {
             guard sn > 0 else { throw .wrongProofLength(expected: path.count - 1, got: proof.count) }
             if fn & 1 == 1 || fn == sn {
                 fr = Merkle.nodeHash(c, fr)
                 sr = Merkle.nodeHash(c, sr)
                 if fn & 1 == 0 {
-                    while fn & 1 == 0 && fn != 0 { fn >>= 1; sn >>= 1 }
+                    while fn & 1 == 0 && fn != 0 {
+                        fn >>= 1
+                        sn >>= 1
+                    }
                 }
             } else {
                 sr = Merkle.nodeHash(sr, c)

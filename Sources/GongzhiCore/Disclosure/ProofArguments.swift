@@ -27,7 +27,9 @@ public enum ProofArguments {
     }
 
     public static func position(_ raw: String, _ what: String) throws(Invalid) -> Int {
-        guard let value = IntegerBound.index.read(raw) else { throw Invalid("\(what) must be a whole number from 0 to \(IntegerBound.index.maximum)") }
+        guard let value = IntegerBound.index.read(raw) else {
+            throw Invalid("\(what) must be a whole number from 0 to \(IntegerBound.index.maximum)")
+        }
         return Int(value)
     }
 }

@@ -28,9 +28,14 @@ public enum ListCSV {
     }
 
     public static func encode(_ entries: [ResponsibilityEntry]) -> String {
-        document(.responsibility, entries.map {
-            [$0.category, $0.placePath, $0.lead.code, $0.coHandlers.map(\.code).joined(separator: ";"), String($0.respondHours), String($0.resolveWorkingDays), $0.basis]
-        })
+        document(
+            .responsibility,
+            entries.map {
+                [
+                    $0.category, $0.placePath, $0.lead.code, $0.coHandlers.map(\.code).joined(separator: ";"), String($0.respondHours),
+                    String($0.resolveWorkingDays), $0.basis,
+                ]
+            })
     }
 
     public static func encode(_ entries: [PowerEntry]) -> String {
@@ -44,8 +49,13 @@ public enum ListCSV {
     /// Splits CSV text into rows of fields (quoted fields may hold commas,
     /// quotes and line breaks); the BOM and blank lines are dropped.
     public static func rows(_ text: String) throws(ListError) -> [[String]] {
-        var rows: [[String]] = [], row: [String] = [], field = ""
-        var quoted = false, wasQuoted = false, line = 1, quoteLine = 1
+        var rows: [[String]] = []
+        var row: [String] = []
+        var field = ""
+        var quoted = false
+        var wasQuoted = false
+        var line = 1
+        var quoteLine = 1
         var chars = Array(text.hasPrefix(bom) ? String(text.dropFirst()) : text)
         chars.append("\n")
         var i = 0
@@ -53,7 +63,12 @@ public enum ListCSV {
             let c = chars[i]
             if quoted {
                 if c == "\"" {
-                    if i + 1 < chars.count && chars[i + 1] == "\"" { field.append("\""); i += 1 } else { quoted = false }
+                    if i + 1 < chars.count && chars[i + 1] == "\"" {
+                        field.append("\"")
+                        i += 1
+                    } else {
+                        quoted = false
+                    }
                 } else {
                     if c == "\n" { line += 1 }
                     field.append(c)
@@ -64,10 +79,14 @@ public enum ListCSV {
                 wasQuoted = true
                 quoteLine = line
             } else if c == "," {
-                row.append(field); field = ""; wasQuoted = false
+                row.append(field)
+                field = ""
+                wasQuoted = false
             } else if c == "\n" || c == "\r" || c == "\r\n" {
                 if c == "\r" && i + 1 < chars.count && chars[i + 1] == "\n" { i += 1 }
-                row.append(field); field = ""; wasQuoted = false
+                row.append(field)
+                field = ""
+                wasQuoted = false
                 if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
                 row = []
                 line += 1
@@ -100,7 +119,9 @@ public enum ListCSV {
                 co.append(h)
             }
             guard let respond = Int(r[4]), let resolve = Int(r[5]) else { throw .badLimit(line: i + 1) }
-            entries.append(ResponsibilityEntry(category: r[0], placePath: r[1], lead: lead, coHandlers: co, respondHours: respond, resolveWorkingDays: resolve, basis: r[6]))
+            entries.append(
+                ResponsibilityEntry(
+                    category: r[0], placePath: r[1], lead: lead, coHandlers: co, respondHours: respond, resolveWorkingDays: resolve, basis: r[6]))
         }
         return entries
     }

@@ -53,7 +53,8 @@ public struct ResponsibilityEntry: Sendable, Equatable {
     /// The law, regulation or contract that puts the duty there.
     public var basis: String
 
-    public init(category: String, placePath: String, lead: Handler, coHandlers: [Handler], respondHours: Int, resolveWorkingDays: Int, basis: String) {
+    public init(category: String, placePath: String, lead: Handler, coHandlers: [Handler], respondHours: Int, resolveWorkingDays: Int, basis: String)
+    {
         self.category = category
         self.placePath = placePath
         self.lead = lead
@@ -69,7 +70,11 @@ public struct PowerEntry: Sendable, Equatable {
     public var holder: Handler
     public var power: String
     public var basis: String
-    public init(holder: Handler, power: String, basis: String) { self.holder = holder; self.power = power; self.basis = basis }
+    public init(holder: Handler, power: String, basis: String) {
+        self.holder = holder
+        self.power = power
+        self.basis = basis
+    }
 }
 
 /// 负面清单: a matter that must never be assigned to a residents' committee
@@ -77,7 +82,10 @@ public struct PowerEntry: Sendable, Equatable {
 public struct NegativeEntry: Sendable, Equatable {
     public var category: String
     public var basis: String
-    public init(category: String, basis: String) { self.category = category; self.basis = basis }
+    public init(category: String, basis: String) {
+        self.category = category
+        self.basis = basis
+    }
 }
 
 public enum ListError: Error, Equatable, Sendable {
@@ -102,12 +110,16 @@ public enum ListRules {
             let line = i + 1
             if e.category.trimmingCharacters(in: .whitespaces).isEmpty { throw .categoryMissing(line: line) }
             if e.basis.trimmingCharacters(in: .whitespaces).isEmpty { throw .basisMissing(line: line) }
-            guard e.respondHours > 0, e.respondHours <= 24 * 30, e.resolveWorkingDays > 0, e.resolveWorkingDays <= 120 else { throw .badLimit(line: line) }
+            guard e.respondHours > 0, e.respondHours <= 24 * 30, e.resolveWorkingDays > 0, e.resolveWorkingDays <= 120 else {
+                throw .badLimit(line: line)
+            }
             guard e.placePath.hasPrefix("/"), e.placePath.hasSuffix("/") else { throw .placeOutOfOrder(line: line) }
             if banned.contains(e.category) && ([e.lead] + e.coHandlers).contains(.kind(.residentsCommittee, nil)) {
                 throw .negativeListed(category: e.category, line: line)
             }
-            guard seen.insert(e.category + " " + e.placePath).inserted else { throw .duplicate(category: e.category, placePath: e.placePath, line: line) }
+            guard seen.insert(e.category + " " + e.placePath).inserted else {
+                throw .duplicate(category: e.category, placePath: e.placePath, line: line)
+            }
         }
     }
 }
@@ -173,8 +185,10 @@ public enum Routing {
     /// Routes a category at a place through the responsibility list. A
     /// residents' committee is never given a negative-list matter, whatever
     /// the list says; if that leaves no lead, the first receiver takes it.
-    public static func route(category: String, at path: String, entries: [ResponsibilityEntry], negative: [NegativeEntry],
-                             organisations: [ServingOrganisation], excluding: Set<Int64> = []) -> RoutingDecision {
+    public static func route(
+        category: String, at path: String, entries: [ResponsibilityEntry], negative: [NegativeEntry],
+        organisations: [ServingOrganisation], excluding: Set<Int64> = []
+    ) -> RoutingDecision {
         let banned = negative.contains { $0.category == category }
         // The community's committee receives what no list settles, unless the
         // matter is one it must never hold: then the street office does.

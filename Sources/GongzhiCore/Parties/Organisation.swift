@@ -67,7 +67,9 @@ public enum OrganisationRuleError: Error, Equatable, Sendable {
 }
 
 public enum OrganisationRules {
-    public static func validate(kind: OrganisationKind, domain: DepartmentDomain?, placeKind: PlaceKind, coverage: [Int64]) throws(OrganisationRuleError) {
+    public static func validate(
+        kind: OrganisationKind, domain: DepartmentDomain?, placeKind: PlaceKind, coverage: [Int64]
+    ) throws(OrganisationRuleError) {
         if kind == .department && domain == nil { throw .departmentNeedsDomain }
         if kind != .department && domain != nil { throw .domainOnlyForDepartments }
         if kind != .propertyCompany && !coverage.isEmpty { throw .coverageOnlyForPropertyCompanies }

@@ -66,7 +66,8 @@ extension PersonalDataMask {
         if let chinese = chineseDigits[c] { return chinese }
         let properties = scalar.properties
         guard properties.numericType == .decimal || properties.numericType == .digit, let value = properties.numericValue,
-              value >= 0, value <= 9, value == value.rounded() else { return nil }
+            value >= 0, value <= 9, value == value.rounded()
+        else { return nil }
         return Character(String(Int(value)))
     }
 
@@ -126,15 +127,24 @@ extension PersonalDataMask {
         for groups in stretches(in: chars) {
             var used = [Bool](repeating: false, count: groups.count)
             for (i, g) in groups.enumerated() {
-                if let m = number(g.values, g.positions, spread: false) { found.append(m); used[i] = true }
+                if let m = number(g.values, g.positions, spread: false) {
+                    found.append(m)
+                    used[i] = true
+                }
             }
             var start = 0
             while start < groups.count {
-                var end = start, positions: [Int] = [], values: [Character] = [], matched: Match?
+                var end = start
+                var positions: [Int] = []
+                var values: [Character] = []
+                var matched: Match?
                 while end < groups.count, !used[end], values.count < 18 {
                     positions += groups[end].positions
                     values += groups[end].values
-                    if end > start, let m = number(values, positions, spread: true) { matched = m; break }
+                    if end > start, let m = number(values, positions, spread: true) {
+                        matched = m
+                        break
+                    }
                     if groups[end].endsWithX { break }
                     end += 1
                 }
@@ -166,7 +176,9 @@ extension PersonalDataMask {
             }
             if values.count == 15, !spread { return Match(digits: String(values), hidden: Array(positions[6..<12]), isPhone: false) }
         }
-        if values.count == 18, !values.dropLast().contains("X") { return Match(digits: String(values), hidden: Array(positions[6..<14]), isPhone: false) }
+        if values.count == 18, !values.dropLast().contains("X") {
+            return Match(digits: String(values), hidden: Array(positions[6..<14]), isPhone: false)
+        }
         return nil
     }
 }

@@ -23,8 +23,10 @@ public final class AppealIntake: Sendable {
         public var accountID: Int64?
         public var remoteAddress: String
 
-        public init(appeal: Appeal, decision: RoutingDecision, submittedBy: AppealActor, enteredBy: Int64?, attributes: [String: [String]], photos: [String],
-                    accountID: Int64?, remoteAddress: String) {
+        public init(
+            appeal: Appeal, decision: RoutingDecision, submittedBy: AppealActor, enteredBy: Int64?, attributes: [String: [String]], photos: [String],
+            accountID: Int64?, remoteAddress: String
+        ) {
             self.appeal = appeal
             self.decision = decision
             self.submittedBy = submittedBy
@@ -82,7 +84,10 @@ public final class AppealIntake: Sendable {
     private func next() -> ([Member], InsertGroup)? {
         let group = queue.withLock { q -> [Member] in
             if !q.singles.isEmpty { return [q.singles.removeFirst()] }
-            if q.pending.isEmpty { q.writing = false; return [] }
+            if q.pending.isEmpty {
+                q.writing = false
+                return []
+            }
             let group = Array(q.pending.prefix(Self.groupLimit))
             q.pending.removeFirst(group.count)
             return group
@@ -110,20 +115,33 @@ public final class AppealIntake: Sendable {
         var counted: RateKey?
 
         init(_ s: Submission) {
-            let a = s.appeal, at = a.submittedAt.millis, week = AppealRules.week(of: a.submittedAt)
+            let a = s.appeal
+            let at = a.submittedAt.millis
+            let week = AppealRules.week(of: a.submittedAt)
             token = a.token
             rows.reserveCapacity(6)
             func add(_ table: Table, _ fields: [SQLField]) { rows.append(InsertGroup.Row(table: table.rawValue, fields: fields)) }
-            add(.appeal, [.text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath), .integer(a.requesterPersonID), .integer(s.enteredBy),
-                          .text(a.description), .real(a.latitude), .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue),
-                          .integer(a.leadOrganisationID), .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week), .text(token),
-                          .text(a.mediaURL)])
+            add(
+                .appeal,
+                [
+                    .text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath), .integer(a.requesterPersonID),
+                    .integer(s.enteredBy),
+                    .text(a.description), .real(a.latitude), .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue),
+                    .integer(a.leadOrganisationID), .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week),
+                    .text(token),
+                    .text(a.mediaURL),
+                ])
             add(.event, [.text("submit"), .text(s.submittedBy.rawValue), .integer(s.accountID), .integer(nil), .text(""), .integer(at)])
             switch s.decision {
             case .assigned(let lead, let co, _):
                 add(.task, [.integer(lead), .text("lead"), .integer(at)])
                 for org in co { add(.task, [.integer(org), .text("co"), .integer(at)]) }
-                add(.event, [.text("route"), .text("system"), .integer(nil), .integer(lead), .text(([lead] + co).map(String.init).joined(separator: ",")), .integer(at)])
+                add(
+                    .event,
+                    [
+                        .text("route"), .text("system"), .integer(nil), .integer(lead), .text(([lead] + co).map(String.init).joined(separator: ",")),
+                        .integer(at),
+                    ])
                 counted = RateKey(organisation: lead, category: a.category, community: a.communityPath, week: week)
             case .firstReceiver(let organisation, let reason):
                 add(.event, [.text("first_receiver"), .text("system"), .integer(nil), .integer(organisation), .text(reason.rawValue), .integer(at)])
@@ -132,13 +150,17 @@ public final class AppealIntake: Sendable {
                 for v in values where !v.isEmpty { add(.attribute, [.text(code), .text(v)]) }
             }
             for sha in s.photos { add(.photo, [.text(sha)]) }
-            add(.audit, [.integer(at), .integer(s.accountID), .text(AuditAction.create.rawValue), .text("appeal"), .text(a.category), .text(s.remoteAddress)])
+            add(
+                .audit,
+                [.integer(at), .integer(s.accountID), .text(AuditAction.create.rawValue), .text("appeal"), .text(a.category), .text(s.remoteAddress)])
         }
     }
 
     struct RateKey: Hashable, Comparable {
         var organisation: Int64, category: String, community: String, week: String
-        static func < (l: RateKey, r: RateKey) -> Bool { (l.organisation, l.category, l.community, l.week) < (r.organisation, r.category, r.community, r.week) }
+        static func < (l: RateKey, r: RateKey) -> Bool {
+            (l.organisation, l.category, l.community, l.week) < (r.organisation, r.category, r.community, r.week)
+        }
     }
 
     /// A group's rows: each member's, then one more appeal on each lead's
@@ -146,9 +168,13 @@ public final class AppealIntake: Sendable {
     static func group(_ items: [Rows]) -> InsertGroup {
         var counts: [RateKey: Int64] = [:]
         for item in items { if let key = item.counted { counts[key, default: 0] += 1 } }
-        return InsertGroup(members: items.map { (key: $0.token, rows: $0.rows) }, shared: counts.sorted { $0.key < $1.key }.map { key, n in
-            InsertGroup.Row(table: Table.count.rawValue, fields: [.integer(key.organisation), .text(key.category), .text(key.community), .text(key.week), .integer(n)])
-        })
+        return InsertGroup(
+            members: items.map { (key: $0.token, rows: $0.rows) },
+            shared: counts.sorted { $0.key < $1.key }.map { key, n in
+                InsertGroup.Row(
+                    table: Table.count.rawValue,
+                    fields: [.integer(key.organisation), .text(key.category), .text(key.community), .text(key.week), .integer(n)])
+            })
     }
 
     /// The tables a filed appeal writes, by their index in `tables`.
@@ -157,24 +183,42 @@ public final class AppealIntake: Sendable {
     /// Appeals are numbered by the database (one sequence however many
     /// processes file them); the rows that name an appeal take its id.
     static let tables: [GroupTable] = {
-        func child(_ table: String, column: String = "appeal_id", asText: Bool = false, _ columns: [(String, GroupTable.ColumnType)], fixed: [(String, String)] = []) -> GroupTable {
+        func child(
+            _ table: String, column: String = "appeal_id", asText: Bool = false, _ columns: [(String, GroupTable.ColumnType)],
+            fixed: [(String, String)] = []
+        ) -> GroupTable {
             GroupTable(table, .child(of: "appeals", key: "token", column: column, asText: asText), columns: columns, fixed: fixed)
         }
         let tables: [Table: GroupTable] = [
-            .appeal: GroupTable("appeals", .parent(key: "token"), columns: [
-                ("category", .text), ("place_id", .integer), ("place_path", .text), ("community_path", .text), ("requester_person_id", .integer),
-                ("entered_by", .integer), ("description", .text), ("latitude", .real), ("longitude", .real), ("anonymous", .integer), ("state", .text),
-                ("lead_organisation_id", .integer), ("submitted_at", .integer), ("respond_due", .integer), ("resolve_due", .integer), ("week", .text),
-                ("token", .text), ("media_url", .text)]),
+            .appeal: GroupTable(
+                "appeals", .parent(key: "token"),
+                columns: [
+                    ("category", .text), ("place_id", .integer), ("place_path", .text), ("community_path", .text), ("requester_person_id", .integer),
+                    ("entered_by", .integer), ("description", .text), ("latitude", .real), ("longitude", .real), ("anonymous", .integer),
+                    ("state", .text),
+                    ("lead_organisation_id", .integer), ("submitted_at", .integer), ("respond_due", .integer), ("resolve_due", .integer),
+                    ("week", .text),
+                    ("token", .text), ("media_url", .text),
+                ]),
             .task: child("appeal_tasks", [("organisation_id", .integer), ("role", .text), ("assigned_at", .integer)], fixed: [("state", "'open'")]),
-            .event: child("appeal_events", [("event", .text), ("actor", .text), ("account_id", .integer), ("organisation_id", .integer), ("note", .text), ("at", .integer)]),
+            .event: child(
+                "appeal_events",
+                [("event", .text), ("actor", .text), ("account_id", .integer), ("organisation_id", .integer), ("note", .text), ("at", .integer)]),
             .attribute: child("appeal_attributes", [("code", .text), ("value", .text)]),
             .photo: child("appeal_photos", [("sha256", .text)]),
-            .audit: child("audit_log", column: "object_id", asText: true, [("at", .integer), ("account_id", .integer), ("action", .text), ("object_type", .text),
-                                                                          ("detail", .text), ("remote_address", .text)]),
-            .count: GroupTable("appeal_rate_counts", .shared(suffix: """
-                ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total
-                """), columns: [("organisation_id", .integer), ("category", .text), ("community_path", .text), ("week", .text), ("total", .integer)]),
+            .audit: child(
+                "audit_log", column: "object_id", asText: true,
+                [
+                    ("at", .integer), ("account_id", .integer), ("action", .text), ("object_type", .text),
+                    ("detail", .text), ("remote_address", .text),
+                ]),
+            .count: GroupTable(
+                "appeal_rate_counts",
+                .shared(
+                    suffix: """
+                        ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET total = appeal_rate_counts.total + excluded.total
+                        """),
+                columns: [("organisation_id", .integer), ("category", .text), ("community_path", .text), ("week", .text), ("total", .integer)]),
         ]
         return (0...Table.count.rawValue).map { tables[Table(rawValue: $0)!]! }
     }()

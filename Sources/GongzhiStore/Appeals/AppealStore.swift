@@ -16,38 +16,52 @@ public struct AppealStore: Sendable {
 
     static func appeal(_ row: any SQLRow) throws -> Appeal {
         Appeal(
-            id: try row.int64("id"), category: try row.string("category"), placeID: try row.int64("place_id"), placePath: try row.string("place_path"),
-            communityPath: try row.string("community_path"), requesterPersonID: try row.optionalInt64("requester_person_id"), description: try row.string("description"),
+            id: try row.int64("id"), category: try row.string("category"), placeID: try row.int64("place_id"),
+            placePath: try row.string("place_path"),
+            communityPath: try row.string("community_path"), requesterPersonID: try row.optionalInt64("requester_person_id"),
+            description: try row.string("description"),
             latitude: try row.decode(column: "latitude", as: Double?.self), longitude: try row.decode(column: "longitude", as: Double?.self),
             anonymous: try row.int64("anonymous") != 0, state: AppealState(rawValue: try row.string("state")) ?? .submitted,
-            leadOrganisationID: try row.optionalInt64("lead_organisation_id"), submittedAt: try row.date("submitted_at"), respondDue: try row.optionalDate("respond_due"),
-            resolveDue: try row.optionalDate("resolve_due"), acceptedAt: try row.optionalDate("accepted_at"), resolvedAt: try row.optionalDate("resolved_at"),
-            ratedResolved: try row.optionalInt64("rated_resolved").map { $0 != 0 }, satisfaction: try row.optionalString("satisfaction").flatMap(Satisfaction.init(rawValue:)),
+            leadOrganisationID: try row.optionalInt64("lead_organisation_id"), submittedAt: try row.date("submitted_at"),
+            respondDue: try row.optionalDate("respond_due"),
+            resolveDue: try row.optionalDate("resolve_due"), acceptedAt: try row.optionalDate("accepted_at"),
+            resolvedAt: try row.optionalDate("resolved_at"),
+            ratedResolved: try row.optionalInt64("rated_resolved").map { $0 != 0 },
+            satisfaction: try row.optionalString("satisfaction").flatMap(Satisfaction.init(rawValue:)),
             reopened: try row.int64("reopened") != 0, mergedInto: try row.optionalInt64("merged_into"), token: try row.string("token"),
             mediaURL: try row.optionalString("media_url"))
     }
 
     public func insert(_ a: Appeal, enteredBy: Int64?, in db: any SQLDatabase) async throws -> Int64 {
-        guard let row = try await db.raw("""
-            INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude, longitude, anonymous,
-                                 state, submitted_at, week, token)
-            VALUES (\(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID), \(bind: enteredBy),
-                    \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue),
-                    \(bind: a.submittedAt.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token))
-            RETURNING id
-            """).first() else { throw StoreError.conflict("appeal not inserted") }
+        guard
+            let row = try await db.raw(
+                """
+                INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude,
+                    longitude, anonymous,
+                                     state, submitted_at, week, token)
+                VALUES (\(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID),
+                    \(bind: enteredBy),
+                        \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue),
+                        \(bind: a.submittedAt.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token))
+                RETURNING id
+                """
+            ).first()
+        else { throw StoreError.conflict("appeal not inserted") }
         return try row.int64("id")
     }
 
     /// Writes the fields a transition changes.
     public func update(_ a: Appeal, in db: any SQLDatabase) async throws {
-        try await db.raw("""
-            UPDATE appeals SET category = \(bind: a.category), state = \(bind: a.state.rawValue), lead_organisation_id = \(bind: a.leadOrganisationID),
+        try await db.raw(
+            """
+            UPDATE appeals SET category = \(bind: a.category), state = \(bind: a.state.rawValue),
+                lead_organisation_id = \(bind: a.leadOrganisationID),
                 respond_due = \(bind: a.respondDue?.millis), resolve_due = \(bind: a.resolveDue?.millis), accepted_at = \(bind: a.acceptedAt?.millis),
                 resolved_at = \(bind: a.resolvedAt?.millis), rated_resolved = \(bind: a.ratedResolved.map { $0 ? 1 : 0 }),
                 satisfaction = \(bind: a.satisfaction?.rawValue), reopened = \(bind: a.reopened ? 1 : 0), merged_into = \(bind: a.mergedInto)
             WHERE id = \(bind: a.id)
-            """).run()
+            """
+        ).run()
     }
 
     /// An appeal as the scope may read it (`ReadRules`); nil when it does not exist or is not theirs to see.
@@ -56,21 +70,30 @@ public struct AppealStore: Sendable {
     }
 
     public func appeal(id: Int64, readableBy scope: ReadScope, in db: any SQLDatabase) async throws -> Appeal? {
-        guard let appeal = try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.id = \(bind: id)").first().map(Self.appeal) else { return nil }
+        guard let appeal = try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.id = \(bind: id)").first().map(Self.appeal) else {
+            return nil
+        }
         if case .principal = scope {
-            let tasked = Set(try await db.raw("SELECT organisation_id FROM appeal_tasks WHERE appeal_id = \(bind: id)").all().map { try $0.int64("organisation_id") })
+            let tasked = Set(
+                try await db.raw("SELECT organisation_id FROM appeal_tasks WHERE appeal_id = \(bind: id)").all().map {
+                    try $0.int64("organisation_id")
+                })
             guard ReadRules.canRead(appeal, taskedTo: tasked, scope: scope) else { return nil }
         }
         return appeal
     }
 
     public func appeal(token: String) async throws -> Appeal? {
-        try await database.read { db in try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.token = \(bind: token)").first().map(Self.appeal) }
+        try await database.read { db in
+            try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.token = \(bind: token)").first().map(Self.appeal)
+        }
     }
 
     public func attributes(appealID: Int64) async throws -> [(code: String, value: String)] {
         try await database.read { db in
-            try await db.raw("SELECT code, value FROM appeal_attributes WHERE appeal_id = \(bind: appealID) ORDER BY code").all().map { (try $0.string("code"), try $0.string("value")) }
+            try await db.raw("SELECT code, value FROM appeal_attributes WHERE appeal_id = \(bind: appealID) ORDER BY code").all().map {
+                (try $0.string("code"), try $0.string("value"))
+            }
         }
     }
 
@@ -80,25 +103,33 @@ public struct AppealStore: Sendable {
 
     public func photos(appealID: Int64) async throws -> [String] {
         try await database.read { db in
-            try await db.raw("SELECT sha256 FROM appeal_photos WHERE appeal_id = \(bind: appealID) ORDER BY sha256").all().map { try $0.string("sha256") }
+            try await db.raw("SELECT sha256 FROM appeal_photos WHERE appeal_id = \(bind: appealID) ORDER BY sha256").all().map {
+                try $0.string("sha256")
+            }
         }
     }
 
     /// Records a routing decision made by `Routing.route`: the appeal's new
     /// state and deadlines, a task for the lead and each co-handler, the
     /// timeline entry, and one more appeal on the lead's counters.
-    public func saveRouting(_ appeal: Appeal, _ decision: RoutingDecision, actor: AppealActor, accountID: Int64?, now: Date, in db: any SQLDatabase) async throws {
+    public func saveRouting(
+        _ appeal: Appeal, _ decision: RoutingDecision, actor: AppealActor, accountID: Int64?, now: Date, in db: any SQLDatabase
+    ) async throws {
         try await update(appeal, in: db)
         switch decision {
         case .assigned(let lead, let co, _):
             try await addTask(appealID: appeal.id, organisationID: lead, role: .lead, now: now, in: db)
             for org in co { try await addTask(appealID: appeal.id, organisationID: org, role: .co, now: now, in: db) }
-            try await record(appealID: appeal.id, event: "route", actor: actor, accountID: accountID, organisationID: lead,
-                             note: ([lead] + co).map(String.init).joined(separator: ","), at: now, in: db)
-            try await count(organisationID: lead, category: appeal.category, communityPath: appeal.communityPath, week: AppealRules.week(of: appeal.submittedAt),
-                            ThreeRates(total: 1, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
+            try await record(
+                appealID: appeal.id, event: "route", actor: actor, accountID: accountID, organisationID: lead,
+                note: ([lead] + co).map(String.init).joined(separator: ","), at: now, in: db)
+            try await count(
+                organisationID: lead, category: appeal.category, communityPath: appeal.communityPath, week: AppealRules.week(of: appeal.submittedAt),
+                ThreeRates(total: 1, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
         case .firstReceiver(let organisation, let reason):
-            try await record(appealID: appeal.id, event: "first_receiver", actor: .system, accountID: nil, organisationID: organisation, note: reason.rawValue, at: now, in: db)
+            try await record(
+                appealID: appeal.id, event: "first_receiver", actor: .system, accountID: nil, organisationID: organisation, note: reason.rawValue,
+                at: now, in: db)
         }
     }
 
@@ -119,26 +150,42 @@ public struct AppealStore: Sendable {
     }
 
     public func addTask(appealID: Int64, organisationID: Int64, role: TaskRole, now: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO appeal_tasks (appeal_id, organisation_id, role, state, assigned_at) VALUES (\(bind: appealID), \(bind: organisationID), \(bind: role.rawValue), 'open', \(bind: now.millis))
-            """).run()
+        try await db.raw(
+            """
+            INSERT INTO appeal_tasks (appeal_id, organisation_id, role, state, assigned_at) VALUES (\(bind: appealID), \(bind: organisationID),
+                \(bind: role.rawValue), 'open', \(bind: now.millis))
+            """
+        ).run()
     }
 
     public func setTask(appealID: Int64, organisationID: Int64, state: TaskState, note: String?, now: Date, in db: any SQLDatabase) async throws {
         let doneAt: Int64? = state == .done || state == .returned ? now.millis : nil
-        try await db.raw("""
-            UPDATE appeal_tasks SET state = \(bind: state.rawValue), done_at = COALESCE(\(bind: doneAt), done_at), note = COALESCE(\(bind: note), note)
+        try await db.raw(
+            """
+            UPDATE appeal_tasks SET state = \(bind: state.rawValue), done_at = COALESCE(\(bind: doneAt), done_at), note = COALESCE(\(bind: note),
+                note)
             WHERE appeal_id = \(bind: appealID) AND organisation_id = \(bind: organisationID) AND state IN ('open', 'accepted')
-            """).run()
+            """
+        ).run()
     }
 
     /// Closes every task still open on an appeal (it was resolved, withdrawn or merged).
     public func closeTasks(appealID: Int64, now: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("UPDATE appeal_tasks SET state = 'closed', done_at = \(bind: now.millis) WHERE appeal_id = \(bind: appealID) AND state IN ('open', 'accepted')").run()
+        try await db.raw(
+            """
+            UPDATE appeal_tasks SET state = 'closed', done_at = \(bind: now.millis) WHERE appeal_id = \(bind: appealID) AND state IN ('open',
+                'accepted')
+            """
+        ).run()
     }
 
     public func tasks(appealID: Int64, in db: any SQLDatabase) async throws -> [Task] {
-        try await db.raw("SELECT id, appeal_id, organisation_id, role, state, assigned_at, done_at, note FROM appeal_tasks WHERE appeal_id = \(bind: appealID) ORDER BY id").all().map(Self.task)
+        try await db.raw(
+            """
+            SELECT id, appeal_id, organisation_id, role, state, assigned_at, done_at,
+                note FROM appeal_tasks WHERE appeal_id = \(bind: appealID) ORDER BY id
+            """
+        ).all().map(Self.task)
     }
 
     public func tasks(appealID: Int64) async throws -> [Task] {
@@ -146,25 +193,34 @@ public struct AppealStore: Sendable {
     }
 
     static func task(_ row: any SQLRow) throws -> Task {
-        Task(id: try row.int64("id"), appealID: try row.int64("appeal_id"), organisationID: try row.int64("organisation_id"),
-             role: TaskRole(rawValue: try row.string("role")) ?? .co, state: TaskState(rawValue: try row.string("state")) ?? .open,
-             assignedAt: try row.date("assigned_at"), doneAt: try row.optionalDate("done_at"), note: try row.string("note"))
+        Task(
+            id: try row.int64("id"), appealID: try row.int64("appeal_id"), organisationID: try row.int64("organisation_id"),
+            role: TaskRole(rawValue: try row.string("role")) ?? .co, state: TaskState(rawValue: try row.string("state")) ?? .open,
+            assignedAt: try row.date("assigned_at"), doneAt: try row.optionalDate("done_at"), note: try row.string("note"))
     }
 
     /// An organisation's queue: appeals with a task of theirs still open, soonest deadline first.
     public func queue(organisationIDs: [Int64], limit: Int) async throws -> [(appeal: Appeal, task: Task)] {
         guard !organisationIDs.isEmpty else { return [] }
         return try await database.read { db in
-            try await db.raw("""
-                SELECT \(Self.columns), t.id AS task_id, t.organisation_id AS task_org, t.role AS task_role, t.state AS task_state, t.assigned_at AS task_assigned,
+            try await db.raw(
+                """
+                SELECT \(Self.columns), t.id AS task_id, t.organisation_id AS task_org, t.role AS task_role, t.state AS task_state,
+                    t.assigned_at AS task_assigned,
                        t.done_at AS task_done, t.note AS task_note
                 FROM appeal_tasks t JOIN appeals a ON a.id = t.appeal_id
                 WHERE t.organisation_id IN (\(binds: organisationIDs)) AND t.state IN ('open', 'accepted')
                 ORDER BY COALESCE(a.resolve_due, a.submitted_at), a.id LIMIT \(bind: limit)
-                """).all().map { row in
-                (try Self.appeal(row), Task(id: try row.int64("task_id"), appealID: try row.int64("id"), organisationID: try row.int64("task_org"),
-                                            role: TaskRole(rawValue: try row.string("task_role")) ?? .co, state: TaskState(rawValue: try row.string("task_state")) ?? .open,
-                                            assignedAt: try row.date("task_assigned"), doneAt: try row.optionalDate("task_done"), note: try row.string("task_note")))
+                """
+            ).all().map { row in
+                (
+                    try Self.appeal(row),
+                    Task(
+                        id: try row.int64("task_id"), appealID: try row.int64("id"), organisationID: try row.int64("task_org"),
+                        role: TaskRole(rawValue: try row.string("task_role")) ?? .co,
+                        state: TaskState(rawValue: try row.string("task_state")) ?? .open,
+                        assignedAt: try row.date("task_assigned"), doneAt: try row.optionalDate("task_done"), note: try row.string("task_note"))
+                )
             }
         }
     }
@@ -173,7 +229,12 @@ public struct AppealStore: Sendable {
 
     public func byRequester(personID: Int64, limit: Int) async throws -> [Appeal] {
         try await database.read { db in
-            try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE a.requester_person_id = \(bind: personID) ORDER BY a.submitted_at DESC, a.id DESC LIMIT \(bind: limit)").all().map(Self.appeal)
+            try await db.raw(
+                """
+                SELECT \(Self.columns) FROM appeals a WHERE a.requester_person_id = \(bind: personID) ORDER BY a.submitted_at DESC,
+                    a.id DESC LIMIT \(bind: limit)
+                """
+            ).all().map(Self.appeal)
         }
     }
 
@@ -181,12 +242,14 @@ public struct AppealStore: Sendable {
     /// Open, non-anonymous appeals of a category in one building.
     public func similar(category: String, inBuilding path: String, since: Date, limit: Int) async throws -> [Appeal] {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT \(Self.columns) FROM appeals a WHERE a.category = \(bind: category) AND \(subtreeCondition("a.place_path", paths: [path]))
                   AND a.anonymous = 0
                   AND a.submitted_at >= \(bind: since.millis) AND a.state NOT IN ('closed', 'merged', 'withdrawn', 'rated')
                 ORDER BY a.submitted_at DESC LIMIT \(bind: limit)
-                """).all().map(Self.appeal)
+                """
+            ).all().map(Self.appeal)
         }
     }
 
@@ -199,7 +262,9 @@ public struct AppealStore: Sendable {
             if let overdueAt {
                 filter = "\(filter) AND \(Self.overdue(at: overdueAt))"
             }
-            return try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at DESC, a.id DESC LIMIT \(bind: limit)").all().map(Self.appeal)
+            return try await db.raw(
+                "SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at DESC, a.id DESC LIMIT \(bind: limit)"
+            ).all().map(Self.appeal)
         }
     }
 
@@ -215,7 +280,8 @@ public struct AppealStore: Sendable {
                 if !categories.isEmpty { filter = "\(filter) AND a.category IN (\(binds: categories))" }
                 if !states.isEmpty { filter = "\(filter) AND a.state IN (\(binds: states.map(\.rawValue)))" }
             }
-            return try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at, a.id LIMIT \(bind: limit)").all().map(Self.appeal)
+            return try await db.raw("SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at, a.id LIMIT \(bind: limit)").all()
+                .map(Self.appeal)
         }
     }
 
@@ -224,10 +290,12 @@ public struct AppealStore: Sendable {
         guard !appealIDs.isEmpty else { return [:] }
         return try await database.read { db in
             var last: [Int64: (Date, String, String)] = [:]
-            for row in try await db.raw("""
+            for row in try await db.raw(
+                """
                 SELECT e.appeal_id, e.at, e.event, e.note FROM appeal_events e
                 WHERE e.appeal_id IN (\(binds: appealIDs)) AND e.id = (SELECT MAX(x.id) FROM appeal_events x WHERE x.appeal_id = e.appeal_id)
-                """).all() {
+                """
+            ).all() {
                 last[try row.int64("appeal_id")] = (try row.date("at"), try row.string("event"), try row.string("note"))
             }
             return last
@@ -244,35 +312,50 @@ public struct AppealStore: Sendable {
         public var at: Date
     }
 
-    public func record(appealID: Int64, event: String, actor: AppealActor, accountID: Int64?, organisationID: Int64?, note: String, at: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("""
+    public func record(
+        appealID: Int64, event: String, actor: AppealActor, accountID: Int64?, organisationID: Int64?, note: String, at: Date, in db: any SQLDatabase
+    ) async throws {
+        try await db.raw(
+            """
             INSERT INTO appeal_events (appeal_id, event, actor, account_id, organisation_id, note, at)
-            VALUES (\(bind: appealID), \(bind: event), \(bind: actor.rawValue), \(bind: accountID), \(bind: organisationID), \(bind: note), \(bind: at.millis))
-            """).run()
+            VALUES (\(bind: appealID), \(bind: event), \(bind: actor.rawValue), \(bind: accountID), \(bind: organisationID), \(bind: note),
+                \(bind: at.millis))
+            """
+        ).run()
     }
 
     public func events(appealID: Int64) async throws -> [Event] {
         try await database.read { db in
-            try await db.raw("SELECT event, actor, organisation_id, note, at FROM appeal_events WHERE appeal_id = \(bind: appealID) ORDER BY id").all().map {
-                Event(event: try $0.string("event"), actor: AppealActor(rawValue: try $0.string("actor")) ?? .system, organisationID: try $0.optionalInt64("organisation_id"),
-                      note: try $0.string("note"), at: try $0.date("at"))
-            }
+            try await db.raw("SELECT event, actor, organisation_id, note, at FROM appeal_events WHERE appeal_id = \(bind: appealID) ORDER BY id")
+                .all().map {
+                    Event(
+                        event: try $0.string("event"), actor: AppealActor(rawValue: try $0.string("actor")) ?? .system,
+                        organisationID: try $0.optionalInt64("organisation_id"),
+                        note: try $0.string("note"), at: try $0.date("at"))
+                }
         }
     }
 
     // MARK: Three rates
 
     /// Adds to an organisation's counters for a category, community and week.
-    public func count(organisationID: Int64, category: String, communityPath: String, week: String, _ d: ThreeRates, in db: any SQLDatabase) async throws {
-        try await db.raw("""
-            INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total, responded_in_time, rated, resolved, satisfied, partly)
-            VALUES (\(bind: organisationID), \(bind: category), \(bind: communityPath), \(bind: week), \(bind: d.total), \(bind: d.respondedInTime), \(bind: d.rated),
+    public func count(
+        organisationID: Int64, category: String, communityPath: String, week: String, _ d: ThreeRates, in db: any SQLDatabase
+    ) async throws {
+        try await db.raw(
+            """
+            INSERT INTO appeal_rate_counts (organisation_id, category, community_path, week, total, responded_in_time, rated, resolved, satisfied,
+                partly)
+            VALUES (\(bind: organisationID), \(bind: category), \(bind: communityPath), \(bind: week), \(bind: d.total), \(bind: d.respondedInTime),
+                \(bind: d.rated),
                     \(bind: d.resolved), \(bind: d.satisfied), \(bind: d.partlySatisfied))
             ON CONFLICT (organisation_id, category, community_path, week) DO UPDATE SET
-                total = appeal_rate_counts.total + excluded.total, responded_in_time = appeal_rate_counts.responded_in_time + excluded.responded_in_time,
+                total = appeal_rate_counts.total + excluded.total,
+                    responded_in_time = appeal_rate_counts.responded_in_time + excluded.responded_in_time,
                 rated = appeal_rate_counts.rated + excluded.rated, resolved = appeal_rate_counts.resolved + excluded.resolved,
                 satisfied = appeal_rate_counts.satisfied + excluded.satisfied, partly = appeal_rate_counts.partly + excluded.partly
-            """).run()
+            """
+        ).run()
     }
 
     public enum RateGrouping: String, Sendable { case organisation, category, community, week }
@@ -280,22 +363,31 @@ public struct AppealStore: Sendable {
     /// The counters summed per organisation, category, community or week, for
     /// communities in these subtrees and weeks from `fromWeek` on.
     public func rates(under paths: [String], fromWeek: String?, by grouping: RateGrouping) async throws -> [(key: String, rates: ThreeRates)] {
-        let column: SQLQueryString = switch grouping {
-        case .organisation: "CAST(organisation_id AS TEXT)"
-        case .category: "category"
-        case .community: "community_path"
-        case .week: "week"
-        }
+        let column: SQLQueryString =
+            switch grouping {
+            case .organisation: "CAST(organisation_id AS TEXT)"
+            case .category: "category"
+            case .community: "community_path"
+            case .week: "week"
+            }
         return try await database.read { db in
             var filter = subtreeCondition("community_path", paths: paths)
             if let fromWeek { filter = "\(filter) AND week >= \(bind: fromWeek)" }
-            return try await db.raw("""
-                SELECT \(column) AS k, CAST(SUM(total) AS BIGINT) AS total, CAST(SUM(responded_in_time) AS BIGINT) AS responded, CAST(SUM(rated) AS BIGINT) AS rated,
+            return try await db.raw(
+                """
+                SELECT \(column) AS k, CAST(SUM(total) AS BIGINT) AS total, CAST(SUM(responded_in_time) AS BIGINT) AS responded,
+                    CAST(SUM(rated) AS BIGINT) AS rated,
                        CAST(SUM(resolved) AS BIGINT) AS resolved, CAST(SUM(satisfied) AS BIGINT) AS satisfied, CAST(SUM(partly) AS BIGINT) AS partly
                 FROM appeal_rate_counts WHERE \(filter) GROUP BY \(column) ORDER BY k
-                """).all().map { row in
-                (try row.string("k"), ThreeRates(total: Int(try row.int64("total")), respondedInTime: Int(try row.int64("responded")), rated: Int(try row.int64("rated")),
-                                                 resolved: Int(try row.int64("resolved")), satisfied: Int(try row.int64("satisfied")), partlySatisfied: Int(try row.int64("partly"))))
+                """
+            ).all().map { row in
+                (
+                    try row.string("k"),
+                    ThreeRates(
+                        total: Int(try row.int64("total")), respondedInTime: Int(try row.int64("responded")), rated: Int(try row.int64("rated")),
+                        resolved: Int(try row.int64("resolved")), satisfied: Int(try row.int64("satisfied")),
+                        partlySatisfied: Int(try row.int64("partly")))
+                )
             }
         }
     }

@@ -16,38 +16,48 @@ extension ConsultationStore {
             guard let choice = BallotChoice(code: try row.string("choice")) else { throw StoreError.conflict("vote entry without a choice") }
             kind = .paper(choice)
         }
-        return VoteEntry(id: try row.int64("id"), consultationID: try row.int64("consultation_id"), voterKey: try row.string("voter_key"), kind: kind,
-                         evidence: try row.string("evidence_sha256"), enteredBy: try row.optionalInt64("entered_by"), enteredAt: try row.date("entered_at"))
+        return VoteEntry(
+            id: try row.int64("id"), consultationID: try row.int64("consultation_id"), voterKey: try row.string("voter_key"), kind: kind,
+            evidence: try row.string("evidence_sha256"), enteredBy: try row.optionalInt64("entered_by"), enteredAt: try row.date("entered_at"))
     }
 
     /// Keeps an entry until it is confirmed or refused; one per vote at a time.
     public func addVoteEntry(_ entry: VoteEntry, in db: any SQLDatabase) async throws -> Int64 {
-        let (choice, holder, authorisation): (String?, Int64?, String?) = switch entry.kind {
-        case .paper(let choice): (choice.code, nil, nil)
-        case .proxy(let person, let text): (nil, person, text)
-        }
-        guard let row = try await db.raw("""
-            INSERT INTO consultation_vote_entries
-                (consultation_id, voter_key, kind, choice, proxy_person_id, authorisation, evidence_sha256, entered_by, entered_at)
-            VALUES (\(bind: entry.consultationID), \(bind: entry.voterKey), \(bind: entry.kind.code), \(bind: choice), \(bind: holder),
-                    \(bind: authorisation), \(bind: entry.evidence), \(bind: entry.enteredBy), \(bind: entry.enteredAt.millis))
-            ON CONFLICT (consultation_id, voter_key) DO NOTHING RETURNING id
-            """).first() else { throw BallotError.entryPending }
+        let (choice, holder, authorisation): (String?, Int64?, String?) =
+            switch entry.kind {
+            case .paper(let choice): (choice.code, nil, nil)
+            case .proxy(let person, let text): (nil, person, text)
+            }
+        guard
+            let row = try await db.raw(
+                """
+                INSERT INTO consultation_vote_entries
+                    (consultation_id, voter_key, kind, choice, proxy_person_id, authorisation, evidence_sha256, entered_by, entered_at)
+                VALUES (\(bind: entry.consultationID), \(bind: entry.voterKey), \(bind: entry.kind.code), \(bind: choice), \(bind: holder),
+                        \(bind: authorisation), \(bind: entry.evidence), \(bind: entry.enteredBy), \(bind: entry.enteredAt.millis))
+                ON CONFLICT (consultation_id, voter_key) DO NOTHING RETURNING id
+                """
+            ).first()
+        else { throw BallotError.entryPending }
         return try row.int64("id")
     }
 
     public func voteEntries(consultationID: Int64) async throws -> [VoteEntry] {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT \(Self.voteEntryColumns) FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) ORDER BY id
-                """).all().map(Self.voteEntry)
+                """
+            ).all().map(Self.voteEntry)
         }
     }
 
     public func voteEntry(id: Int64, consultationID: Int64, in db: any SQLDatabase) async throws -> VoteEntry? {
-        try await db.raw("""
+        try await db.raw(
+            """
             SELECT \(Self.voteEntryColumns) FROM consultation_vote_entries WHERE id = \(bind: id) AND consultation_id = \(bind: consultationID)
-            """).first().map(Self.voteEntry)
+            """
+        ).first().map(Self.voteEntry)
     }
 
     /// Deletes the entry; false when another officer settled it first.
@@ -56,17 +66,21 @@ extension ConsultationStore {
     }
 
     public func hasVoteEntry(consultationID: Int64, voterKey: String, in db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("""
+        try await db.raw(
+            """
             SELECT id FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) AND voter_key = \(bind: voterKey)
-            """).first() != nil
+            """
+        ).first() != nil
     }
 
     /// Whether this document backs a waiting entry of the consultation (what a confirming officer may open).
     public func voteEntryEvidence(consultationID: Int64, entryID: Int64) async throws -> String? {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT evidence_sha256 FROM consultation_vote_entries WHERE id = \(bind: entryID) AND consultation_id = \(bind: consultationID)
-                """).first()?.string("evidence_sha256")
+                """
+            ).first()?.string("evidence_sha256")
         }
     }
 }

@@ -120,7 +120,9 @@ private struct Builder {
         return try await places.create(kind: kind, name: name, parent: parent, in: db)
     }
 
-    func organisation(_ kind: OrganisationKind, _ name: String, domain: DepartmentDomain? = nil, at place: Place, coverage: [Int64] = []) async throws -> Int64 {
+    func organisation(
+        _ kind: OrganisationKind, _ name: String, domain: DepartmentDomain? = nil, at place: Place, coverage: [Int64] = []
+    ) async throws -> Int64 {
         try OrganisationRules.validate(kind: kind, domain: domain, placeKind: place.kind, coverage: coverage)
         return try await organisations.create(kind: kind, name: name, domain: domain, placeID: place.id, coverage: coverage, in: db).id
     }
@@ -153,7 +155,9 @@ private struct Builder {
                                 let home = try await place(.household, "\(room)室", in: unit)
                                 // Layouts from a 55 m² one-bedroom to a 145 m² three-bedroom, in hundredths of a square metre.
                                 let hundredths = Int64([5_512, 7_236, 8_945, 10_318, 12_075, 14_460][(door + floor + number) % 6] + random.int(300))
-                                let household = Household(placeID: home.id, address: "\(community.road)\(number)号楼\(unitNumber)单元\(room)室", exclusiveArea: Area(squareCentimetres: hundredths * 100))
+                                let household = Household(
+                                    placeID: home.id, address: "\(community.road)\(number)号楼\(unitNumber)单元\(room)室",
+                                    exclusiveArea: Area(squareCentimetres: hundredths * 100))
                                 try await places.createHousehold(household, in: db)
                                 households.append(home.id)
                                 homes.append(home)
@@ -210,20 +214,29 @@ private struct Builder {
     /// and two of the resident's own: one resolved and waiting for their
     /// rating, one just routed to the property company.
     mutating func appeals(resident: Int64?, home: Int64) async throws {
-        let organisations = try await db.raw("""
+        let organisations = try await db.raw(
+            """
             SELECT o.id, o.kind, o.domain, p.path FROM organisations o JOIN places p ON p.id = o.place_id ORDER BY o.id
-            """).all().map { row in
-            (try row.int64("id"), OrganisationKind(rawValue: try row.string("kind"))!, try row.optionalString("domain").flatMap(DepartmentDomain.init(rawValue:)), try row.string("path"))
+            """
+        ).all().map { row in
+            (
+                try row.int64("id"), OrganisationKind(rawValue: try row.string("kind"))!,
+                try row.optionalString("domain").flatMap(DepartmentDomain.init(rawValue:)), try row.string("path")
+            )
         }
         var covered: [Int64: [String]] = [:]
         for row in try await db.raw("SELECT c.organisation_id, p.path FROM organisation_coverage c JOIN places p ON p.id = c.place_id").all() {
             covered[try row.int64("organisation_id"), default: []].append(try row.string("path"))
         }
-        let serving = organisations.map { ServingOrganisation(id: $0.0, kind: $0.1, domain: $0.2, servedPath: $0.3, coveredPaths: covered[$0.0] ?? []) }
+        let serving = organisations.map {
+            ServingOrganisation(id: $0.0, kind: $0.1, domain: $0.2, servedPath: $0.3, coveredPaths: covered[$0.0] ?? [])
+        }
         let calendar = try WorkingCalendar(notice: DemoLists.notice)
-        let texts = ["elevator_failure": "2号楼电梯又停了，老人上下楼困难。", "pipe_leak_common": "地下室管道漏水，积水很深。", "illegal_construction": "一楼住户在院里加盖房屋。",
-                     "night_noise": "夜里11点后楼下还在施工，噪声很大。", "garbage_overflow": "垃圾桶满了两天没人清运。", "street_light": "小区北门路灯坏了，晚上很黑。",
-                     "fire_lane_blocked": "消防通道被私家车长期占用。", "property_fee": "物业费上涨没有公示。", "heating": "家里暖气不热，室温只有14度。"]
+        let texts = [
+            "elevator_failure": "2号楼电梯又停了，老人上下楼困难。", "pipe_leak_common": "地下室管道漏水，积水很深。", "illegal_construction": "一楼住户在院里加盖房屋。",
+            "night_noise": "夜里11点后楼下还在施工，噪声很大。", "garbage_overflow": "垃圾桶满了两天没人清运。", "street_light": "小区北门路灯坏了，晚上很黑。",
+            "fire_lane_blocked": "消防通道被私家车长期占用。", "property_fee": "物业费上涨没有公示。", "heating": "家里暖气不热，室温只有14度。",
+        ]
         let codes = DemoLists.categories.map(\.code)
         // About 1,500 for the full demo district; a few dozen for the tests' small one.
         for n in 0..<(buildingCount * buildingCount * 15) {
@@ -231,12 +244,16 @@ private struct Builder {
             let category = codes[random.int(codes.count)]
             let submitted = now.addingTimeInterval(-Double(3600 * (2 + random.int(84 * 24))))
             let community = Place.ancestorPath(of: place.path, at: .community)!
-            var appeal = Appeal(id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: nil,
-                                description: texts[category]!, latitude: nil, longitude: nil, anonymous: random.int(5) == 0, state: .submitted, leadOrganisationID: nil,
-                                submittedAt: submitted, token: "demo-\(n)-\(random.next())")
+            var appeal = Appeal(
+                id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: nil,
+                description: texts[category]!, latitude: nil, longitude: nil, anonymous: random.int(5) == 0, state: .submitted,
+                leadOrganisationID: nil,
+                submittedAt: submitted, token: "demo-\(n)-\(random.next())")
             appeal.id = try await appealStore.insert(appeal, enteredBy: nil, in: db)
-            try await appealStore.record(appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
-            let decision = Routing.route(category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
+            try await appealStore.record(
+                appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
+            let decision = Routing.route(
+                category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
             guard case .assigned(let lead, _, let entry) = decision else {
                 try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
                 continue
@@ -253,12 +270,14 @@ private struct Builder {
             appeal.state = .accepted
             appeal.acceptedAt = accepted
             if accepted <= appeal.respondDue! { delta.respondedInTime += 1 }
-            try await appealStore.record(appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: accepted, in: db)
+            try await appealStore.record(
+                appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: accepted, in: db)
             let resolved = accepted.addingTimeInterval(Double(3600 * (4 + random.int(24 * 6))))
             if resolved < now && random.int(10) < 9 {
                 appeal.state = .resolved
                 appeal.resolvedAt = resolved
-                try await appealStore.record(appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已处理", at: resolved, in: db)
+                try await appealStore.record(
+                    appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已处理", at: resolved, in: db)
                 if random.int(10) < 8 {
                     let r = random.int(100)
                     let satisfaction: Satisfaction = r < 68 ? .yes : r < 88 ? .partly : .no
@@ -267,14 +286,16 @@ private struct Builder {
                     appeal.ratedResolved = fixed
                     appeal.satisfaction = satisfaction
                     delta = delta + ThreeRates.returnVisit(resolved: fixed, satisfaction: satisfaction)
-                    try await appealStore.record(appealID: appeal.id, event: "rate", actor: .requester, accountID: nil, organisationID: nil,
-                                                 note: "\(fixed ? "resolved" : "unresolved") \(satisfaction.rawValue)", at: resolved.addingTimeInterval(86_400), in: db)
+                    try await appealStore.record(
+                        appealID: appeal.id, event: "rate", actor: .requester, accountID: nil, organisationID: nil,
+                        note: "\(fixed ? "resolved" : "unresolved") \(satisfaction.rawValue)", at: resolved.addingTimeInterval(86_400), in: db)
                 }
                 // Past the return visit, the platform has closed it.
                 let closes = resolved.addingTimeInterval(AppealRules.returnVisitWindow + 60)
                 if closes < now {
                     appeal.state = .closed
-                    try await appealStore.record(appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: closes, in: db)
+                    try await appealStore.record(
+                        appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: closes, in: db)
                 }
             }
             try await appealStore.update(appeal, in: db)
@@ -283,14 +304,19 @@ private struct Builder {
         }
         guard let resident, let place = homes.first(where: { $0.id == home }) else { return }
         let community = Place.ancestorPath(of: place.path, at: .community)!
-        for (category, text, resolvedAgo) in [("elevator_failure", "1号楼电梯按钮失灵，已经两天了。", Optional(86_400.0)), ("pipe_leak_common", "1单元楼道顶部在滴水。", nil)] {
+        for (category, text, resolvedAgo) in [("elevator_failure", "1号楼电梯按钮失灵，已经两天了。", Optional(86_400.0)), ("pipe_leak_common", "1单元楼道顶部在滴水。", nil)]
+        {
             let submitted = now.addingTimeInterval(-(resolvedAgo ?? 0) - 7200)
-            var appeal = Appeal(id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: resident,
-                                description: text, latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil, submittedAt: submitted,
-                                token: "demo-resident-\(category)")
+            var appeal = Appeal(
+                id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: resident,
+                description: text, latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
+                submittedAt: submitted,
+                token: "demo-resident-\(category)")
             appeal.id = try await appealStore.insert(appeal, enteredBy: nil, in: db)
-            try await appealStore.record(appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
-            let decision = Routing.route(category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
+            try await appealStore.record(
+                appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
+            let decision = Routing.route(
+                category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
             guard case .assigned(let lead, _, let entry) = decision else { continue }
             appeal.state = .routed
             appeal.leadOrganisationID = lead
@@ -300,12 +326,16 @@ private struct Builder {
             appeal.state = .resolved
             appeal.acceptedAt = submitted.addingTimeInterval(1800)
             appeal.resolvedAt = now.addingTimeInterval(-ago / 2)
-            try await appealStore.record(appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: appeal.acceptedAt!, in: db)
-            try await appealStore.record(appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已更换按钮面板。", at: appeal.resolvedAt!, in: db)
+            try await appealStore.record(
+                appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: appeal.acceptedAt!, in: db)
+            try await appealStore.record(
+                appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已更换按钮面板。",
+                at: appeal.resolvedAt!, in: db)
             try await appealStore.update(appeal, in: db)
             try await appealStore.setTask(appealID: appeal.id, organisationID: lead, state: .done, note: "已更换按钮面板。", now: appeal.resolvedAt!, in: db)
-            try await appealStore.count(organisationID: lead, category: category, communityPath: community, week: AppealRules.week(of: submitted),
-                                        ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
+            try await appealStore.count(
+                organisationID: lead, category: category, communityPath: community, week: AppealRules.week(of: submitted),
+                ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
         }
     }
 
@@ -317,67 +347,97 @@ private struct Builder {
         let store = consultationStore
         let day: TimeInterval = 86_400
         let accountPeople = Set(try await db.raw("SELECT person_id FROM accounts").all().map { try $0.int64("person_id") })
-        func make(_ org: OrganisationKind, _ zh: String, _ en: String, _ background: String, form: ConsultationForm, body: EligibleBody, ballot: BallotKind,
-                  rule: RuleSet, options: [(String, String)] = [], publicised: Double, opens: Double, closes: Double, days: Int) async throws -> ConsultationStore.Record {
+        func make(
+            _ org: OrganisationKind, _ zh: String, _ en: String, _ background: String, form: ConsultationForm, body: EligibleBody, ballot: BallotKind,
+            rule: RuleSet, options: [(String, String)] = [], publicised: Double, opens: Double, closes: Double, days: Int
+        ) async throws -> ConsultationStore.Record {
             let c = Consultation(
-                id: 0, organisationID: orgs[org]!, placeID: community.id, title: Bilingual(zh: zh, en: en), background: Bilingual(zh: background, en: ""),
+                id: 0, organisationID: orgs[org]!, placeID: community.id, title: Bilingual(zh: zh, en: en),
+                background: Bilingual(zh: background, en: ""),
                 form: form, body: body, ballot: ballot, rule: rule,
-                options: options.enumerated().map { ConsultationOption(id: Int64($0.offset + 1), label: Bilingual(zh: $0.element.0, en: $0.element.1)) },
-                schedule: Schedule(publicisedAt: now.addingTimeInterval(publicised * day), votingOpens: now.addingTimeInterval(opens * day),
-                                   votingCloses: now.addingTimeInterval(closes * day), publicityDays: days), secret: true)
+                options: options.enumerated().map {
+                    ConsultationOption(id: Int64($0.offset + 1), label: Bilingual(zh: $0.element.0, en: $0.element.1))
+                },
+                schedule: Schedule(
+                    publicisedAt: now.addingTimeInterval(publicised * day), votingOpens: now.addingTimeInterval(opens * day),
+                    votingCloses: now.addingTimeInterval(closes * day), publicityDays: days), secret: true)
             try ConsultationRules.validate(c)
-            let saved = try await store.create(c, placePath: community.path, accountID: Int64?.none, now: now.addingTimeInterval(publicised * day), in: db)
+            let saved = try await store.create(
+                c, placePath: community.path, accountID: Int64?.none, now: now.addingTimeInterval(publicised * day), in: db)
             return try await store.consultation(id: saved.id, in: db)!
         }
         // An owners' assembly under Civil Code art. 278, voting now.
-        let lifts = try await make(.ownersCommittee, "使用专项维修资金更换2号楼电梯", "Use the maintenance fund to replace the lifts of building 2",
-                                   "2号楼两部电梯已运行22年，今年停运11次。物业报价更换费用约96万元，拟从专项维修资金列支。", form: .ownersAssembly, body: .owners,
-                                   ballot: .motion, rule: .ownersJoint(.useMaintenanceFund), publicised: -16, opens: -1, closes: 6, days: 15)
+        let lifts = try await make(
+            .ownersCommittee, "使用专项维修资金更换2号楼电梯", "Use the maintenance fund to replace the lifts of building 2",
+            "2号楼两部电梯已运行22年，今年停运11次。物业报价更换费用约96万元，拟从专项维修资金列支。", form: .ownersAssembly, body: .owners,
+            ballot: .motion, rule: .ownersJoint(.useMaintenanceFund), publicised: -16, opens: -1, closes: 6, days: 15)
         var owners: [Owner: Area] = [:]
-        for unit in try await store.units(under: community.path, in: db) { owners[unit.owner, default: .zero] = owners[unit.owner, default: .zero] + unit.area }
+        for unit in try await store.units(under: community.path, in: db) {
+            owners[unit.owner, default: .zero] = owners[unit.owner, default: .zero] + unit.area
+        }
         let ownerVoters = owners.sorted { ConsultationStore.key($0.key) < ConsultationStore.key($1.key) }.map { owner, area in
             Voter(key: ConsultationStore.key(owner), personIDs: { if case .person(let id) = owner { [id] } else { [] } }(), area: area)
         }
-        try await vote(lifts, ownerVoters, share: 55, skipping: accountPeople) { r in .motion(r.int(100) < 80 ? .approve : r.int(3) == 0 ? .abstain : .oppose) }
+        try await vote(lifts, ownerVoters, share: 55, skipping: accountPeople) { r in
+            .motion(r.int(100) < 80 ? .approve : r.int(3) == 0 ? .abstain : .oppose)
+        }
 
         // A residents' meeting of household representatives, closed and counted.
-        let tools = try await make(.residentsCommittee, "设立社区“共享工具屋”", "Set up a shared tool room",
-                                   "拟利用1号楼架空层设立共享工具屋，由志愿者轮值管理，居民可免费借用常用工具。", form: .residentsMeeting, body: .householdRepresentatives,
-                                   ballot: .motion, rule: .residentsMeeting, publicised: -20, opens: -10, closes: -2, days: 7)
-        let representatives = try await db.raw("""
+        let tools = try await make(
+            .residentsCommittee, "设立社区“共享工具屋”", "Set up a shared tool room",
+            "拟利用1号楼架空层设立共享工具屋，由志愿者轮值管理，居民可免费借用常用工具。", form: .residentsMeeting, body: .householdRepresentatives,
+            ballot: .motion, rule: .residentsMeeting, publicised: -20, opens: -10, closes: -2, days: 7)
+        let representatives = try await db.raw(
+            """
             SELECT m.household_id, m.person_id FROM household_members m JOIN places p ON p.id = m.household_id
             WHERE m.is_representative = 1 AND p.path >= \(bind: community.path) AND p.path < \(bind: String(community.path.dropLast()) + "0") ORDER BY m.household_id
-            """).all().map { Voter(key: "h:\(try $0.int64("household_id"))", personIDs: [try $0.int64("person_id")], area: .zero) }
-        try await vote(tools, representatives, share: 62, skipping: accountPeople) { r in .motion(r.int(100) < 71 ? .approve : r.int(4) == 0 ? .abstain : .oppose) }
+            """
+        ).all().map { Voter(key: "h:\(try $0.int64("household_id"))", personIDs: [try $0.int64("person_id")], area: .zero) }
+        try await vote(tools, representatives, share: 62, skipping: accountPeople) { r in
+            .motion(r.int(100) < 71 ? .approve : r.int(4) == 0 ? .abstain : .oppose)
+        }
 
         // A council topic in deliberation, ranked by instant runoff, with comments and an opinion map.
-        let clutter = try await make(.residentsCommittee, "楼道堆物清理方案", "Clearing clutter from stairwells",
-                                     "消防检查发现多处楼道堆放杂物。请大家讨论清理方式，下周进行排序投票。", form: .council, body: .adultResidents,
-                                     ballot: .ranked(.instantRunoff), rule: .plurality,
-                                     options: [("统一清理日，物业协助搬运", "A clearing day with the property company's help"),
-                                               ("每栋楼设临时存放点", "A storage corner in every building"),
-                                               ("志愿者上门劝导，逐户清理", "Volunteers visit and clear door by door")],
-                                     publicised: -3, opens: 4, closes: 11, days: 3)
-        let residents = try await db.raw("""
+        let clutter = try await make(
+            .residentsCommittee, "楼道堆物清理方案", "Clearing clutter from stairwells",
+            "消防检查发现多处楼道堆放杂物。请大家讨论清理方式，下周进行排序投票。", form: .council, body: .adultResidents,
+            ballot: .ranked(.instantRunoff), rule: .plurality,
+            options: [
+                ("统一清理日，物业协助搬运", "A clearing day with the property company's help"),
+                ("每栋楼设临时存放点", "A storage corner in every building"),
+                ("志愿者上门劝导，逐户清理", "Volunteers visit and clear door by door"),
+            ],
+            publicised: -3, opens: 4, closes: 11, days: 3)
+        let residents = try await db.raw(
+            """
             SELECT DISTINCT m.person_id FROM household_members m JOIN places p ON p.id = m.household_id JOIN people pe ON pe.id = m.person_id
             WHERE p.path >= \(bind: community.path) AND p.path < \(bind: String(community.path.dropLast()) + "0") AND pe.id_number IS NOT NULL
               AND substr(pe.id_number, 7, 8) <= \(bind: PersonRules.adultBornOnOrBefore(now)) ORDER BY m.person_id
-            """).all().map { try $0.int64("person_id") }.filter { !accountPeople.contains($0) }
+            """
+        ).all().map { try $0.int64("person_id") }.filter { !accountPeople.contains($0) }
         let id = clutter.consultation.id
         let comments = ["楼道里的纸箱是火灾隐患，必须尽快清理。", "有些老人家没地方放东西，清理前要给个去处。", "建议物业提供临时存放点，再统一清理。", "上门劝导效果最好，志愿者可以帮忙。"]
         var commentIDs: [Int64] = []
         for (i, text) in comments.enumerated() where i < residents.count {
-            commentIDs.append(try await store.addComment(consultationID: id, parentID: nil, personID: residents[i * 7 % residents.count], body: text, now: now.addingTimeInterval(-2 * day), in: db))
+            commentIDs.append(
+                try await store.addComment(
+                    consultationID: id, parentID: nil, personID: residents[i * 7 % residents.count], body: text,
+                    now: now.addingTimeInterval(-2 * day), in: db))
         }
         if let first = commentIDs.dropFirst().first, residents.count > 3 {
-            _ = try await store.addComment(consultationID: id, parentID: first, personID: residents[3], body: "同意，可以先登记需要存放的物品。", now: now.addingTimeInterval(-day), in: db)
+            _ = try await store.addComment(
+                consultationID: id, parentID: first, personID: residents[3], body: "同意，可以先登记需要存放的物品。", now: now.addingTimeInterval(-day), in: db)
         }
         // Two camps (clear fast / care first) and one statement everyone holds.
-        let statements = ["楼道必须保持畅通，这是消防底线", "清理应当一次到位，不留死角", "超过期限未清理的物品由物业统一处置", "清理前应当给每户提供临时存放空间",
-                          "应当照顾老人和行动不便的住户", "清理要提前一周逐户通知", "电动车不得在楼道充电"]
+        let statements = [
+            "楼道必须保持畅通，这是消防底线", "清理应当一次到位，不留死角", "超过期限未清理的物品由物业统一处置", "清理前应当给每户提供临时存放空间",
+            "应当照顾老人和行动不便的住户", "清理要提前一周逐户通知", "电动车不得在楼道充电",
+        ]
         var statementIDs: [Int64] = []
         for (i, text) in statements.enumerated() where !residents.isEmpty {
-            statementIDs.append(try await store.addStatement(consultationID: id, personID: residents[(i * 11) % residents.count], text: text, now: now.addingTimeInterval(-2 * day), in: db))
+            statementIDs.append(
+                try await store.addStatement(
+                    consultationID: id, personID: residents[(i * 11) % residents.count], text: text, now: now.addingTimeInterval(-2 * day), in: db))
         }
         for (n, person) in residents.prefix(150).enumerated() {
             let camp = n % 2
@@ -396,14 +456,17 @@ private struct Builder {
     }
 
     /// Casts demo ballots for a share of the voters, skipping the demo accounts' people.
-    mutating func vote(_ record: ConsultationStore.Record, _ voters: [Voter], share: Int, skipping: Set<Int64>, choose: (inout SplitMix64) -> BallotChoice) async throws {
+    mutating func vote(
+        _ record: ConsultationStore.Record, _ voters: [Voter], share: Int, skipping: Set<Int64>, choose: (inout SplitMix64) -> BallotChoice
+    ) async throws {
         for voter in voters where !voter.personIDs.contains(where: skipping.contains) && random.int(100) < share {
             let choice = choose(&random)
             let receipt = BallotRules.receipt(consultationID: record.consultation.id, choice: choice, nonce: String(random.next()))
             let channel: BallotChannel = random.int(10) == 0 ? .paper : .online
-            _ = try await consultationStore.cast(consultationID: record.consultation.id, voter: voter, choice: choice, receipt: receipt, channel: channel,
-                                                 castBy: channel == .paper ? nil : voter.personIDs.first, enteredBy: nil, secret: true,
-                                                 now: record.consultation.schedule.votingOpens.addingTimeInterval(3600), in: db)
+            _ = try await consultationStore.cast(
+                consultationID: record.consultation.id, voter: voter, choice: choice, receipt: receipt, channel: channel,
+                castBy: channel == .paper ? nil : voter.personIDs.first, enteredBy: nil, secret: true,
+                now: record.consultation.schedule.votingOpens.addingTimeInterval(3600), in: db)
         }
     }
 
@@ -425,18 +488,28 @@ private struct Builder {
             let tenant = try await people.create(name: personName(), phone: phone(), idNumber: idNumber(adult: true), now: now, in: db)
             try await people.addMember(personID: tenant.id, householdID: householdID, relation: .tenant, isRepresentative: false, in: db)
         }
-        if householdID % 40 == 0, let previous = try await db.raw("SELECT person_id FROM household_members WHERE household_id = \(bind: householdID - 1) AND relation = 'owner'").first() {
-            try await people.addMember(personID: try previous.int64("person_id"), householdID: householdID, relation: .owner, isRepresentative: false, in: db)
+        if householdID % 40 == 0,
+            let previous = try await db.raw(
+                "SELECT person_id FROM household_members WHERE household_id = \(bind: householdID - 1) AND relation = 'owner'"
+            ).first()
+        {
+            try await people.addMember(
+                personID: try previous.int64("person_id"), householdID: householdID, relation: .owner, isRepresentative: false, in: db)
         }
     }
 
     /// A demo account for a role. A household role goes to the household's
     /// representative, who is then a resident there too; staff get a new person.
-    mutating func account(_ username: String, _ role: Role, place: Int64? = nil, organisation: Int64? = nil, alsoOwns: Int64? = nil, holder: String) async throws {
+    mutating func account(
+        _ username: String, _ role: Role, place: Int64? = nil, organisation: Int64? = nil, alsoOwns: Int64? = nil, holder: String
+    ) async throws {
         let livesThere = role.holder == .place([.household])
         let personID: Int64
         if livesThere, let place,
-           let row = try await db.raw("SELECT person_id FROM household_members WHERE household_id = \(bind: place) ORDER BY is_representative DESC, person_id LIMIT 1").first() {
+            let row = try await db.raw(
+                "SELECT person_id FROM household_members WHERE household_id = \(bind: place) ORDER BY is_representative DESC, person_id LIMIT 1"
+            ).first()
+        {
             personID = try row.int64("person_id")
         } else {
             personID = try await people.create(name: personName(), phone: phone(), idNumber: idNumber(adult: true), now: now, in: db).id

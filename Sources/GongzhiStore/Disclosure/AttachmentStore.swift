@@ -9,16 +9,20 @@ public struct AttachmentStore: Sendable {
     public init(database: Database) { self.database = database }
 
     public func save(_ attachment: Attachment, content: Data, now: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("""
+        try await db.raw(
+            """
             INSERT INTO attachments (sha256, content_type, size, content, created_at)
             VALUES (\(bind: attachment.sha256), \(bind: attachment.contentType), \(bind: attachment.size), \(bind: content), \(bind: now.millis))
             ON CONFLICT (sha256) DO NOTHING
-            """).run()
+            """
+        ).run()
     }
 
     public func exists(sha256: String) async throws -> (contentType: String, size: Int64)? {
         try await database.read { db in
-            try await db.raw("SELECT content_type, size FROM attachments WHERE sha256 = \(bind: sha256)").first().map { (try $0.string("content_type"), try $0.int64("size")) }
+            try await db.raw("SELECT content_type, size FROM attachments WHERE sha256 = \(bind: sha256)").first().map {
+                (try $0.string("content_type"), try $0.int64("size"))
+            }
         }
     }
 
@@ -30,20 +34,24 @@ public struct AttachmentStore: Sendable {
     /// one can take a published file down by reusing it.
     public func publicContent(sha256: String) async throws -> (contentType: String, data: Data)? {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT content_type, content FROM attachments a WHERE a.sha256 = \(bind: sha256)
                   AND ((NOT EXISTS (SELECT 1 FROM appeal_photos p WHERE p.sha256 = a.sha256)
                         AND NOT EXISTS (SELECT 1 FROM consultation_proxies x WHERE x.evidence_sha256 = a.sha256)
                         AND NOT EXISTS (SELECT 1 FROM consultation_voters v WHERE v.evidence_sha256 = a.sha256)
                         AND NOT EXISTS (SELECT 1 FROM consultation_vote_entries w WHERE w.evidence_sha256 = a.sha256))
                        OR EXISTS (SELECT 1 FROM disclosures d WHERE d.canonical LIKE '%' || a.sha256 || '%'))
-                """).first().map { (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self)) }
+                """
+            ).first().map { (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self)) }
         }
     }
 
     public func content(sha256: String) async throws -> (contentType: String, data: Data)? {
         try await database.read { db in
-            try await db.raw("SELECT content_type, content FROM attachments WHERE sha256 = \(bind: sha256)").first().map { (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self)) }
+            try await db.raw("SELECT content_type, content FROM attachments WHERE sha256 = \(bind: sha256)").first().map {
+                (try $0.string("content_type"), try $0.decode(column: "content", as: Data.self))
+            }
         }
     }
 }

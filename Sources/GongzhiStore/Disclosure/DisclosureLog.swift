@@ -50,7 +50,9 @@ public final class DisclosureLog: Sendable {
         _ draft: Disclosure, placePath: String, accountID: Int64?, now: Date,
         recording: @escaping @Sendable (any SQLDatabase, Disclosure) async throws -> T
     ) async throws -> (disclosure: Disclosure, recorded: T) {
-        let (published, recorded) = try await publish(batch: [(draft, placePath)], accountID: accountID, now: now) { db, d in try await recording(db, d[0]) }
+        let (published, recorded) = try await publish(batch: [(draft, placePath)], accountID: accountID, now: now) { db, d in
+            try await recording(db, d[0])
+        }
         return (published[0].disclosure, recorded)
     }
 
@@ -78,8 +80,9 @@ public final class DisclosureLog: Sendable {
                     var disclosure = draft.disclosure
                     disclosure.id = firstID + Int64(i)
                     let canonical = disclosure.canonicalBytes
-                    return .init(disclosure: disclosure, placePath: draft.placePath, canonical: String(decoding: canonical, as: UTF8.self),
-                                 leafIndex: size + i, leafHash: Merkle.leafHash(canonical))
+                    return .init(
+                        disclosure: disclosure, placePath: draft.placePath, canonical: String(decoding: canonical, as: UTF8.self),
+                        leafIndex: size + i, leafHash: Merkle.leafHash(canonical))
                 }
                 try await store.insert(rows, accountID: accountID, in: db)
                 let root = self.tree.withLock { tree -> Hash in

@@ -34,12 +34,22 @@ public struct DisclosureStore: Sendable {
     func insert(_ rows: [Row], accountID: Int64?, in db: any SQLDatabase) async throws {
         // 2,000 rows × 11 binds stays under SQLite's 32,766 bound parameters.
         for chunk in stride(from: 0, to: rows.count, by: 2000).map({ rows[$0..<min($0 + 2000, rows.count)] }) {
-            var disclosures = SQLQueryString("INSERT INTO disclosures (id, kind, action, replaces_id, organisation_id, place_id, place_path, account_id, published_at, canonical, leaf_index) VALUES ")
+            var disclosures = SQLQueryString(
+                """
+                INSERT INTO disclosures (id, kind, action, replaces_id, organisation_id, place_id, place_path, account_id, published_at, canonical,
+                    leaf_index) VALUES 
+                """
+            )
             var leaves = SQLQueryString("INSERT INTO log_leaves (leaf_index, leaf_hash, disclosure_id) VALUES ")
             for (i, row) in chunk.enumerated() {
                 let d = row.disclosure
-                if i > 0 { disclosures.appendLiteral(", "); leaves.appendLiteral(", ") }
-                disclosures.appendInterpolation("(\(bind: d.id), \(bind: d.kind.rawValue), \(bind: d.action.rawValue), \(bind: d.replaces), \(bind: d.organisationID), \(bind: d.placeID), \(bind: row.placePath), \(bind: accountID), \(bind: d.publishedAt.millis), \(bind: row.canonical), \(bind: row.leafIndex))" as SQLQueryString)
+                if i > 0 {
+                    disclosures.appendLiteral(", ")
+                    leaves.appendLiteral(", ")
+                }
+                disclosures.appendInterpolation(
+                    "(\(bind: d.id), \(bind: d.kind.rawValue), \(bind: d.action.rawValue), \(bind: d.replaces), \(bind: d.organisationID), \(bind: d.placeID), \(bind: row.placePath), \(bind: accountID), \(bind: d.publishedAt.millis), \(bind: row.canonical), \(bind: row.leafIndex))"
+                        as SQLQueryString)
                 leaves.appendInterpolation("(\(bind: row.leafIndex), \(bind: row.leafHash.hex), \(bind: d.id))" as SQLQueryString)
             }
             try await db.raw(disclosures).run()
@@ -56,16 +66,25 @@ public struct DisclosureStore: Sendable {
     }
 
     func leafHashes(from start: Int, in db: any SQLDatabase) async throws -> [Hash] {
-        try await db.raw("SELECT leaf_hash FROM log_leaves WHERE leaf_index >= \(bind: start) ORDER BY leaf_index").all().compactMap { Hash(hex: try $0.string("leaf_hash")) }
+        try await db.raw("SELECT leaf_hash FROM log_leaves WHERE leaf_index >= \(bind: start) ORDER BY leaf_index").all().compactMap {
+            Hash(hex: try $0.string("leaf_hash"))
+        }
     }
 
     func saveCheckpoint(size: Int, note: String, at: Date, in db: any SQLDatabase) async throws {
-        try await db.raw("INSERT INTO log_checkpoints (size, note, created_at) VALUES (\(bind: size), \(bind: note), \(bind: at.millis)) ON CONFLICT (size) DO NOTHING").run()
+        try await db.raw(
+            """
+            INSERT INTO log_checkpoints (size, note, created_at) VALUES (\(bind: size), \(bind: note),
+                \(bind: at.millis)) ON CONFLICT (size) DO NOTHING
+            """
+        ).run()
     }
 
     public func latestCheckpoint() async throws -> (size: Int, note: String)? {
         try await database.read { db in
-            try await db.raw("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").first().map { (Int(try $0.int64("size")), try $0.string("note")) }
+            try await db.raw("SELECT size, note FROM log_checkpoints ORDER BY size DESC LIMIT 1").first().map {
+                (Int(try $0.int64("size")), try $0.string("note"))
+            }
         }
     }
 
@@ -75,7 +94,9 @@ public struct DisclosureStore: Sendable {
 
     static func entry(_ row: any SQLRow) throws -> Entry {
         let canonical = try row.string("canonical")
-        return Entry(disclosure: try Disclosure.decode(canonical: Data(canonical.utf8)), leafIndex: try row.optionalInt64("leaf_index").map(Int.init), placePath: try row.string("place_path"), canonical: canonical)
+        return Entry(
+            disclosure: try Disclosure.decode(canonical: Data(canonical.utf8)), leafIndex: try row.optionalInt64("leaf_index").map(Int.init),
+            placePath: try row.string("place_path"), canonical: canonical)
     }
 
     /// Whether a disclosure is a consultation's announced result, which only the count writes.
@@ -90,12 +111,14 @@ public struct DisclosureStore: Sendable {
 
     public func disclosure(id: Int64) async throws -> Entry? {
         try await database.read { db in
-            try await db.raw("SELECT canonical, leaf_index, place_path FROM disclosures WHERE id = \(bind: id) AND canonical <> ''").first().map(Self.entry)
+            try await db.raw("SELECT canonical, leaf_index, place_path FROM disclosures WHERE id = \(bind: id) AND canonical <> ''").first().map(
+                Self.entry)
         }
     }
 
     /// Disclosures published for places in these subtrees or above them (a street's notice reaches its communities).
-    public func disclosures(under paths: [String], ancestorsOf path: String?, kind: DisclosureKind?, since: Date?, limit: Int) async throws -> [Entry] {
+    public func disclosures(under paths: [String], ancestorsOf path: String?, kind: DisclosureKind?, since: Date?, limit: Int) async throws -> [Entry]
+    {
         try await database.read { db in
             var filter = subtreeCondition("place_path", paths: paths)
             if let path {
@@ -103,7 +126,12 @@ public struct DisclosureStore: Sendable {
             }
             if let kind { filter = "\(filter) AND kind = \(bind: kind.rawValue)" }
             if let since { filter = "\(filter) AND published_at >= \(bind: since.millis)" }
-            return try await db.raw("SELECT canonical, leaf_index, place_path FROM disclosures WHERE \(filter) AND canonical <> '' ORDER BY published_at DESC, id DESC LIMIT \(bind: limit)").all().map(Self.entry)
+            return try await db.raw(
+                """
+                SELECT canonical, leaf_index, place_path FROM disclosures WHERE \(filter) AND canonical <> '' ORDER BY published_at DESC,
+                    id DESC LIMIT \(bind: limit)
+                """
+            ).all().map(Self.entry)
         }
     }
 
@@ -113,12 +141,18 @@ public struct DisclosureStore: Sendable {
             var chain: [Entry] = []
             // Walk back to the original, then forward through its replacements.
             var rootID = id
-            while let row = try await db.raw("SELECT replaces_id FROM disclosures WHERE id = \(bind: rootID)").first(), let up = try row.optionalInt64("replaces_id") { rootID = up }
+            while let row = try await db.raw("SELECT replaces_id FROM disclosures WHERE id = \(bind: rootID)").first(),
+                let up = try row.optionalInt64("replaces_id")
+            { rootID = up }
             var frontier = [rootID]
             while !frontier.isEmpty {
-                let rows = try await db.raw("SELECT canonical, leaf_index, place_path FROM disclosures WHERE id IN (\(binds: frontier)) AND canonical <> '' ORDER BY id").all().map(Self.entry)
+                let rows = try await db.raw(
+                    "SELECT canonical, leaf_index, place_path FROM disclosures WHERE id IN (\(binds: frontier)) AND canonical <> '' ORDER BY id"
+                ).all().map(Self.entry)
                 chain += rows
-                frontier = try await db.raw("SELECT id FROM disclosures WHERE replaces_id IN (\(binds: frontier)) ORDER BY id").all().map { try $0.int64("id") }
+                frontier = try await db.raw("SELECT id FROM disclosures WHERE replaces_id IN (\(binds: frontier)) ORDER BY id").all().map {
+                    try $0.int64("id")
+                }
             }
             return chain
         }
@@ -133,19 +167,25 @@ public struct DisclosureStore: Sendable {
 
     public func leaves(from start: Int, to end: Int) async throws -> [Leaf] {
         try await database.read { db in
-            try await db.raw("""
+            try await db.raw(
+                """
                 SELECT l.leaf_index, l.leaf_hash, l.disclosure_id, d.canonical FROM log_leaves l JOIN disclosures d ON d.id = l.disclosure_id
                 WHERE l.leaf_index >= \(bind: start) AND l.leaf_index < \(bind: end) ORDER BY l.leaf_index
-                """).all().compactMap { row in
+                """
+            ).all().compactMap { row in
                 guard let hash = Hash(hex: try row.string("leaf_hash")) else { return nil }
-                return Leaf(index: Int(try row.int64("leaf_index")), hash: hash, disclosureID: try row.int64("disclosure_id"), canonical: try row.string("canonical"))
+                return Leaf(
+                    index: Int(try row.int64("leaf_index")), hash: hash, disclosureID: try row.int64("disclosure_id"),
+                    canonical: try row.string("canonical"))
             }
         }
     }
 
     public func leafIndex(hash: Hash) async throws -> Int? {
         try await database.read { db in
-            try await db.raw("SELECT leaf_index FROM log_leaves WHERE leaf_hash = \(bind: hash.hex) ORDER BY leaf_index LIMIT 1").first().map { Int(try $0.int64("leaf_index")) }
+            try await db.raw("SELECT leaf_index FROM log_leaves WHERE leaf_hash = \(bind: hash.hex) ORDER BY leaf_index LIMIT 1").first().map {
+                Int(try $0.int64("leaf_index"))
+            }
         }
     }
 

@@ -17,22 +17,34 @@ public struct ListStore: Sendable {
     }
 
     func newVersion(_ kind: ListKind, accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version {
-        let next = Int(try await db.raw("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM list_versions WHERE list = \(bind: kind.rawValue)").first()?.int64("v") ?? 1)
-        guard let row = try await db.raw("""
-            INSERT INTO list_versions (list, version, published_at, account_id, note) VALUES (\(bind: kind.rawValue), \(bind: next), \(bind: now.millis), \(bind: accountID), \(bind: note))
-            RETURNING id
-            """).first() else { throw StoreError.conflict("list version not inserted") }
+        let next = Int(
+            try await db.raw("SELECT COALESCE(MAX(version), 0) + 1 AS v FROM list_versions WHERE list = \(bind: kind.rawValue)").first()?.int64("v")
+                ?? 1)
+        guard
+            let row = try await db.raw(
+                """
+                INSERT INTO list_versions (list, version, published_at, account_id, note) VALUES (\(bind: kind.rawValue), \(bind: next),
+                    \(bind: now.millis), \(bind: accountID), \(bind: note))
+                RETURNING id
+                """
+            ).first()
+        else { throw StoreError.conflict("list version not inserted") }
         return Version(id: try row.int64("id"), version: next, publishedAt: now, note: note)
     }
 
-    public func publish(_ entries: [ResponsibilityEntry], accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version {
+    public func publish(_ entries: [ResponsibilityEntry], accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version
+    {
         let v = try await newVersion(.responsibility, accountID: accountID, note: note, now: now, in: db)
         for (i, e) in entries.enumerated() {
-            try await db.raw("""
-                INSERT INTO responsibility_entries (version_id, position, category, place_path, lead, co_handlers, respond_hours, resolve_working_days, basis)
-                VALUES (\(bind: v.id), \(bind: i), \(bind: e.category), \(bind: e.placePath), \(bind: e.lead.code), \(bind: e.coHandlers.map(\.code).joined(separator: ";")),
+            try await db.raw(
+                """
+                INSERT INTO responsibility_entries (version_id, position, category, place_path, lead, co_handlers, respond_hours,
+                    resolve_working_days, basis)
+                VALUES (\(bind: v.id), \(bind: i), \(bind: e.category), \(bind: e.placePath), \(bind: e.lead.code),
+                    \(bind: e.coHandlers.map(\.code).joined(separator: ";")),
                         \(bind: e.respondHours), \(bind: e.resolveWorkingDays), \(bind: e.basis))
-                """).run()
+                """
+            ).run()
         }
         return v
     }
@@ -40,7 +52,12 @@ public struct ListStore: Sendable {
     public func publish(_ entries: [PowerEntry], accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version {
         let v = try await newVersion(.power, accountID: accountID, note: note, now: now, in: db)
         for (i, e) in entries.enumerated() {
-            try await db.raw("INSERT INTO power_entries (version_id, position, holder, power, basis) VALUES (\(bind: v.id), \(bind: i), \(bind: e.holder.code), \(bind: e.power), \(bind: e.basis))").run()
+            try await db.raw(
+                """
+                INSERT INTO power_entries (version_id, position, holder, power, basis) VALUES (\(bind: v.id), \(bind: i), \(bind: e.holder.code),
+                    \(bind: e.power), \(bind: e.basis))
+                """
+            ).run()
         }
         return v
     }
@@ -48,27 +65,43 @@ public struct ListStore: Sendable {
     public func publish(_ entries: [NegativeEntry], accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version {
         let v = try await newVersion(.negative, accountID: accountID, note: note, now: now, in: db)
         for (i, e) in entries.enumerated() {
-            try await db.raw("INSERT INTO negative_entries (version_id, position, category, basis) VALUES (\(bind: v.id), \(bind: i), \(bind: e.category), \(bind: e.basis))").run()
+            try await db.raw(
+                """
+                INSERT INTO negative_entries (version_id, position, category, basis) VALUES (\(bind: v.id), \(bind: i), \(bind: e.category),
+                    \(bind: e.basis))
+                """
+            ).run()
         }
         return v
     }
 
     public func versions(_ kind: ListKind) async throws -> [Version] {
         try await database.read { db in
-            try await db.raw("SELECT id, version, published_at, note FROM list_versions WHERE list = \(bind: kind.rawValue) ORDER BY version DESC").all().map {
-                Version(id: try $0.int64("id"), version: Int(try $0.int64("version")), publishedAt: try $0.date("published_at"), note: try $0.string("note"))
-            }
+            try await db.raw("SELECT id, version, published_at, note FROM list_versions WHERE list = \(bind: kind.rawValue) ORDER BY version DESC")
+                .all().map {
+                    Version(
+                        id: try $0.int64("id"), version: Int(try $0.int64("version")), publishedAt: try $0.date("published_at"),
+                        note: try $0.string("note"))
+                }
         }
     }
 
     /// A version of a list (the latest when `version` is nil); nil when there is none.
     func version(_ kind: ListKind, _ version: Int?, in db: any SQLDatabase) async throws -> Version? {
-        let row = if let version {
-            try await db.raw("SELECT id, version, published_at, note FROM list_versions WHERE list = \(bind: kind.rawValue) AND version = \(bind: version)").first()
-        } else {
-            try await db.raw("SELECT id, version, published_at, note FROM list_versions WHERE list = \(bind: kind.rawValue) ORDER BY version DESC LIMIT 1").first()
+        let row =
+            if let version {
+                try await db.raw(
+                    "SELECT id, version, published_at, note FROM list_versions WHERE list = \(bind: kind.rawValue) AND version = \(bind: version)"
+                ).first()
+            } else {
+                try await db.raw(
+                    "SELECT id, version, published_at, note FROM list_versions WHERE list = \(bind: kind.rawValue) ORDER BY version DESC LIMIT 1"
+                ).first()
+            }
+        return try row.map {
+            Version(
+                id: try $0.int64("id"), version: Int(try $0.int64("version")), publishedAt: try $0.date("published_at"), note: try $0.string("note"))
         }
-        return try row.map { Version(id: try $0.int64("id"), version: Int(try $0.int64("version")), publishedAt: try $0.date("published_at"), note: try $0.string("note")) }
     }
 
     public func responsibility(version: Int? = nil) async throws -> (Version, [ResponsibilityEntry])? {
@@ -77,14 +110,18 @@ public struct ListStore: Sendable {
 
     public func responsibility(version: Int? = nil, in db: any SQLDatabase) async throws -> (Version, [ResponsibilityEntry])? {
         guard let v = try await self.version(.responsibility, version, in: db) else { return nil }
-        let entries = try await db.raw("""
-            SELECT category, place_path, lead, co_handlers, respond_hours, resolve_working_days, basis FROM responsibility_entries WHERE version_id = \(bind: v.id) ORDER BY position
-            """).all().compactMap { row -> ResponsibilityEntry? in
+        let entries = try await db.raw(
+            """
+            SELECT category, place_path, lead, co_handlers, respond_hours, resolve_working_days,
+                basis FROM responsibility_entries WHERE version_id = \(bind: v.id) ORDER BY position
+            """
+        ).all().compactMap { row -> ResponsibilityEntry? in
             guard let lead = Handler(code: try row.string("lead")) else { return nil }
             return ResponsibilityEntry(
                 category: try row.string("category"), placePath: try row.string("place_path"), lead: lead,
                 coHandlers: try row.string("co_handlers").split(separator: ";").compactMap { Handler(code: String($0)) },
-                respondHours: Int(try row.int64("respond_hours")), resolveWorkingDays: Int(try row.int64("resolve_working_days")), basis: try row.string("basis"))
+                respondHours: Int(try row.int64("respond_hours")), resolveWorkingDays: Int(try row.int64("resolve_working_days")),
+                basis: try row.string("basis"))
         }
         return (v, entries)
     }
@@ -92,10 +129,11 @@ public struct ListStore: Sendable {
     public func power(version: Int? = nil) async throws -> (Version, [PowerEntry])? {
         try await database.read { db in
             guard let v = try await self.version(.power, version, in: db) else { return nil }
-            let entries = try await db.raw("SELECT holder, power, basis FROM power_entries WHERE version_id = \(bind: v.id) ORDER BY position").all().compactMap { row -> PowerEntry? in
-                guard let holder = Handler(code: try row.string("holder")) else { return nil }
-                return PowerEntry(holder: holder, power: try row.string("power"), basis: try row.string("basis"))
-            }
+            let entries = try await db.raw("SELECT holder, power, basis FROM power_entries WHERE version_id = \(bind: v.id) ORDER BY position").all()
+                .compactMap { row -> PowerEntry? in
+                    guard let holder = Handler(code: try row.string("holder")) else { return nil }
+                    return PowerEntry(holder: holder, power: try row.string("power"), basis: try row.string("basis"))
+                }
             return (v, entries)
         }
     }
@@ -132,20 +170,25 @@ public struct ListStore: Sendable {
     }
 
     public func saveCategory(_ c: Category, in db: any SQLDatabase) async throws {
-        try await db.raw("""
+        try await db.raw(
+            """
             INSERT INTO appeal_categories (code, name_zh, name_en, description, keywords, attributes)
-            VALUES (\(bind: c.code), \(bind: c.name.zh), \(bind: c.name.en), \(bind: c.description), \(bind: c.keywords.joined(separator: ",")), \(bind: String(decoding: try JSONEncoder().encode(c.attributes), as: UTF8.self)))
-            ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, description = excluded.description, keywords = excluded.keywords,
+            VALUES (\(bind: c.code), \(bind: c.name.zh), \(bind: c.name.en), \(bind: c.description), \(bind: c.keywords.joined(separator: ",")),
+                \(bind: String(decoding: try JSONEncoder().encode(c.attributes), as: UTF8.self)))
+            ON CONFLICT (code) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, description = excluded.description,
+                keywords = excluded.keywords,
                 attributes = excluded.attributes
-            """).run()
+            """
+        ).run()
     }
 
     public func categories() async throws -> [Category] {
         try await database.read { db in
             try await db.raw("SELECT code, name_zh, name_en, description, keywords, attributes FROM appeal_categories ORDER BY code").all().map {
-                Category(code: try $0.string("code"), name: Bilingual(zh: try $0.string("name_zh"), en: try $0.string("name_en")),
-                         description: try $0.string("description"), keywords: try $0.string("keywords").split(separator: ",").map(String.init),
-                         attributes: (try? JSONDecoder().decode([CategoryAttribute].self, from: Data(try $0.string("attributes").utf8))) ?? [])
+                Category(
+                    code: try $0.string("code"), name: Bilingual(zh: try $0.string("name_zh"), en: try $0.string("name_en")),
+                    description: try $0.string("description"), keywords: try $0.string("keywords").split(separator: ",").map(String.init),
+                    attributes: (try? JSONDecoder().decode([CategoryAttribute].self, from: Data(try $0.string("attributes").utf8))) ?? [])
             }
         }
     }
@@ -156,7 +199,12 @@ public struct ListStore: Sendable {
     public func loadCalendar(_ calendar: WorkingCalendar, in db: any SQLDatabase) async throws {
         for (days, kind) in [(calendar.holidays, "holiday"), (calendar.workingWeekendDays, "workday")] {
             for day in days.sorted() {
-                try await db.raw("INSERT INTO calendar_days (day, kind) VALUES (\(bind: day.description), \(bind: kind)) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind").run()
+                try await db.raw(
+                    """
+                    INSERT INTO calendar_days (day, kind) VALUES (\(bind: day.description),
+                        \(bind: kind)) ON CONFLICT (day) DO UPDATE SET kind = excluded.kind
+                    """
+                ).run()
             }
         }
     }

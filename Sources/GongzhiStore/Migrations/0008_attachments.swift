@@ -9,7 +9,7 @@ extension Migration {
                 content \(e == .postgres ? "BYTEA" : "BLOB") NOT NULL,
                 created_at BIGINT NOT NULL
             )
-            """,
+            """
         ]
     }
 }

@@ -8,7 +8,7 @@ extension Migration {
                 failures BIGINT NOT NULL,
                 window_start BIGINT NOT NULL
             )
-            """,
+            """
         ]
     }
 }

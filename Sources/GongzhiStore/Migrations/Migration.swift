@@ -46,7 +46,8 @@ enum DDL {
 public struct Migrator: Sendable {
     let database: Database
     static let all: [Migration] = [
-        .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency, .attachments, .consultations, .proposals, .lists, .appeals, .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence, .voteEntries,
+        .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency, .attachments, .consultations, .proposals, .lists, .appeals,
+        .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence, .voteEntries,
     ]
 
     public init(database: Database) { self.database = database }
@@ -60,7 +61,10 @@ public struct Migrator: Sendable {
         try await database.transaction { db in
             // Concurrent CREATE TABLE IF NOT EXISTS can still collide on PostgreSQL; the lock orders them.
             try await database.lock(.migrations, in: db)
-            try await db.raw(SQLQueryString("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")).run()
+            try await db.raw(
+                SQLQueryString(
+                    "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")
+            ).run()
         }
         var applied: [String] = []
         for migration in Self.all {
@@ -71,7 +75,12 @@ public struct Migrator: Sendable {
                 for statement in migration.statements(engine) {
                     try await db.raw(SQLQueryString(statement)).run()
                 }
-                try await db.raw("INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name), \(bind: Date().millis))").run()
+                try await db.raw(
+                    """
+                    INSERT INTO schema_migrations (version, name, applied_at) VALUES (\(bind: migration.version), \(bind: migration.name),
+                        \(bind: Date().millis))
+                    """
+                ).run()
                 return true
             }
             if didApply { applied.append("\(migration.version) \(migration.name)") }

@@ -14,8 +14,17 @@ public struct OrganisationStore: Sendable {
         public var placeName: String
     }
 
-    public func create(kind: OrganisationKind, name: String, domain: DepartmentDomain?, placeID: Int64, coverage: [Int64], in db: any SQLDatabase) async throws -> Organisation {
-        guard let row = try await db.raw("INSERT INTO organisations (kind, name, domain, place_id) VALUES (\(bind: kind.rawValue), \(bind: name), \(bind: domain?.rawValue), \(bind: placeID)) RETURNING id").first() else {
+    public func create(
+        kind: OrganisationKind, name: String, domain: DepartmentDomain?, placeID: Int64, coverage: [Int64], in db: any SQLDatabase
+    ) async throws -> Organisation {
+        guard
+            let row = try await db.raw(
+                """
+                INSERT INTO organisations (kind, name, domain, place_id) VALUES (\(bind: kind.rawValue), \(bind: name), \(bind: domain?.rawValue),
+                    \(bind: placeID)) RETURNING id
+                """
+            ).first()
+        else {
             throw StoreError.conflict("organisation not inserted")
         }
         let id = try row.int64("id")
@@ -30,12 +39,16 @@ public struct OrganisationStore: Sendable {
             let coverage = try await db.raw("SELECT organisation_id, place_id FROM organisation_coverage ORDER BY place_id").all()
             var covered: [Int64: [Int64]] = [:]
             for row in coverage { covered[try row.int64("organisation_id"), default: []].append(try row.int64("place_id")) }
-            return try await db.raw("""
+            return try await db.raw(
+                """
                 SELECT o.id, o.kind, o.name, o.domain, o.place_id, p.path, p.name AS place_name
                 FROM organisations o JOIN places p ON p.id = o.place_id ORDER BY p.path, o.id
-                """).all().map { row in
+                """
+            ).all().map { row in
                 let id = try row.int64("id")
-                return Entry(organisation: try Self.organisation(from: row, coverage: covered[id] ?? []), servedPath: try row.string("path"), placeName: try row.string("place_name"))
+                return Entry(
+                    organisation: try Self.organisation(from: row, coverage: covered[id] ?? []), servedPath: try row.string("path"),
+                    placeName: try row.string("place_name"))
             }
         }
     }

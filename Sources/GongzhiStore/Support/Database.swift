@@ -30,8 +30,9 @@ public final class Database: Sendable {
     /// that WAL lets run beside it.
     public static func sqlite(path: String, readers: Int = 2, logger: Logger) async throws -> Database {
         func open(on loop: (any EventLoop)? = nil, pool: NIOThreadPool? = nil) async throws -> SQLiteConnection {
-            let connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: pool ?? .singleton, logger: logger,
-                                                             on: loop ?? MultiThreadedEventLoopGroup.singleton.any())
+            let connection = try await SQLiteConnection.open(
+                storage: .file(path: path), threadPool: pool ?? .singleton, logger: logger,
+                on: loop ?? MultiThreadedEventLoopGroup.singleton.any())
             for pragma in sqlitePragmas { _ = try await connection.query(pragma) }
             return connection
         }
@@ -44,15 +45,18 @@ public final class Database: Sendable {
         let batchWriter = try await SQLiteBatchWriter(path: path, pool: writerPool)
         var readerConnections: [SQLiteConnection] = []
         for _ in 0..<max(1, readers) { readerConnections.append(try await open()) }
-        return Database(engine: .sqlite, backend: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: RoundRobin()), logger: logger,
-                        writerThreads: (writerLoop, writerPool), batchWriter: batchWriter)
+        return Database(
+            engine: .sqlite, backend: .sqlite(writer: writer, readers: readerConnections, writeLock: AsyncLock(), next: RoundRobin()), logger: logger,
+            writerThreads: (writerLoop, writerPool), batchWriter: batchWriter)
     }
 
     /// Every SQLite connection's settings. A 64 MB page cache and in-memory
     /// statement journals: large transactions (a batch of log appends)
     /// otherwise spill pages to disk mid-way.
-    static let sqlitePragmas = ["PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
-                                "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY"]
+    static let sqlitePragmas = [
+        "PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA busy_timeout=5000", "PRAGMA foreign_keys=ON",
+        "PRAGMA cache_size=-65536", "PRAGMA temp_store=MEMORY",
+    ]
 
     /// Connects to PostgreSQL from a `postgres://` URL. The pool must be run
     /// (`run()`) for connections to be handed out.
@@ -92,8 +96,10 @@ public final class Database: Sendable {
     private let writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)?
     private let batchWriter: SQLiteBatchWriter?
 
-    private init(engine: Engine, backend: Backend, logger: Logger, writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)? = nil,
-                 batchWriter: SQLiteBatchWriter? = nil) {
+    private init(
+        engine: Engine, backend: Backend, logger: Logger, writerThreads: (MultiThreadedEventLoopGroup, NIOThreadPool)? = nil,
+        batchWriter: SQLiteBatchWriter? = nil
+    ) {
         self.writerThreads = writerThreads
         self.batchWriter = batchWriter
         if case .sqlite(let writer, _, _, _) = backend { writerExecutor = EventLoopTaskExecutor(writer.eventLoop) } else { writerExecutor = nil }
@@ -121,19 +127,23 @@ public final class Database: Sendable {
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         switch backend {
         case .sqlite(let writer, _, let lock, _):
-            return try await withTaskExecutorPreference(writerExecutor) { try await lock.withLock {
-                // IMMEDIATE takes the write lock up front, so a transaction never
-                // fails half-way on a reader upgrading to a writer.
-                try await Self.run(body, on: writer.sql(), begin: "BEGIN IMMEDIATE")
-            } }
+            return try await withTaskExecutorPreference(writerExecutor) {
+                try await lock.withLock {
+                    // IMMEDIATE takes the write lock up front, so a transaction never
+                    // fails half-way on a reader upgrading to a writer.
+                    try await Self.run(body, on: writer.sql(), begin: "BEGIN IMMEDIATE")
+                }
+            }
         case .postgres(let client):
             return try await client.withConnection { connection in try await Self.run(body, on: connection.sql(), begin: "BEGIN") }
         }
     }
 
     /// The transaction itself, the same on both engines but for how it begins.
-    private static func run<T: Sendable>(_ body: @Sendable (any SQLDatabase) async throws -> T, on db: any SQLDatabase,
-                                         begin: SQLQueryString) async throws -> T {
+    private static func run<T: Sendable>(
+        _ body: @Sendable (any SQLDatabase) async throws -> T, on db: any SQLDatabase,
+        begin: SQLQueryString
+    ) async throws -> T {
         try await db.raw(begin).run()
         do {
             let result = try await body(db)
@@ -186,7 +196,10 @@ final class AsyncLock: Sendable {
     private func acquire() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { s -> Bool in
-                if !s.locked { s.locked = true; return true }
+                if !s.locked {
+                    s.locked = true
+                    return true
+                }
                 s.waiters.append(continuation)
                 return false
             }
@@ -196,7 +209,10 @@ final class AsyncLock: Sendable {
 
     private func release() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
-            if s.waiters.isEmpty { s.locked = false; return nil }
+            if s.waiters.isEmpty {
+                s.locked = false
+                return nil
+            }
             return s.waiters.removeFirst()
         }
         next?.resume()
@@ -217,7 +233,10 @@ final class EventLoopTaskExecutor: TaskExecutor {
 final class RoundRobin: Sendable {
     private let counter = Mutex(0)
     func index(count: Int) -> Int {
-        counter.withLock { c in c = (c + 1) % count; return c }
+        counter.withLock { c in
+            c = (c + 1) % count
+            return c
+        }
     }
 }
 
@@ -261,13 +280,16 @@ extension Database {
     /// JSON array and a group's statements are sent together (one wait).
     /// Throws only if the database is closing: then `next` may not have been
     /// asked at all.
-    func insertGroups<Group>(_ tables: [GroupTable], next: @escaping @Sendable () -> (Group, InsertGroup)?,
-                             done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void) async throws {
+    func insertGroups<Group>(
+        _ tables: [GroupTable], next: @escaping @Sendable () -> (Group, InsertGroup)?,
+        done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void
+    ) async throws {
         switch backend {
         case .sqlite(_, _, let lock, _):
             guard let batchWriter else { preconditionFailure("an SQLite database has its batch writer") }
             let statements = tables.map(\.sqlite)
-            while try await !lock.withLock({ try await batchWriter.runEach(budget: .milliseconds(20), tables: statements, next: next, done: done) }) {}
+            while try await !lock.withLock({ try await batchWriter.runEach(budget: .milliseconds(20), tables: statements, next: next, done: done) }) {
+            }
         case .postgres:
             while let (group, rows) = next() {
                 let result: Result<[Int64], any Error>
@@ -277,13 +299,16 @@ extension Database {
                             let s = tables[table].postgres
                             return "\(unsafeRaw: s.head)json_array_elements(CAST(\(bind: json) AS json)) WITH ORDINALITY\(unsafeRaw: s.tail)"
                         }
-                        return try await db.pipelined(service)[0].map { (try $0.decode(column: "key", as: String.self), try $0.decode(column: "id", as: Int64.self)) }
+                        return try await db.pipelined(service)[0].map {
+                            (try $0.decode(column: "key", as: String.self), try $0.decode(column: "id", as: Int64.self))
+                        }
                     }
                     let ids = Dictionary(numbered, uniquingKeysWith: { first, _ in first })
-                    result = .success(try rows.members.map { member in
-                        guard let id = ids[member.key] else { throw GroupInsertError.unnumbered(member.key) }
-                        return id
-                    })
+                    result = .success(
+                        try rows.members.map { member in
+                            guard let id = ids[member.key] else { throw GroupInsertError.unnumbered(member.key) }
+                            return id
+                        })
                 } catch {
                     result = .failure(error)
                 }

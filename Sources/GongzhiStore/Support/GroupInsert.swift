@@ -2,7 +2,9 @@ import GongzhiCore
 
 /// A value for an INSERT's column: text, integer or real, each may be NULL.
 enum SQLField: Sendable {
-    case text(String?), integer(Int64?), real(Double?)
+    case text(String?)
+    case integer(Int64?)
+    case real(Double?)
 }
 
 /// A table that `Database.insertGroups` writes. A group's rows go to SQLite
@@ -41,7 +43,9 @@ struct GroupTable: Sendable {
         var names = columns.map(\.0) + fixed.map(\.0)
         var values = columns.indices.map { "?\($0 + 1)" } + fixed.map(\.1)
         var selected = columns.enumerated().map { field($0.offset, $0.element.1) } + fixed.map(\.1)
-        var from = "", tail = "", sqliteTail = ""
+        var from = ""
+        var tail = ""
+        var sqliteTail = ""
         switch role {
         case .parent(let key):
             tail = " ORDER BY r.key RETURNING id, \(key) AS key"

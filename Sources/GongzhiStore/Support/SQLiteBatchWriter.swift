@@ -41,10 +41,12 @@ final class SQLiteBatchWriter: @unchecked Sendable {
                     throw error
                 }
                 // In place of the automatic checkpoint after a commit: see `WALCheckpointer`.
-                sqlite_nio_sqlite3_wal_hook(db, { context, db, _, frames in
-                    Unmanaged<WALCheckpointer>.fromOpaque(context!).takeUnretainedValue().committed(frames: frames, db: db)
-                    return SQLITE_OK
-                }, Unmanaged.passUnretained(checkpointer).toOpaque())
+                sqlite_nio_sqlite3_wal_hook(
+                    db,
+                    { context, db, _, frames in
+                        Unmanaged<WALCheckpointer>.fromOpaque(context!).takeUnretainedValue().committed(frames: frames, db: db)
+                        return SQLITE_OK
+                    }, Unmanaged.passUnretained(checkpointer).toOpaque())
             }
         } catch {
             checkpointer.stop()
@@ -58,10 +60,13 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     /// hand-off between threads. Stops when `next` has nothing (answers true)
     /// or after `budget`, so the caller can let other writers have the file
     /// (answers false). `tables` are the statements rows name by index.
-    func runEach<Group>(budget: Duration, tables: [String], next: @escaping @Sendable () -> (Group, InsertGroup)?,
-                        done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void) async throws -> Bool {
+    func runEach<Group>(
+        budget: Duration, tables: [String], next: @escaping @Sendable () -> (Group, InsertGroup)?,
+        done: @escaping @Sendable (Group, Result<[Int64], any Error>) -> Void
+    ) async throws -> Bool {
         try await pool.runIfActive { [self] in
-            let clock = ContinuousClock(), deadline = clock.now.advanced(by: budget)
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: budget)
             // Looked up once per job, not per group: the cache is keyed by the statements' text.
             let statements = Result { try tables.map(statement) }
             while clock.now < deadline {
@@ -138,7 +143,9 @@ final class SQLiteBatchWriter: @unchecked Sendable {
     private func statement(_ sql: String) throws -> OpaquePointer {
         if let stmt = prepared[sql] { return stmt }
         var stmt: OpaquePointer?
-        guard sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil) == SQLITE_OK, let stmt else { throw failure() }
+        guard sqlite_nio_sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil) == SQLITE_OK, let stmt else {
+            throw failure()
+        }
         prepared[sql] = stmt
         return stmt
     }

@@ -9,19 +9,25 @@ public struct AccountAdmin: Sendable {
     public init(database: Database) { self.database = database }
 
     public enum Failure: Error, CustomStringConvertible {
-        case noSuchPlace, noSuchOrganisation, grant(GrantRuleError), usernameTaken
+        case noSuchPlace, noSuchOrganisation
+        case grant(GrantRuleError)
+        case usernameTaken
         public var description: String {
             switch self {
             case .noSuchPlace: "no place with that id"
             case .noSuchOrganisation: "no organisation with that id"
-            case .grant(.needsPlace(let role, let kinds)): "\(role.rawValue) is held over a place of kind \(kinds.map(\.rawValue).sorted().joined(separator: " or "))"
-            case .grant(.needsOrganisation(let role, let kinds)): "\(role.rawValue) is held over an organisation of kind \(kinds.map(\.rawValue).sorted().joined(separator: " or "))"
+            case .grant(.needsPlace(let role, let kinds)):
+                "\(role.rawValue) is held over a place of kind \(kinds.map(\.rawValue).sorted().joined(separator: " or "))"
+            case .grant(.needsOrganisation(let role, let kinds)):
+                "\(role.rawValue) is held over an organisation of kind \(kinds.map(\.rawValue).sorted().joined(separator: " or "))"
             case .usernameTaken: "that username is taken"
             }
         }
     }
 
-    public func addUser(username: String, name: String, phone: String?, role: Role, placeID: Int64?, organisationID: Int64?, passwordHash: String, now: Date) async throws {
+    public func addUser(
+        username: String, name: String, phone: String?, role: Role, placeID: Int64?, organisationID: Int64?, passwordHash: String, now: Date
+    ) async throws {
         let places = PlaceStore(database: database)
         let organisations = OrganisationStore(database: database)
         var placeKind: PlaceKind?
@@ -43,7 +49,9 @@ public struct AccountAdmin: Sendable {
                 let person = try await people.create(name: name, phone: phone, idNumber: nil, now: now, in: db)
                 let accountID = try await accounts.create(personID: person.id, username: username, passwordHash: passwordHash, now: now, in: db)
                 try await accounts.grant(personID: person.id, role: role, placeID: placeID, organisationID: organisationID, in: db)
-                try await audit.append(accountID: nil, action: .create, objectType: "account", objectID: String(accountID), detail: "\(username) \(role.rawValue)", remoteAddress: "cli", at: now, in: db)
+                try await audit.append(
+                    accountID: nil, action: .create, objectType: "account", objectID: String(accountID), detail: "\(username) \(role.rawValue)",
+                    remoteAddress: "cli", at: now, in: db)
             }
         } catch StoreError.conflict {
             throw Failure.usernameTaken

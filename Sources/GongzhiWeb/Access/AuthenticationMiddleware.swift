@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import HTTPTypes
 import Hummingbird
 
@@ -21,21 +21,26 @@ struct AuthenticationMiddleware: RouterMiddleware {
         let cookies = request.cookies
         // Only the routes that take files accept more than the ordinary limit.
         // Forms that upload files (attachments, appeal photos, list CSVs) get the upload limit.
-        let takesFiles = switch path {
-        case "/api/v1/attachments", "/disclosures/new", "/appeals", "/lists": true
-        default: (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
-            || (path.hasPrefix("/consultations/") && (path.hasSuffix("/paper") || path.hasSuffix("/proxy")))
-        }
+        let takesFiles =
+            switch path {
+            case "/api/v1/attachments", "/disclosures/new", "/appeals", "/lists": true
+            default:
+                (path.hasPrefix("/api/v1/appeals/") && path.hasSuffix("/photos"))
+                    || (path.hasPrefix("/consultations/") && (path.hasSuffix("/paper") || path.hasSuffix("/proxy")))
+            }
         // Behind a trusted balancer the client is the last address it appended.
         if services.settings.trustedProxies.contains(context.remoteAddress),
-           let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !forwarded.isEmpty {
+            let forwarded = request.headers[.init("X-Forwarded-For")!]?.split(separator: ",").last?.trimmingCharacters(in: .whitespaces),
+            !forwarded.isEmpty
+        {
             context.remoteAddress = forwarded
         }
         let langQuery = request.uri.queryParameters.get("lang").map { String($0) }
         let isAPI = path.hasPrefix("/api/")
         // Pages are Chinese until the reader chooses otherwise; programs say what they accept.
-        context.locale = Locale.negotiate(query: langQuery, cookie: cookies[Locale.cookieName]?.value,
-                                          acceptLanguage: isAPI ? request.headers[.acceptLanguage] : nil)
+        context.locale = Locale.negotiate(
+            query: langQuery, cookie: cookies[Locale.cookieName]?.value,
+            acceptLanguage: isAPI ? request.headers[.acceptLanguage] : nil)
         if let langQuery, Locale.parse(langQuery) != nil {
             context.pendingCookies.append(services.cookie(Locale.cookieName, context.locale.rawValue, maxAge: 365 * 86400))
         }
@@ -139,9 +144,15 @@ enum FormBody {
             // Strip the CRLF after the delimiter and the one before the next.
             if chunk.starts(with: [13, 10]) { chunk.removeFirst(2) }
             if chunk.count >= 2 && chunk[chunk.count - 2] == 13 && chunk[chunk.count - 1] == 10 { chunk.removeLast(2) }
-            guard let split = (0..<max(0, chunk.count - 3)).first(where: { chunk[$0] == 13 && chunk[$0 + 1] == 10 && chunk[$0 + 2] == 13 && chunk[$0 + 3] == 10 }) else { continue }
+            guard
+                let split = (0..<max(0, chunk.count - 3)).first(where: {
+                    chunk[$0] == 13 && chunk[$0 + 1] == 10 && chunk[$0 + 2] == 13 && chunk[$0 + 3] == 10
+                })
+            else { continue }
             let headers = String(decoding: chunk[..<split], as: UTF8.self)
-            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition") }) else { continue }
+            guard let disposition = headers.split(separator: "\r\n").first(where: { $0.lowercased().hasPrefix("content-disposition") }) else {
+                continue
+            }
             func parameter(_ key: String) -> String? {
                 guard let range = disposition.range(of: "\(key)=\"") else { return nil }
                 let rest = disposition[range.upperBound...]

@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import Hummingbird
 
 /// Sign-in and sign-out with a session cookie.
@@ -18,7 +18,9 @@ struct SignInPages {
             if let hash = context.sessionTokenHash, let principal = context.principal {
                 try await services.database.transaction { db in
                     try await services.accounts.deleteSession(tokenHash: hash, in: db)
-                    try await services.audit.append(accountID: principal.accountID, action: .signOut, objectType: "session", objectID: String(principal.accountID), detail: "", remoteAddress: context.remoteAddress, at: services.now(), in: db)
+                    try await services.audit.append(
+                        accountID: principal.accountID, action: .signOut, objectType: "session", objectID: String(principal.accountID), detail: "",
+                        remoteAddress: context.remoteAddress, at: services.now(), in: db)
                 }
                 services.principals.evict(accountID: principal.accountID)
             }
@@ -37,20 +39,25 @@ struct SignInPages {
         let next = safeNext(context.form["next"])
         do {
             guard !username.isEmpty, !password.isEmpty else { throw AppError.invalid("credentials_required") }
-            let accountID = try await SignIn(services: services).authenticate(username: username, password: password, remoteAddress: context.remoteAddress)
+            let accountID = try await SignIn(services: services).authenticate(
+                username: username, password: password, remoteAddress: context.remoteAddress)
             let token = Secret.generate()
             let now = services.now()
             let lifetime = services.settings.sessionLifetime
             try await services.database.transaction { db in
-                try await services.accounts.createSession(tokenHash: Secret.hash(token), accountID: accountID, now: now, expires: now.addingTimeInterval(Double(lifetime.components.seconds)), in: db)
+                try await services.accounts.createSession(
+                    tokenHash: Secret.hash(token), accountID: accountID, now: now,
+                    expires: now.addingTimeInterval(Double(lifetime.components.seconds)), in: db)
             }
             let cookie = services.cookie(AuthenticationMiddleware.sessionCookie, token, maxAge: Int(lifetime.components.seconds))
             return kit.redirect(next, context, cookies: [cookie])
         } catch let error as AppError {
-            return kit.render("access/signin", [
-                "next": next, "username": username,
-                "error": services.localizer.message(for: error, context.locale),
-            ], request, context, status: error.status)
+            return kit.render(
+                "access/signin",
+                [
+                    "next": next, "username": username,
+                    "error": services.localizer.message(for: error, context.locale),
+                ], request, context, status: error.status)
         }
     }
 }

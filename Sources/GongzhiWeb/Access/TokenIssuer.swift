@@ -11,7 +11,9 @@ struct TokenIssuer {
         let now = services.now()
         let id = try await services.database.transaction { db in
             let id = try await services.accounts.createToken(accountID: accountID, name: name, tokenHash: Secret.hash(token), now: now, in: db)
-            try await services.audit.append(accountID: accountID, action: .create, objectType: "api_token", objectID: String(id), detail: name, remoteAddress: RequestScope.remoteAddress, at: now, in: db)
+            try await services.audit.append(
+                accountID: accountID, action: .create, objectType: "api_token", objectID: String(id), detail: name,
+                remoteAddress: RequestScope.remoteAddress, at: now, in: db)
             return id
         }
         return (id, token)
@@ -21,7 +23,9 @@ struct TokenIssuer {
         let now = services.now()
         try await services.database.transaction { db in
             try await services.accounts.revokeToken(id: id, accountID: principal.accountID, now: now, in: db)
-            try await services.audit.append(accountID: principal.accountID, action: .revoke, objectType: "api_token", objectID: String(id), detail: "", remoteAddress: RequestScope.remoteAddress, at: now, in: db)
+            try await services.audit.append(
+                accountID: principal.accountID, action: .revoke, objectType: "api_token", objectID: String(id), detail: "",
+                remoteAddress: RequestScope.remoteAddress, at: now, in: db)
         }
         services.principals.evict(accountID: principal.accountID)
     }

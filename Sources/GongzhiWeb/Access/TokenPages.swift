@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import Hummingbird
 
 /// API tokens of the signed-in account: create (shown once), list, revoke.
@@ -32,10 +32,14 @@ struct TokenPages {
         let principal = try kit.principal(request, context)
         let formatter = ISO8601DateFormatter()
         let tokens = try await services.accounts.tokens(accountID: principal.accountID)
-        return kit.render("access/tokens", [
-            "newToken": newToken ?? "",
-            "error": error.map { services.localizer.message(for: $0, context.locale) } ?? "",
-            "tokens": tokens.map { ["id": $0.id, "name": $0.name, "created": formatter.string(from: $0.createdAt), "revoked": $0.revokedAt != nil] },
-        ], request, context, status: error?.status ?? .ok)
+        return kit.render(
+            "access/tokens",
+            [
+                "newToken": newToken ?? "",
+                "error": error.map { services.localizer.message(for: $0, context.locale) } ?? "",
+                "tokens": tokens.map {
+                    ["id": $0.id, "name": $0.name, "created": formatter.string(from: $0.createdAt), "revoked": $0.revokedAt != nil]
+                },
+            ], request, context, status: error?.status ?? .ok)
     }
 }

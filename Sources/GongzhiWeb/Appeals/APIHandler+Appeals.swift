@@ -10,7 +10,10 @@ extension APIHandler {
 
     func listAppealCategories(_ input: Operations.ListAppealCategories.Input) async throws -> Operations.ListAppealCategories.Output {
         let categories = try await services.lists.categories()
-        return .ok(.init(body: .json(.init(items: categories.map { .init(code: $0.code, name: .init(zh: $0.name.zh, en: $0.name.en), description: $0.description) }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(items: categories.map { .init(code: $0.code, name: .init(zh: $0.name.zh, en: $0.name.en), description: $0.description) }))))
     }
 
     func getList(_ input: Operations.GetList.Input) async throws -> Operations.GetList.Output {
@@ -24,8 +27,15 @@ extension APIHandler {
         switch kind {
         case .responsibility:
             guard let (v, e) = try await lists.responsibility(version: input.query.version) else { throw AppError.notFound }
-            (version, items) = (v, e.map { ["category": $0.category, "placePath": $0.placePath, "lead": $0.lead.code, "coHandlers": $0.coHandlers.map(\.code),
-                                            "respondHours": $0.respondHours, "resolveWorkingDays": $0.resolveWorkingDays, "basis": $0.basis] })
+            (version, items) = (
+                v,
+                e.map {
+                    [
+                        "category": $0.category, "placePath": $0.placePath, "lead": $0.lead.code, "coHandlers": $0.coHandlers.map(\.code),
+                        "respondHours": $0.respondHours, "resolveWorkingDays": $0.resolveWorkingDays, "basis": $0.basis,
+                    ]
+                }
+            )
         case .power:
             guard let (v, e) = try await lists.power(version: input.query.version) else { throw AppError.notFound }
             (version, items) = (v, e.map { ["holder": $0.holder.code, "power": $0.power, "basis": $0.basis] })
@@ -33,14 +43,19 @@ extension APIHandler {
             guard let (v, e) = try await lists.negative(version: input.query.version) else { throw AppError.notFound }
             (version, items) = (v, e.map { ["category": $0.category, "basis": $0.basis] })
         }
-        return .ok(.init(body: .json(.init(version: version.version, publishedAt: version.publishedAt, note: version.note,
-                                           items: try items.map { .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: $0)) }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        version: version.version, publishedAt: version.publishedAt, note: version.note,
+                        items: try items.map { .init(additionalProperties: try OpenAPIObjectContainer(unvalidatedValue: $0)) }))))
     }
 
     func publishList(_ input: Operations.PublishList.Input) async throws -> Operations.PublishList.Output {
         guard case .csv(let body) = input.body else { throw AppError.malformed }
         let text = try await String(collecting: body, upTo: 2 << 20)
-        let v = try await ListService(services: services).publish(ListKind(rawValue: input.path.list.rawValue)!, csv: text, note: input.query.note ?? "", by: try principal())
+        let v = try await ListService(services: services).publish(
+            ListKind(rawValue: input.path.list.rawValue)!, csv: text, note: input.query.note ?? "", by: try principal())
         return .created(.init(body: .json(.init(version: v.version, publishedAt: v.publishedAt, note: v.note))))
     }
 
@@ -56,9 +71,11 @@ extension APIHandler {
     func submitAppeal(_ input: Operations.SubmitAppeal.Input) async throws -> Operations.SubmitAppeal.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         let principal = try principal()
-        let appeal = try await appeals.submit(.init(category: body.category, placeID: body.placeId, description: body.description, latitude: body.latitude,
-                                                   longitude: body.longitude, anonymous: body.anonymous ?? false, attributes: body.attributes?.additionalProperties ?? [:],
-                                                   onBehalfOf: body.onBehalfOf, mediaURL: body.mediaUrl), by: principal)
+        let appeal = try await appeals.submit(
+            .init(
+                category: body.category, placeID: body.placeId, description: body.description, latitude: body.latitude,
+                longitude: body.longitude, anonymous: body.anonymous ?? false, attributes: body.attributes?.additionalProperties ?? [:],
+                onBehalfOf: body.onBehalfOf, mediaURL: body.mediaUrl), by: principal)
         return .created(.init(body: .json(try await detail(appeal.id, principal))))
     }
 
@@ -72,9 +89,15 @@ extension APIHandler {
 
     func listSimilarAppeals(_ input: Operations.ListSimilarAppeals.Input) async throws -> Operations.ListSimilarAppeals.Output {
         let similar = try await appeals.similar(category: input.query.category, placeID: input.query.place, by: try principal())
-        return .ok(.init(body: .json(.init(items: similar.map {
-            .init(category: $0.category, state: .init(rawValue: $0.state.rawValue)!, submittedAt: $0.submittedAt, description: PersonalDataMask.text($0.description))
-        }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: similar.map {
+                            .init(
+                                category: $0.category, state: .init(rawValue: $0.state.rawValue)!, submittedAt: $0.submittedAt,
+                                description: PersonalDataMask.text($0.description))
+                        }))))
     }
 
     func getAppeal(_ input: Operations.GetAppeal.Input) async throws -> Operations.GetAppeal.Output {
@@ -86,10 +109,17 @@ extension APIHandler {
         let requester = try await appeals.requester(view, by: principal).map(Components.Schemas.Person.init)
         return .init(
             appeal: .init(view.appeal, description: appeals.description(view), mediaURL: .some(appeals.mediaURL(view))), requester: requester,
-            tasks: view.tasks.map { .init(organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
-                                          assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note)) },
+            tasks: view.tasks.map {
+                .init(
+                    organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
+                    assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note))
+            },
             photos: view.photos,
-            timeline: view.events.map { .init(event: $0.event, actor: .init(rawValue: $0.actor.rawValue)!, organisationId: $0.organisationID, note: PersonalDataMask.text($0.note), at: $0.at) })
+            timeline: view.events.map {
+                .init(
+                    event: $0.event, actor: .init(rawValue: $0.actor.rawValue)!, organisationId: $0.organisationID,
+                    note: PersonalDataMask.text($0.note), at: $0.at)
+            })
     }
 
     func actOnAppeal(_ input: Operations.ActOnAppeal.Input) async throws -> Operations.ActOnAppeal.Output {
@@ -105,7 +135,9 @@ extension APIHandler {
         case .coDone: action = .coDone(note: note)
         case .note: action = .note(note)
         case .rate:
-            guard let resolved = body.resolved, let s = body.satisfaction else { throw AppError.invalid("missing_field", detail: "resolved, satisfaction") }
+            guard let resolved = body.resolved, let s = body.satisfaction else {
+                throw AppError.invalid("missing_field", detail: "resolved, satisfaction")
+            }
             action = .rate(resolved: resolved, satisfaction: Satisfaction(rawValue: s.rawValue)!, comment: note)
         case .withdraw: action = .withdraw
         case .reopen: action = .reopen
@@ -123,41 +155,67 @@ extension APIHandler {
 
     func listMyTasks(_ input: Operations.ListMyTasks.Input) async throws -> Operations.ListMyTasks.Output {
         let queue = try await appeals.queue(try principal())
-        return .ok(.init(body: .json(.init(items: queue.map { item in
-            .init(appeal: .init(item.appeal, description: PersonalDataMask.text(item.appeal.description, keepingPhones: true)), task: .init(organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
-                                                          state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt, note: item.task.note))
-        }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: queue.map { item in
+                            .init(
+                                appeal: .init(item.appeal, description: PersonalDataMask.text(item.appeal.description, keepingPhones: true)),
+                                task: .init(
+                                    organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
+                                    state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt,
+                                    note: item.task.note))
+                        }))))
     }
 
     func listOverdueAppeals(_ input: Operations.ListOverdueAppeals.Input) async throws -> Operations.ListOverdueAppeals.Output {
         let items = try await appeals.overdue(try principal())
-        return .ok(.init(body: .json(.init(items: items.map { item in
-            .init(appeal: .init(item.appeal), missed: item.missed.map { .init(rawValue: $0.rawValue)! },
-                  escalations: item.escalations.map { .init(kind: .init(rawValue: $0.kind.rawValue)!, streetOrganisationId: $0.streetOrganisationID, at: $0.at) })
-        }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: items.map { item in
+                            .init(
+                                appeal: .init(item.appeal), missed: item.missed.map { .init(rawValue: $0.rawValue)! },
+                                escalations: item.escalations.map {
+                                    .init(kind: .init(rawValue: $0.kind.rawValue)!, streetOrganisationId: $0.streetOrganisationID, at: $0.at)
+                                })
+                        }))))
     }
 
     func getThreeRates(_ input: Operations.GetThreeRates.Input) async throws -> Operations.GetThreeRates.Output {
         let grouping = AppealStore.RateGrouping(rawValue: input.query.by?.rawValue ?? "organisation")!
         let rows = try await appeals.rates(placeID: input.query.place, weeks: input.query.weeks ?? 12, by: grouping)
         let ordered = grouping == .week ? rows : ThreeRates.ranked(rows)
-        let names = grouping == .organisation ? Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { (String($0.organisation.id), $0.organisation.name) }) : [:]
-        return .ok(.init(body: .json(.init(items: ordered.map { row in
-            let r = row.rates
-            return .init(key: row.key, label: names[row.key], total: r.total, respondedInTime: r.respondedInTime, rated: r.rated, resolved: r.resolved,
-                         satisfied: r.satisfied, partlySatisfied: r.partlySatisfied, responseRate: r.responseRate, resolutionRate: r.resolutionRate,
-                         satisfactionRate: r.satisfactionRate, wellSampled: r.wellSampled)
-        }))))
+        let names =
+            grouping == .organisation
+            ? Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { (String($0.organisation.id), $0.organisation.name) })
+            : [:]
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: ordered.map { row in
+                            let r = row.rates
+                            return .init(
+                                key: row.key, label: names[row.key], total: r.total, respondedInTime: r.respondedInTime, rated: r.rated,
+                                resolved: r.resolved,
+                                satisfied: r.satisfied, partlySatisfied: r.partlySatisfied, responseRate: r.responseRate,
+                                resolutionRate: r.resolutionRate,
+                                satisfactionRate: r.satisfactionRate, wellSampled: r.wellSampled)
+                        }))))
     }
 }
 
 extension Components.Schemas.Appeal {
     /// `description` and `mediaURL`: as this reader may see them (masked where they are not entitled).
     init(_ a: Appeal, description: String? = nil, mediaURL: String?? = nil) {
-        self.init(id: a.id, category: a.category, placeId: a.placeID, description: description ?? a.description, state: .init(rawValue: a.state.rawValue)!,
-                  leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
-                  acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
-                  ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? a.mediaURL)
+        self.init(
+            id: a.id, category: a.category, placeId: a.placeID, description: description ?? a.description, state: .init(rawValue: a.state.rawValue)!,
+            leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
+            acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
+            ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? a.mediaURL)
     }
 }
 
@@ -167,7 +225,8 @@ extension APIHandler {
     func whistleBody(_ w: AppealStore.Whistle) -> Components.Schemas.Whistle {
         let now = services.now()
         return .init(
-            id: w.id, kind: .init(rawValue: w.kind.rawValue)!, matter: w.matter, appealId: w.appealID, placeId: w.placeID, streetOrganisationId: w.streetOrganisationID,
+            id: w.id, kind: .init(rawValue: w.kind.rawValue)!, matter: w.matter, appealId: w.appealID, placeId: w.placeID,
+            streetOrganisationId: w.streetOrganisationID,
             blownAt: w.blownAt, closedAt: w.closedAt, settledAt: w.settledAt,
             summons: w.summons.map { s in
                 let (status, minutes): (Components.Schemas.Whistle.SummonsPayloadPayload.StatusPayload, Int) =
@@ -177,7 +236,8 @@ extension APIHandler {
                     case .missing(let over): (.missing, over)
                     case .pending(let left): (.pending, left)
                     }
-                return .init(organisationId: s.organisationID, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, status: status, minutes: minutes)
+                return .init(
+                    organisationId: s.organisationID, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, status: status, minutes: minutes)
             })
     }
 
@@ -185,15 +245,22 @@ extension APIHandler {
         let principal = try principal()
         let list = try await whistles.board(principal)
         let (departments, streets) = whistles.assessment(list, now: services.now())
-        return .ok(.init(body: .json(.init(
-            items: list.map(whistleBody),
-            departments: departments.sorted { ($0.value.onTimeRate ?? 2, -$0.key) > ($1.value.onTimeRate ?? 2, -$1.key) }.map { id, r in
-                .init(organisationId: id, onTime: r.onTime, late: r.late, missing: r.missing, pending: r.pending, onTimeRate: r.onTimeRate, averageMinutes: r.averageMinutes)
-            },
-            streets: streets.sorted { $0.key < $1.key }.map { id, r in
-                .init(organisationId: id, blown: r.blown, settled: r.settled, open: r.open, settledRate: r.settledRate, averageHoursToSettle: r.averageHoursToSettle,
-                      summonsOnTime: r.summonses.onTime, summonsDue: r.summonses.onTime + r.summonses.late + r.summonses.missing)
-            }))))
+        return .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: list.map(whistleBody),
+                        departments: departments.sorted { ($0.value.onTimeRate ?? 2, -$0.key) > ($1.value.onTimeRate ?? 2, -$1.key) }.map { id, r in
+                            .init(
+                                organisationId: id, onTime: r.onTime, late: r.late, missing: r.missing, pending: r.pending, onTimeRate: r.onTimeRate,
+                                averageMinutes: r.averageMinutes)
+                        },
+                        streets: streets.sorted { $0.key < $1.key }.map { id, r in
+                            .init(
+                                organisationId: id, blown: r.blown, settled: r.settled, open: r.open, settledRate: r.settledRate,
+                                averageHoursToSettle: r.averageHoursToSettle,
+                                summonsOnTime: r.summonses.onTime, summonsDue: r.summonses.onTime + r.summonses.late + r.summonses.missing)
+                        }))))
     }
 
     func closeWhistle(_ input: Operations.CloseWhistle.Input) async throws -> Operations.CloseWhistle.Output {
@@ -205,8 +272,9 @@ extension APIHandler {
     func blowWhistle(_ input: Operations.BlowWhistle.Input) async throws -> Operations.BlowWhistle.Output {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         let principal = try principal()
-        let id = try await whistles.blow(kind: WhistleKind(rawValue: body.kind.rawValue)!, matter: body.matter, placeID: body.placeId, appealID: body.appealId,
-                                         departments: body.departments, limitMinutes: body.limitMinutes, by: principal)
+        let id = try await whistles.blow(
+            kind: WhistleKind(rawValue: body.kind.rawValue)!, matter: body.matter, placeID: body.placeId, appealID: body.appealId,
+            departments: body.departments, limitMinutes: body.limitMinutes, by: principal)
         guard let w = try await services.appeals.whistle(id: id) else { throw AppError.notFound }
         return .created(.init(body: .json(whistleBody(w))))
     }

@@ -19,7 +19,8 @@ public struct AppealClock: Sendable {
     /// One pass over every overdue appeal: how many deadlines it escalated.
     @discardableResult
     public func escalate(now: Date) async throws -> Int {
-        let store = services.appeals, audit = services.audit
+        let store = services.appeals
+        let audit = services.audit
         let organisations = try await AppealService(services: services).routingContext().organisations
         var escalated = 0
         var after: Int64 = 0
@@ -33,8 +34,10 @@ public struct AppealClock: Sendable {
                     guard let street = EscalationRules.street(for: appeal, among: organisations) else { continue }
                     for (kind, due) in EscalationRules.missed(appeal, now: now)
                     where try await store.escalate(appealID: appeal.id, kind: kind, due: due, streetOrganisationID: street, at: now, in: db) {
-                        records.append(.init(accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id),
-                                             detail: "escalate \(kind.rawValue) \(street)", remoteAddress: "", at: now))
+                        records.append(
+                            .init(
+                                accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id),
+                                detail: "escalate \(kind.rawValue) \(street)", remoteAddress: "", at: now))
                     }
                 }
                 try await audit.append(records, in: db)
@@ -48,24 +51,33 @@ public struct AppealClock: Sendable {
     /// Closes resolved and rated appeals whose return-visit window has passed: how many.
     @discardableResult
     public func closeAfterReturnVisit(now: Date) async throws -> Int {
-        let store = services.appeals, audit = services.audit
+        let store = services.appeals
+        let audit = services.audit
         var closed = 0
         var after: Int64 = 0
         while true {
-            let due = try await store.pastReturnVisit(resolvedBefore: now.addingTimeInterval(-AppealRules.returnVisitWindow), after: after, limit: Self.batch)
+            let due = try await store.pastReturnVisit(
+                resolvedBefore: now.addingTimeInterval(-AppealRules.returnVisitWindow), after: after, limit: Self.batch)
             guard let last = due.last else { break }
             after = last.id
             closed += try await services.database.transaction { db in
                 var records: [AuditStore.Record] = []
                 for candidate in due {
                     // Read again under the writer: the requester may have just rated or reopened it.
-                    guard var appeal = try await store.appeal(id: candidate.id, readableBy: .system("the clock closes appeals after their return visit"), in: db), AppealRules.closesAfterReturnVisit(appeal, now: now) else { continue }
+                    guard
+                        var appeal = try await store.appeal(
+                            id: candidate.id, readableBy: .system("the clock closes appeals after their return visit"), in: db),
+                        AppealRules.closesAfterReturnVisit(appeal, now: now)
+                    else { continue }
                     appeal.state = try AppealLifecycle.transition(appeal.state, .close, by: .system)
                     try await store.update(appeal, in: db)
                     try await store.closeTasks(appealID: appeal.id, now: now, in: db)
-                    try await store.record(appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: now, in: db)
-                    records.append(.init(accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id), detail: "close after return visit",
-                                         remoteAddress: "", at: now))
+                    try await store.record(
+                        appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: now, in: db)
+                    records.append(
+                        .init(
+                            accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id), detail: "close after return visit",
+                            remoteAddress: "", at: now))
                 }
                 try await audit.append(records, in: db)
                 return records.count

@@ -26,10 +26,12 @@ struct AppealPages {
             let principal = try kit.principal(request, context)
             let f = context.form
             do {
-                let departments = f.compactMap { key, value in key.hasPrefix("dept_") && value == "on" ? IntegerBound.id.read(key.dropFirst(5)) : nil }
+                let departments = f.compactMap { key, value in key.hasPrefix("dept_") && value == "on" ? IntegerBound.id.read(key.dropFirst(5)) : nil
+                }
                 _ = try await WhistleService(services: services).blow(
                     kind: f["kind"].flatMap(WhistleKind.init(rawValue:)) ?? .routine, matter: f["matter"] ?? "", placeID: try f.integer("place", .id),
-                    appealID: try f.integer("appeal", .id), departments: departments, limitMinutes: try f.integer("limit", IntegerBound(1...10_080)).map { Int($0) }, by: principal)
+                    appealID: try f.integer("appeal", .id), departments: departments,
+                    limitMinutes: try f.integer("limit", IntegerBound(1...10_080)).map { Int($0) }, by: principal)
                 return kit.redirect("/whistles", context)
             } catch {
                 let shown = try kit.formError(error, context)
@@ -41,7 +43,8 @@ struct AppealPages {
             router.post("/whistles/:id/\(path)") { request, context in
                 let principal = try kit.principal(request, context)
                 do {
-                    let service = WhistleService(services: services), id = try kit.id(context)
+                    let service = WhistleService(services: services)
+                    let id = try kit.id(context)
                     if path == "report" { try await service.report(id, by: principal) } else { try await service.close(id, by: principal) }
                     return kit.redirect("/whistles", context)
                 } catch {
@@ -68,8 +71,12 @@ struct AppealPages {
         router.get("/lists/:list/csv") { request, context in
             guard let kind = context.parameters.get("list").flatMap(ListKind.init(rawValue:)) else { throw AppError.notFound }
             let (v, csv) = try await ListService(services: services).csv(kind, version: try kit.query(request, "version", .id).map { Int($0) })
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(kind.rawValue)-v\(v.version).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(kind.rawValue)-v\(v.version).csv\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: csv)))
         }
     }
 
@@ -86,14 +93,18 @@ struct AppealPages {
         let principal = try kit.principal(request, context)
         let view = try await service.view(try kit.id(context), by: principal)
         guard let hash = context.parameters.get("sha256")?.lowercased(), view.photos.contains(hash),
-              let (type, data) = try await services.attachments.content(sha256: hash) else { throw AppError.notFound }
-        return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            let (type, data) = try await services.attachments.content(sha256: hash)
+        else { throw AppError.notFound }
+        return Response(
+            status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
-        return ["id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
-                "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(PersonalDataMask.text(a.description).prefix(60)),
-                "overdue": !EscalationRules.missed(a, now: now).isEmpty]
+        return [
+            "id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
+            "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(PersonalDataMask.text(a.description).prefix(60)),
+            "overdue": !EscalationRules.missed(a, now: now).isEmpty,
+        ]
     }
 
     // MARK: Residents
@@ -111,7 +122,11 @@ struct AppealPages {
             for community in try await services.places.places(paths: principal.onBehalfPaths) where community.kind == .community {
                 places.append(community)
                 for grid in try await services.places.children(of: community.id) {
-                    places += try await services.places.children(of: grid.id).map { var b = $0; b.name = community.name + " " + b.name; return b }
+                    places += try await services.places.children(of: grid.id).map {
+                        var b = $0
+                        b.name = community.name + " " + b.name
+                        return b
+                    }
                 }
             }
         }
@@ -120,41 +135,54 @@ struct AppealPages {
         }
     }
 
-    func mine(_ request: Request, _ context: AppRequestContext, values: [String: String], error: String?, similar: [[String: Any]] = [],
-              candidates: [[String: Any]] = [], status: HTTPResponse.Status = .ok) async throws -> Response {
+    func mine(
+        _ request: Request, _ context: AppRequestContext, values: [String: String], error: String?, similar: [[String: Any]] = [],
+        candidates: [[String: Any]] = [], status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let principal = try kit.principal(request, context)
         let locale = context.locale
         let categories = try await categories()
         let names = try await categoryNames(locale, categories)
         let now = services.now()
-        return kit.render("appeals/appeals", [
-            "items": try await service.mine(principal).map { summary($0, names, locale, now: now) },
-            "categories": categories.map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": values["category"] == $0.code] },
-            // The extra questions of each category that asks some; a script shows only the chosen category's.
-            "attributeGroups": categories.filter { !$0.attributes.isEmpty }.map { c -> [String: Any] in
-                ["category": c.code, "name": kit.text(c.name, locale), "attributes": c.attributes.sorted { $0.order < $1.order }.map { a -> [String: Any] in
-                    let field = Self.attributeField(c.code, a.code)
-                    var row: [String: Any] = ["field": field, "description": a.description, "required": a.required, "value": values[field] ?? "",
-                                              "choices": [[String: Any]](), "options": [[String: Any]]()]
-                    switch a.datatype {
-                    case .singlevaluelist: row["choices"] = a.values.map { ["key": $0.key, "name": $0.name, "selected": values[field] == $0.key] }
-                    case .multivaluelist: row["options"] = a.values.map { ["field": field + "." + $0.key, "name": $0.name, "checked": values[field + "." + $0.key] == "on"] }
-                    case .text: row["long"] = true
-                    case .number: row["type"] = "number"
-                    case .datetime: row["type"] = "datetime-local"
-                    case .string: row["type"] = "text"
-                    }
-                    return row
-                }]
-            },
-            "places": try await places(principal, locale).map { p -> [String: Any] in
-                var p = p
-                p["selected"] = values["place"] == String(p["id"] as? Int64 ?? 0)
-                return p
-            },
-            "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
-            "staff": !principal.onBehalfPaths.isEmpty, "candidates": candidates,
-        ], request, context, status: status)
+        return kit.render(
+            "appeals/appeals",
+            [
+                "items": try await service.mine(principal).map { summary($0, names, locale, now: now) },
+                "categories": categories.map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": values["category"] == $0.code] },
+                // The extra questions of each category that asks some; a script shows only the chosen category's.
+                "attributeGroups": categories.filter { !$0.attributes.isEmpty }.map { c -> [String: Any] in
+                    [
+                        "category": c.code, "name": kit.text(c.name, locale),
+                        "attributes": c.attributes.sorted { $0.order < $1.order }.map { a -> [String: Any] in
+                            let field = Self.attributeField(c.code, a.code)
+                            var row: [String: Any] = [
+                                "field": field, "description": a.description, "required": a.required, "value": values[field] ?? "",
+                                "choices": [[String: Any]](), "options": [[String: Any]](),
+                            ]
+                            switch a.datatype {
+                            case .singlevaluelist:
+                                row["choices"] = a.values.map { ["key": $0.key, "name": $0.name, "selected": values[field] == $0.key] }
+                            case .multivaluelist:
+                                row["options"] = a.values.map {
+                                    ["field": field + "." + $0.key, "name": $0.name, "checked": values[field + "." + $0.key] == "on"]
+                                }
+                            case .text: row["long"] = true
+                            case .number: row["type"] = "number"
+                            case .datetime: row["type"] = "datetime-local"
+                            case .string: row["type"] = "text"
+                            }
+                            return row
+                        },
+                    ]
+                },
+                "places": try await places(principal, locale).map { p -> [String: Any] in
+                    var p = p
+                    p["selected"] = values["place"] == String(p["id"] as? Int64 ?? 0)
+                    return p
+                },
+                "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
+                "staff": !principal.onBehalfPaths.isEmpty, "candidates": candidates,
+            ], request, context, status: status)
     }
 
     func submit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -170,8 +198,9 @@ struct AppealPages {
                     var values = f
                     values["confirmed"] = "1"
                     let names = try await categoryNames(context.locale)
-                    return try await mine(request, context, values: values, error: nil,
-                                          similar: similar.map { summary($0, names, context.locale, now: services.now()) })
+                    return try await mine(
+                        request, context, values: values, error: nil,
+                        similar: similar.map { summary($0, names, context.locale, now: services.now()) })
                 }
             }
             // Staff taking an appeal by phone name the resident; several of that name are offered to choose from.
@@ -183,14 +212,18 @@ struct AppealPages {
                 case 0: throw AppError.invalid("appeal_resident_not_found", detail: who)
                 case 1: onBehalf = people.keys.first
                 default:
-                    return try await mine(request, context, values: f, error: kit.t.text("appeal_resident_choose", context.locale),
-                                          candidates: people.values.sorted { $0.person.id < $1.person.id }.map { ["id": $0.person.id, "name": $0.person.name, "address": $0.address] },
-                                          status: .unprocessableContent)
+                    return try await mine(
+                        request, context, values: f, error: kit.t.text("appeal_resident_choose", context.locale),
+                        candidates: people.values.sorted { $0.person.id < $1.person.id }.map {
+                            ["id": $0.person.id, "name": $0.person.name, "address": $0.address]
+                        },
+                        status: .unprocessableContent)
                 }
             }
             let asked = try await categories().first { $0.code == category }?.attributes ?? []
             let draft = AppealService.Draft(
-                category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil, anonymous: f["anonymous"] == "on",
+                category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil,
+                anonymous: f["anonymous"] == "on",
                 photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) },
                 attributes: Self.answers(f, category: category, asked: asked),
                 onBehalfOf: onBehalf)
@@ -243,20 +276,31 @@ struct AppealPages {
             data["requester"] = ["name": shown.name, "phone": shown.phone ?? ""]
         }
         data["tasks"] = view.tasks.map { t -> [String: Any] in
-            ["organisation": orgs[t.organisationID] ?? "", "role": kit.label("task_role_", t.role.rawValue, locale),
-             "state": kit.label("task_state_", t.state.rawValue, locale), "note": PersonalDataMask.text(t.note)]
+            [
+                "organisation": orgs[t.organisationID] ?? "", "role": kit.label("task_role_", t.role.rawValue, locale),
+                "state": kit.label("task_state_", t.state.rawValue, locale), "note": PersonalDataMask.text(t.note),
+            ]
         }
         data["timeline"] = view.events.map { e -> [String: Any] in
-            ["event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at), "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
-             "note": e.event == "route" || e.event == "first_receiver" ? "" : e.event == "escalate" ? kit.label("overdue_", e.note, locale)
-                : e.event == "close" && e.actor == .system ? kit.t.text("appeal_closed_after_return_visit", locale) : PersonalDataMask.text(e.note)]
+            [
+                "event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at),
+                "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
+                "note": e.event == "route" || e.event == "first_receiver"
+                    ? ""
+                    : e.event == "escalate"
+                        ? kit.label("overdue_", e.note, locale)
+                        : e.event == "close" && e.actor == .system
+                            ? kit.t.text("appeal_closed_after_return_visit", locale) : PersonalDataMask.text(e.note),
+            ]
         }
         data["photos"] = view.photos.map { ["href": "/appeals/\(view.appeal.id)/photos/\($0)"] }
         // Answers to the category's questions, in the category's words.
         let asked = categories.first { $0.code == a.category }?.attributes ?? []
         data["answers"] = try await services.appeals.attributes(appealID: a.id).map { answer -> [String: Any] in
             let question = asked.first { $0.code == answer.code }
-            return ["question": question?.description ?? answer.code, "answer": question?.values.first { $0.key == answer.value }?.name ?? answer.value]
+            return [
+                "question": question?.description ?? answer.code, "answer": question?.values.first { $0.key == answer.value }?.name ?? answer.value,
+            ]
         }
         let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
         let co = view.handlingFor.first { $0.role == .co && ($0.state == .open || $0.state == .accepted) }
@@ -291,7 +335,9 @@ struct AppealPages {
             case "co_done": action = .coDone(note: note)
             case "note": action = .note(note)
             case "rate":
-                guard let s = f["satisfaction"].flatMap(Satisfaction.init(rawValue:)), let r = f["resolved"] else { throw AppError.invalid("appeal_rating_required") }
+                guard let s = f["satisfaction"].flatMap(Satisfaction.init(rawValue:)), let r = f["resolved"] else {
+                    throw AppError.invalid("appeal_rating_required")
+                }
                 action = .rate(resolved: r == "yes", satisfaction: s, comment: note)
             case "withdraw": action = .withdraw
             case "reopen": action = .reopen
@@ -342,7 +388,8 @@ struct AppealPages {
     }
 
     /// The whistle board: what the street blew and who reported when; departments report from here.
-    func whistles(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func whistles(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
+    {
         let principal = try kit.principal(request, context)
         let locale = context.locale
         let service = WhistleService(services: services)
@@ -362,39 +409,56 @@ struct AppealPages {
         // What the departments and the streets are assessed on, over the whistles shown.
         let (records, streetRecords) = service.assessment(list, now: now)
         let blowing = Set(streets.map(\.organisation.id))
-        return kit.render("appeals/whistles", [
-            "streetRecords": streetRecords.sorted { (names[$0.key] ?? "") < (names[$1.key] ?? "") }.map { id, r -> [String: Any] in
-                ["organisation": names[id] ?? "", "blown": r.blown, "settled": r.settled, "open": r.open, "rate": percent(r.settledRate),
-                 "hours": r.averageHoursToSettle.map { String(format: "%.1f", $0) } ?? "—", "summonsRate": percent(r.summonses.onTimeRate)]
-            },
-            "records": records.sorted { ($0.value.onTimeRate ?? 2, names[$0.key] ?? "") > ($1.value.onTimeRate ?? 2, names[$1.key] ?? "") }.map { id, r -> [String: Any] in
-                ["organisation": names[id] ?? "", "onTime": r.onTime, "late": r.late, "missing": r.missing, "pending": r.pending,
-                 "rate": percent(r.onTimeRate), "average": r.averageMinutes.map(String.init) ?? "—"]
-            },
-            "items": list.map { w -> [String: Any] in
-                var item: [String: Any] = [:]
-                if let appeal = w.appealID { item["appeal"] = ["id": appeal] }
-                return item.merging([
-                 "id": w.id, "kind": kit.label("whistle_", w.kind.rawValue, locale), "matter": w.matter, "date": kit.date(w.blownAt),
-                 "street": names[w.streetOrganisationID] ?? "", "settled": w.settledAt.map(kit.date) ?? "",
-                 "canClose": w.appealID == nil && w.closedAt == nil && blowing.contains(w.streetOrganisationID),
-                 "summons": w.summons.map { s -> [String: Any] in
-                     let (status, minutes): (String, Int) = switch WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now) {
-                     case .onTime(let m): ("on_time", m)
-                     case .late(let m, _): ("late", m)
-                     case .missing(let over): ("missing", over)
-                     case .pending(let left): ("pending", left)
-                     }
-                     return ["organisation": names[s.organisationID] ?? "", "limit": s.limitMinutes, "status": kit.label("whistle_status_", status, locale),
-                             "minutes": minutes, "late": status == "late" || status == "missing",
-                             "canReport": s.reportedAt == nil && mine.contains(s.organisationID), "whistle": w.id]
-                 }]) { a, _ in a }
-            },
-            "canBlow": !streets.isEmpty, "places": places,
-            "departments": all.filter { $0.organisation.kind == .department }.map { ["id": $0.organisation.id, "name": $0.organisation.name] },
-            "kinds": WhistleKind.allCases.map { ["value": $0.rawValue, "label": kit.label("whistle_", $0.rawValue, locale) + " · \($0.defaultReportMinutes) " + kit.t.text("minutes", locale)] },
-            "appealID": request.uri.queryParameters.get("appeal") ?? "", "error": error ?? "",
-        ], request, context, status: status)
+        return kit.render(
+            "appeals/whistles",
+            [
+                "streetRecords": streetRecords.sorted { (names[$0.key] ?? "") < (names[$1.key] ?? "") }.map { id, r -> [String: Any] in
+                    [
+                        "organisation": names[id] ?? "", "blown": r.blown, "settled": r.settled, "open": r.open, "rate": percent(r.settledRate),
+                        "hours": r.averageHoursToSettle.map { String(format: "%.1f", $0) } ?? "—", "summonsRate": percent(r.summonses.onTimeRate),
+                    ]
+                },
+                "records": records.sorted { ($0.value.onTimeRate ?? 2, names[$0.key] ?? "") > ($1.value.onTimeRate ?? 2, names[$1.key] ?? "") }.map {
+                    id, r -> [String: Any] in
+                    [
+                        "organisation": names[id] ?? "", "onTime": r.onTime, "late": r.late, "missing": r.missing, "pending": r.pending,
+                        "rate": percent(r.onTimeRate), "average": r.averageMinutes.map(String.init) ?? "—",
+                    ]
+                },
+                "items": list.map { w -> [String: Any] in
+                    var item: [String: Any] = [:]
+                    if let appeal = w.appealID { item["appeal"] = ["id": appeal] }
+                    return item.merging([
+                        "id": w.id, "kind": kit.label("whistle_", w.kind.rawValue, locale), "matter": w.matter, "date": kit.date(w.blownAt),
+                        "street": names[w.streetOrganisationID] ?? "", "settled": w.settledAt.map(kit.date) ?? "",
+                        "canClose": w.appealID == nil && w.closedAt == nil && blowing.contains(w.streetOrganisationID),
+                        "summons": w.summons.map { s -> [String: Any] in
+                            let (status, minutes): (String, Int) =
+                                switch WhistleRules.assess(blownAt: w.blownAt, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, now: now) {
+                                case .onTime(let m): ("on_time", m)
+                                case .late(let m, _): ("late", m)
+                                case .missing(let over): ("missing", over)
+                                case .pending(let left): ("pending", left)
+                                }
+                            return [
+                                "organisation": names[s.organisationID] ?? "", "limit": s.limitMinutes,
+                                "status": kit.label("whistle_status_", status, locale),
+                                "minutes": minutes, "late": status == "late" || status == "missing",
+                                "canReport": s.reportedAt == nil && mine.contains(s.organisationID), "whistle": w.id,
+                            ]
+                        },
+                    ]) { a, _ in a }
+                },
+                "canBlow": !streets.isEmpty, "places": places,
+                "departments": all.filter { $0.organisation.kind == .department }.map { ["id": $0.organisation.id, "name": $0.organisation.name] },
+                "kinds": WhistleKind.allCases.map {
+                    [
+                        "value": $0.rawValue,
+                        "label": kit.label("whistle_", $0.rawValue, locale) + " · \($0.defaultReportMinutes) " + kit.t.text("minutes", locale),
+                    ]
+                },
+                "appealID": request.uri.queryParameters.get("appeal") ?? "", "error": error ?? "",
+            ], request, context, status: status)
     }
 
     // MARK: Public
@@ -412,35 +476,48 @@ struct AppealPages {
         func rows(_ rows: [(key: String, rates: ThreeRates)], _ label: (String) -> String) -> [[String: Any]] {
             ThreeRates.ranked(rows).enumerated().map { i, row in
                 let r = row.rates
-                return ["rank": r.wellSampled ? String(i + 1) : "—", "label": label(row.key), "total": r.total, "rated": r.rated,
-                        "response": percent(r.responseRate), "resolution": percent(r.resolutionRate), "satisfaction": percent(r.satisfactionRate),
-                        "few": !r.wellSampled]
+                return [
+                    "rank": r.wellSampled ? String(i + 1) : "—", "label": label(row.key), "total": r.total, "rated": r.rated,
+                    "response": percent(r.responseRate), "resolution": percent(r.resolutionRate), "satisfaction": percent(r.satisfactionRate),
+                    "few": !r.wellSampled,
+                ]
             }
         }
         let byOrg = try await service.rates(placeID: placeID, weeks: weeks, by: .organisation)
         let byCategory = try await service.rates(placeID: placeID, weeks: weeks, by: .category)
         let byWeek = try await service.rates(placeID: placeID, weeks: weeks, by: .week)
         // The trend: one polyline per rate over the weeks, 0–100 % top to bottom.
-        let width = 520.0, height = 160.0
+        let width = 520.0
+        let height = 160.0
         func line(_ rate: (ThreeRates) -> Double?) -> String {
             byWeek.enumerated().compactMap { i, row in
-                rate(row.rates).map { String(format: "%.0f,%.0f", 40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1)), 10 + (1 - $0) * (height - 20)) }
+                rate(row.rates).map {
+                    String(format: "%.0f,%.0f", 40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1)), 10 + (1 - $0) * (height - 20))
+                }
             }.joined(separator: " ")
         }
         let total = byOrg.reduce(ThreeRates.zero) { $0 + $1.rates }
-        let communities = try await services.places.places(ids: Array(Set(orgs.filter { $0.organisation.kind == .residentsCommittee || $0.organisation.kind == .streetOffice }.map(\.organisation.placeID))))
-        return kit.render("appeals/rates", [
-            "organisations": rows(byOrg) { orgNames[$0] ?? $0 },
-            "categories": rows(byCategory) { names[$0] ?? $0 },
-            "response": line(\.responseRate), "resolution": line(\.resolutionRate), "satisfaction": line(\.satisfactionRate),
-            "weeksLabels": byWeek.enumerated().filter { $0.offset % max(1, byWeek.count / 6) == 0 }.map { i, row in
-                ["x": Int(40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1))), "label": String(row.key.suffix(3))]
-            },
-            "overall": ["total": total.total, "response": percent(total.responseRate), "resolution": percent(total.resolutionRate), "satisfaction": percent(total.satisfactionRate)],
-            "places": communities.sorted { $0.path < $1.path }.map { ["id": $0.id, "name": $0.name, "selected": $0.id == placeID] },
-            "periods": [4, 12, 26, 52].map { ["value": $0, "label": kit.t.text("weeks_\($0)", locale), "selected": $0 == weeks] },
-            "minimum": ThreeRates.minimumSample,
-        ], request, context)
+        let communities = try await services.places.places(
+            ids: Array(
+                Set(orgs.filter { $0.organisation.kind == .residentsCommittee || $0.organisation.kind == .streetOffice }.map(\.organisation.placeID)))
+        )
+        return kit.render(
+            "appeals/rates",
+            [
+                "organisations": rows(byOrg) { orgNames[$0] ?? $0 },
+                "categories": rows(byCategory) { names[$0] ?? $0 },
+                "response": line(\.responseRate), "resolution": line(\.resolutionRate), "satisfaction": line(\.satisfactionRate),
+                "weeksLabels": byWeek.enumerated().filter { $0.offset % max(1, byWeek.count / 6) == 0 }.map { i, row in
+                    ["x": Int(40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1))), "label": String(row.key.suffix(3))]
+                },
+                "overall": [
+                    "total": total.total, "response": percent(total.responseRate), "resolution": percent(total.resolutionRate),
+                    "satisfaction": percent(total.satisfactionRate),
+                ],
+                "places": communities.sorted { $0.path < $1.path }.map { ["id": $0.id, "name": $0.name, "selected": $0.id == placeID] },
+                "periods": [4, 12, 26, 52].map { ["value": $0, "label": kit.t.text("weeks_\($0)", locale), "selected": $0 == weeks] },
+                "minimum": ThreeRates.minimumSample,
+            ], request, context)
     }
 
     func lists(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -449,7 +526,8 @@ struct AppealPages {
         let names = try await categoryNames(locale)
         func handler(_ h: Handler) -> String {
             switch h {
-            case .kind(let kind, let domain): kit.label("org_kind_", kind.rawValue, locale) + (domain.map { " · " + kit.label("domain_", $0.rawValue, locale) } ?? "")
+            case .kind(let kind, let domain):
+                kit.label("org_kind_", kind.rawValue, locale) + (domain.map { " · " + kit.label("domain_", $0.rawValue, locale) } ?? "")
             case .organisation(let id): "#\(id)"
             }
         }
@@ -457,8 +535,11 @@ struct AppealPages {
         if let (v, entries) = try await services.lists.responsibility(version: version) {
             data["responsibilityVersion"] = ["version": v.version, "date": kit.date(v.publishedAt), "note": v.note]
             data["responsibility"] = entries.map { e -> [String: Any] in
-                ["category": names[e.category] ?? e.category, "place": e.placePath == "/" ? kit.t.text("lists_everywhere", locale) : e.placePath,
-                 "lead": handler(e.lead), "co": e.coHandlers.map(handler).joined(separator: "、"), "respond": e.respondHours, "resolve": e.resolveWorkingDays, "basis": e.basis]
+                [
+                    "category": names[e.category] ?? e.category, "place": e.placePath == "/" ? kit.t.text("lists_everywhere", locale) : e.placePath,
+                    "lead": handler(e.lead), "co": e.coHandlers.map(handler).joined(separator: "、"), "respond": e.respondHours,
+                    "resolve": e.resolveWorkingDays, "basis": e.basis,
+                ]
             }
         }
         if let (v, entries) = try await services.lists.negative() {
@@ -469,7 +550,9 @@ struct AppealPages {
             data["powerVersion"] = ["version": v.version, "date": kit.date(v.publishedAt)]
             data["power"] = entries.map { ["holder": handler($0.holder), "power": $0.power, "basis": $0.basis] }
         }
-        data["versions"] = try await services.lists.versions(.responsibility).map { ["version": $0.version, "date": kit.date($0.publishedAt), "note": $0.note] }
+        data["versions"] = try await services.lists.versions(.responsibility).map {
+            ["version": $0.version, "date": kit.date($0.publishedAt), "note": $0.note]
+        }
         data["canPublish"] = context.principal?.has(.publishLists) ?? false
         data["error"] = error ?? ""
         data["kinds"] = ListKind.allCases.map { ["value": $0.rawValue, "label": kit.t.text("lists_\($0.rawValue)", locale)] }

@@ -31,8 +31,9 @@ struct AppealService {
         let covered = try await services.places.places(ids: Array(Set(all.flatMap(\.organisation.coveredPlaceIDs))))
         let paths = Dictionary(uniqueKeysWithValues: covered.map { ($0.id, $0.path) })
         return all.map { e in
-            ServingOrganisation(id: e.organisation.id, kind: e.organisation.kind, domain: e.organisation.domain, servedPath: e.servedPath,
-                                coveredPaths: e.organisation.coveredPlaceIDs.compactMap { paths[$0] })
+            ServingOrganisation(
+                id: e.organisation.id, kind: e.organisation.kind, domain: e.organisation.domain, servedPath: e.servedPath,
+                coveredPaths: e.organisation.coveredPlaceIDs.compactMap { paths[$0] })
         }
     }
 
@@ -41,15 +42,18 @@ struct AppealService {
     /// state, date and masked text, never by household or requester, and anonymous ones not at all.
     func similar(category: String, placeID: Int64, by principal: Principal) async throws -> [Appeal] {
         guard let place = try await services.places.place(id: placeID), let building = AppealRules.similarBuilding(of: place.path),
-              principal.belongs(to: building) else { throw AppError.notFound }
-        return try await store.similar(category: category, inBuilding: building, since: services.now().addingTimeInterval(-AppealRules.similarWindow), limit: 5)
+            principal.belongs(to: building)
+        else { throw AppError.notFound }
+        return try await store.similar(
+            category: category, inBuilding: building, since: services.now().addingTimeInterval(-AppealRules.similarWindow), limit: 5)
     }
 
     /// Files a draft. `routing` is the context the caller already holds, if it read one.
     func submit(_ draft: Draft, by principal: Principal, routing: RoutingContext? = nil) async throws -> Appeal {
         let places = services.places
         guard let place = try await services.placesByID.value(draft.placeID, load: { try await places.place(id: draft.placeID) }),
-              principal.belongs(to: place.path) else { throw AppError.notFound }
+            principal.belongs(to: place.path)
+        else { throw AppError.notFound }
         guard let community = Place.ancestorPath(of: place.path, at: .community) else { throw AppError.invalid("appeal_place_too_wide") }
         let context = if let routing { routing } else { try await routingContext() }
         guard let category = context.categories.first(where: { $0.code == draft.category }) else { throw AppealError.unknownCategory(draft.category) }
@@ -60,7 +64,9 @@ struct AppealService {
         if let other = draft.onBehalfOf {
             // Taking an appeal by phone is for dispatchers of the place, for a resident who lives there;
             // decided before anything is written, so a refusal leaves nothing behind.
-            guard principal.takesAppealsOnBehalf(at: place.path), try await services.people.householdPaths(personID: other).contains(where: { $0.hasPrefix(community) }) else {
+            guard principal.takesAppealsOnBehalf(at: place.path),
+                try await services.people.householdPaths(personID: other).contains(where: { $0.hasPrefix(community) })
+            else {
                 throw AppError.notFound
             }
             requester = other
@@ -68,9 +74,11 @@ struct AppealService {
         let photos = try draft.photos.map { ($0.bytes, try AttachmentRules.describe(name: $0.name, bytes: $0.bytes)) }
         if let notImage = photos.first(where: { !$0.1.contentType.hasPrefix("image/") }) { throw AttachmentError.unsupportedType(notImage.1.name) }
         let now = services.now()
-        let appeal = Appeal(id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
-                            description: draft.description.trimmed, latitude: draft.latitude, longitude: draft.longitude,
-                            anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: AppealRules.newToken(at: now), mediaURL: draft.mediaURL)
+        let appeal = Appeal(
+            id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
+            description: draft.description.trimmed, latitude: draft.latitude, longitude: draft.longitude,
+            anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: AppealRules.newToken(at: now),
+            mediaURL: draft.mediaURL)
         if !photos.isEmpty {
             // Photos are stored by content first; an appeal that then fails leaves only unreferenced files.
             let attachments = services.attachments
@@ -79,10 +87,11 @@ struct AppealService {
             }
         }
         var (routed, decision) = try Self.routed(appeal, context: context, excluding: [], actor: .system, now: now)
-        routed.id = try await services.intake.submit(AppealIntake.Submission(
-            appeal: routed, decision: decision, submittedBy: draft.onBehalfOf == nil ? .requester : .dispatcher,
-            enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, attributes: draft.attributes, photos: photos.map(\.1.sha256),
-            accountID: principal.accountID, remoteAddress: RequestScope.remoteAddress))
+        routed.id = try await services.intake.submit(
+            AppealIntake.Submission(
+                appeal: routed, decision: decision, submittedBy: draft.onBehalfOf == nil ? .requester : .dispatcher,
+                enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, attributes: draft.attributes, photos: photos.map(\.1.sha256),
+                accountID: principal.accountID, remoteAddress: RequestScope.remoteAddress))
         return routed
     }
 
@@ -103,19 +112,23 @@ struct AppealService {
     func routingContext() async throws -> RoutingContext {
         let services = services
         return try await services.routing.value(0) {
-            RoutingContext(entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
-                           organisations: try await serving(), calendar: try await services.lists.calendar(), categories: try await services.lists.categories(),
-                           names: Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) }))
+            RoutingContext(
+                entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
+                organisations: try await serving(), calendar: try await services.lists.calendar(), categories: try await services.lists.categories(),
+                names: Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) }))
         }!
     }
 
     /// Routes by the lists: the lead and every co-handler get their task at
     /// once, with the entry's deadlines. With no match the appeal waits for
     /// the first receiver, who classifies it by hand.
-    static func routed(_ appeal: Appeal, context: RoutingContext, excluding: Set<Int64>, actor: AppealActor, now: Date) throws -> (Appeal, RoutingDecision) {
+    static func routed(
+        _ appeal: Appeal, context: RoutingContext, excluding: Set<Int64>, actor: AppealActor, now: Date
+    ) throws -> (Appeal, RoutingDecision) {
         var a = appeal
-        let decision = Routing.route(category: a.category, at: a.placePath, entries: context.entries, negative: context.negative,
-                                     organisations: context.organisations, excluding: excluding)
+        let decision = Routing.route(
+            category: a.category, at: a.placePath, entries: context.entries, negative: context.negative,
+            organisations: context.organisations, excluding: excluding)
         switch decision {
         case .assigned(let lead, _, let entry):
             a.state = try AppealLifecycle.transition(a.state, .route, by: actor)
@@ -157,8 +170,10 @@ struct AppealService {
         let handling = tasks.filter { mine.contains($0.organisationID) }
         let isRequester = appeal.requesterPersonID == principal.personID
         let dispatcher = isDispatcher(principal, appeal)
-        return View(appeal: appeal, tasks: tasks, events: try await store.events(appealID: id), photos: try await store.photos(appealID: id),
-                    showsRequester: AppealRules.showsRequester(appeal, to: principal), handlingFor: handling, isRequester: isRequester, isDispatcher: dispatcher)
+        return View(
+            appeal: appeal, tasks: tasks, events: try await store.events(appealID: id), photos: try await store.photos(appealID: id),
+            showsRequester: AppealRules.showsRequester(appeal, to: principal), handlingFor: handling, isRequester: isRequester,
+            isDispatcher: dispatcher)
     }
 
     /// The requester as this reader of the appeal may see them, or nil when
@@ -167,7 +182,9 @@ struct AppealService {
     static let requesterOfReadAppeal = "the requester of an appeal the caller reads, shown masked or, to its handlers, audited"
 
     func requester(_ view: View, by principal: Principal) async throws -> PersonView? {
-        guard view.showsRequester, let id = view.appeal.requesterPersonID, let person = try await services.people.person(id: id, readableBy: .system(Self.requesterOfReadAppeal)) else {
+        guard view.showsRequester, let id = view.appeal.requesterPersonID,
+            let person = try await services.people.person(id: id, readableBy: .system(Self.requesterOfReadAppeal))
+        else {
             return nil
         }
         if view.isRequester { return PersonalDataMask.view(of: person, unmasked: true) }
@@ -206,9 +223,11 @@ struct AppealService {
         try await services.database.transaction { db in
             try await attachments.save(photo, content: bytes, now: now, in: db)
             try await store.addPhoto(appealID: id, sha256: photo.sha256, in: db)
-            try await store.record(appealID: id, event: "photo", actor: actor, accountID: principal.accountID, organisationID: organisation, note: "", at: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: "photo \(photo.sha256)",
-                                   remoteAddress: remote, at: now, in: db)
+            try await store.record(
+                appealID: id, event: "photo", actor: actor, accountID: principal.accountID, organisationID: organisation, note: "", at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: "photo \(photo.sha256)",
+                remoteAddress: remote, at: now, in: db)
         }
         return try await self.view(id, by: principal)
     }
@@ -216,7 +235,11 @@ struct AppealService {
     // MARK: Acting on an appeal
 
     enum Action {
-        case accept, start, resolve(note: String), giveBack(reason: String), coDone(note: String), note(String)
+        case accept, start
+        case resolve(note: String)
+        case giveBack(reason: String)
+        case coDone(note: String)
+        case note(String)
         case rate(resolved: Bool, satisfaction: Satisfaction, comment: String)
         case withdraw, reopen
         case classify(category: String)
@@ -238,7 +261,9 @@ struct AppealService {
             throw AppealError.unknownCategory(category)
         }
         if case .merge(let into) = action {
-            guard into != id, let target = try await store.appeal(id: into, readableBy: .principal(principal)), target.communityPath == original.communityPath, !target.state.isFinal else { throw AppError.notFound }
+            guard into != id, let target = try await store.appeal(id: into, readableBy: .principal(principal)),
+                target.communityPath == original.communityPath, !target.state.isFinal
+            else { throw AppError.notFound }
         }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         let week = AppealRules.week(of: original.submittedAt)
@@ -255,8 +280,12 @@ struct AppealService {
                 switch action {
                 case .accept: coreEvent = .accept
                 case .start: coreEvent = .start
-                case .resolve(let n): coreEvent = .resolve; note = n
-                case .giveBack(let reason): coreEvent = .giveBack(reason: reason); note = reason
+                case .resolve(let n):
+                    coreEvent = .resolve
+                    note = n
+                case .giveBack(let reason):
+                    coreEvent = .giveBack(reason: reason)
+                    note = reason
                 default: fatalError("unreachable")
                 }
                 appeal.state = try AppealLifecycle.transition(appeal.state, coreEvent, by: .handler)
@@ -266,8 +295,9 @@ struct AppealService {
                     appeal.acceptedAt = now
                     try await store.setTask(appealID: id, organisationID: lead.organisationID, state: .accepted, note: nil, now: now, in: db)
                     if let due = appeal.respondDue, now <= due {
-                        try await store.count(organisationID: lead.organisationID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                                              ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
+                        try await store.count(
+                            organisationID: lead.organisationID, category: appeal.category, communityPath: appeal.communityPath, week: week,
+                            ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
                     }
                 case .resolve:
                     appeal.resolvedAt = now
@@ -277,7 +307,9 @@ struct AppealService {
                     try await store.setTask(appealID: id, organisationID: lead.organisationID, state: .returned, note: note, now: now, in: db)
                     try await store.closeTasks(appealID: id, now: now, in: db)
                     try await store.update(appeal, in: db)
-                    try await store.record(appealID: id, event: event, actor: .handler, accountID: principal.accountID, organisationID: organisation, note: note, at: now, in: db)
+                    try await store.record(
+                        appealID: id, event: event, actor: .handler, accountID: principal.accountID, organisationID: organisation, note: note,
+                        at: now, in: db)
                     // Routed again without whoever has returned it; the requester sees where it went.
                     let returnedBy = Set(try await store.tasks(appealID: id, in: db).filter { $0.state == .returned }.map(\.organisationID))
                     let (routed, decision) = try Self.routed(appeal, context: context, excluding: returnedBy, actor: .system, now: now)
@@ -290,21 +322,27 @@ struct AppealService {
                 // Any handler still holding a task may tell the requester how it goes.
                 guard let task = lead ?? co else { throw AppError.forbidden }
                 try AppealRules.checkNote(n, on: appeal.state)
-                event = "note"; note = n.trimmed; organisation = task.organisationID
+                event = "note"
+                note = n.trimmed
+                organisation = task.organisationID
             case .coDone(let n):
                 guard let co else { throw AppError.forbidden }
                 guard appeal.state.isBeingWorked else { throw AppealTransitionError.notAllowed(event: "co_done", from: appeal.state) }
                 try await store.setTask(appealID: id, organisationID: co.organisationID, state: .done, note: n, now: now, in: db)
-                event = "co_done"; note = n; organisation = co.organisationID
+                event = "co_done"
+                note = n
+                organisation = co.organisationID
             case .rate(let resolved, let satisfaction, let comment):
                 guard view.isRequester else { throw AppError.forbidden }
                 appeal.state = try AppealLifecycle.transition(appeal.state, .rate(resolved: resolved, satisfaction: satisfaction), by: .requester)
                 appeal.ratedResolved = resolved
                 appeal.satisfaction = satisfaction
-                event = "rate"; note = "\(resolved ? "resolved" : "unresolved") \(satisfaction.rawValue)" + (comment.isEmpty ? "" : ": " + comment)
+                event = "rate"
+                note = "\(resolved ? "resolved" : "unresolved") \(satisfaction.rawValue)" + (comment.isEmpty ? "" : ": " + comment)
                 if let leadID = appeal.leadOrganisationID {
-                    try await store.count(organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                                          ThreeRates.returnVisit(resolved: resolved, satisfaction: satisfaction), in: db)
+                    try await store.count(
+                        organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
+                        ThreeRates.returnVisit(resolved: resolved, satisfaction: satisfaction), in: db)
                 }
             case .withdraw:
                 guard view.isRequester else { throw AppError.forbidden }
@@ -313,27 +351,34 @@ struct AppealService {
                 event = "withdraw"
             case .reopen:
                 guard view.isRequester else { throw AppError.forbidden }
-                appeal.state = try AppealLifecycle.transition(appeal.state, .reopen, by: .requester, reopenedBefore: appeal.reopened, lastSatisfaction: appeal.satisfaction)
+                appeal.state = try AppealLifecycle.transition(
+                    appeal.state, .reopen, by: .requester, reopenedBefore: appeal.reopened, lastSatisfaction: appeal.satisfaction)
                 // The reopened appeal will be rated again; only the last rating counts.
                 if let leadID = appeal.leadOrganisationID, let s = appeal.satisfaction, let r = appeal.ratedResolved {
-                    try await store.count(organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                                          -ThreeRates.returnVisit(resolved: r, satisfaction: s), in: db)
+                    try await store.count(
+                        organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
+                        -ThreeRates.returnVisit(resolved: r, satisfaction: s), in: db)
                 }
                 appeal.reopened = true
                 appeal.ratedResolved = nil
                 appeal.satisfaction = nil
                 appeal.resolvedAt = nil
                 try await store.update(appeal, in: db)
-                try await store.record(appealID: id, event: "reopen", actor: .requester, accountID: principal.accountID, organisationID: nil, note: "", at: now, in: db)
+                try await store.record(
+                    appealID: id, event: "reopen", actor: .requester, accountID: principal.accountID, organisationID: nil, note: "", at: now, in: db)
                 let (routed, decision) = try Self.routed(appeal, context: context, excluding: [], actor: .system, now: now)
                 try await store.saveRouting(routed, decision, actor: .system, accountID: nil, now: now, in: db)
                 appeal = routed
             case .classify(let category):
                 guard view.isDispatcher else { throw AppError.forbidden }
-                guard [.submitted, .returned, .reopened].contains(appeal.state) else { throw AppealTransitionError.notAllowed(event: "route", from: appeal.state) }
+                guard [.submitted, .returned, .reopened].contains(appeal.state) else {
+                    throw AppealTransitionError.notAllowed(event: "route", from: appeal.state)
+                }
                 appeal.category = category
                 try await store.update(appeal, in: db)
-                try await store.record(appealID: id, event: "classify", actor: .dispatcher, accountID: principal.accountID, organisationID: nil, note: category, at: now, in: db)
+                try await store.record(
+                    appealID: id, event: "classify", actor: .dispatcher, accountID: principal.accountID, organisationID: nil, note: category, at: now,
+                    in: db)
                 let returnedBy = Set(try await store.tasks(appealID: id, in: db).filter { $0.state == .returned }.map(\.organisationID))
                 let (routed, decision) = try Self.routed(appeal, context: context, excluding: returnedBy, actor: .dispatcher, now: now)
                 try await store.saveRouting(routed, decision, actor: .dispatcher, accountID: principal.accountID, now: now, in: db)
@@ -343,7 +388,8 @@ struct AppealService {
                 appeal.state = try AppealLifecycle.transition(appeal.state, .merge(into: into), by: .dispatcher)
                 appeal.mergedInto = into
                 try await store.closeTasks(appealID: id, now: now, in: db)
-                event = "merge"; note = String(into)
+                event = "merge"
+                note = String(into)
             case .close:
                 guard view.isRequester else { throw AppError.forbidden }
                 appeal.state = try AppealLifecycle.transition(appeal.state, .close, by: .requester)
@@ -351,11 +397,14 @@ struct AppealService {
             }
             if !event.isEmpty {
                 try await store.update(appeal, in: db)
-                try await store.record(appealID: id, event: event, actor: view.isRequester && organisation == nil && !view.isDispatcher ? .requester : organisation != nil ? .handler : .dispatcher,
-                                       accountID: principal.accountID, organisationID: organisation, note: note, at: now, in: db)
+                try await store.record(
+                    appealID: id, event: event,
+                    actor: view.isRequester && organisation == nil && !view.isDispatcher ? .requester : organisation != nil ? .handler : .dispatcher,
+                    accountID: principal.accountID, organisationID: organisation, note: note, at: now, in: db)
             }
-            try await audit.append(accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: event.isEmpty ? "route" : event,
-                                   remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: event.isEmpty ? "route" : event,
+                remoteAddress: remote, at: now, in: db)
         }
         guard let stored = try await store.appeal(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
         return stored

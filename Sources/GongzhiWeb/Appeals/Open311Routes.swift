@@ -40,7 +40,9 @@ struct Open311Routes {
                 case "requests": return ("service_requests", "request", try await requestList(request))
                 default: throw Failure.notFound("no such resource: \(name)")
                 }
-            } request: { request }
+            } request: {
+                request
+            }
         }
         router.post("/open311/v2/:resource") { request, context in
             var request = request
@@ -49,35 +51,49 @@ struct Open311Routes {
             return try await respond(context.parameters.get("resource") ?? "") { name in
                 guard name == "requests" else { throw Failure.notFound("no such resource: \(name)") }
                 return ("service_requests", "request", try await create(pairs, request: request, locale: context.locale))
-            } request: { request }
+            } request: {
+                request
+            }
         }
         router.get("/open311/v2/services/:code") { request, context in
             try await respond(context.parameters.get("code") ?? "", single: true) { code in
                 ("service_definition", "", [try await definition(code)])
-            } request: { request }
+            } request: {
+                request
+            }
         }
         router.get("/open311/v2/requests/:id") { request, context in
             try await respond(context.parameters.get("id") ?? "") { id in
-                guard let id = IntegerBound.id.read(id), let appeal = try await services.appeals.appeal(id: id, readableBy: .anyone) else { throw Failure.notFound("service_request_id not found") }
+                guard let id = IntegerBound.id.read(id), let appeal = try await services.appeals.appeal(id: id, readableBy: .anyone) else {
+                    throw Failure.notFound("service_request_id not found")
+                }
                 return ("service_requests", "request", try await describe([appeal]))
-            } request: { request }
+            } request: {
+                request
+            }
         }
         router.get("/open311/v2/tokens/:token") { request, context in
             try await respond(context.parameters.get("token") ?? "") { token in
                 guard let appeal = try await services.appeals.appeal(token: token) else { throw Failure.notFound("token not found") }
                 return ("service_requests", "request", [[("service_request_id", .text(String(appeal.id))), ("token", .text(token))]])
-            } request: { request }
+            } request: {
+                request
+            }
         }
     }
 
     /// Splits `name.format`, checks the jurisdiction, runs the body and
     /// writes its rows, or the spec's error document, in that format.
-    func respond(_ resource: String, single: Bool = false, _ body: (String) async throws -> (root: String, item: String, rows: [[(String, Node)]]),
-                 request: () -> Request) async throws -> Response {
+    func respond(
+        _ resource: String, single: Bool = false, _ body: (String) async throws -> (root: String, item: String, rows: [[(String, Node)]]),
+        request: () -> Request
+    ) async throws -> Response {
         let dot = resource.lastIndex(of: ".")
         let format = dot.flatMap { Format(rawValue: String(resource[resource.index(after: $0)...]).lowercased()) }
         let name = dot.map { String(resource[..<$0]) } ?? resource
-        guard let format else { return render(.xml, root: "errors", item: "error", rows: [failure(.badRequest, "format must be .json or .xml")], status: .badRequest) }
+        guard let format else {
+            return render(.xml, root: "errors", item: "error", rows: [failure(.badRequest, "format must be .json or .xml")], status: .badRequest)
+        }
         do {
             if let jurisdiction = request().uri.queryParameters.get("jurisdiction_id"), String(jurisdiction) != Self.jurisdiction(services) {
                 throw Failure.notFound("jurisdiction_id not found: \(jurisdiction)")
@@ -89,7 +105,8 @@ struct Open311Routes {
         } catch {
             // What the user can fix is a 400 with the reason; faults stay faults.
             guard let shown = AppError.from(error), shown.status.code < 500 else { throw error }
-            let status: HTTPResponse.Status = shown.status == .notFound ? .notFound : shown.status == .forbidden || shown.status == .unauthorized ? .forbidden : .badRequest
+            let status: HTTPResponse.Status =
+                shown.status == .notFound ? .notFound : shown.status == .forbidden || shown.status == .unauthorized ? .forbidden : .badRequest
             return render(format, root: "errors", item: "error", rows: [failure(status, services.localizer.message(for: shown, .en))], status: status)
         }
     }
@@ -113,11 +130,15 @@ struct Open311Routes {
     // MARK: Services
 
     func serviceList(_ locale: Locale) async throws -> [[(String, Node)]] {
-        let leads = Dictionary(try await services.lists.responsibility()?.1.map { ($0.category, $0.lead) } ?? [], uniquingKeysWith: { first, _ in first })
+        let leads = Dictionary(
+            try await services.lists.responsibility()?.1.map { ($0.category, $0.lead) } ?? [], uniquingKeysWith: { first, _ in first })
         return try await services.lists.categories().map { c in
-            [("service_code", .text(c.code)), ("service_name", .text(locale == .en ? c.name.en : c.name.zh)), ("description", .text(c.description)),
-             ("metadata", .bool(!c.attributes.isEmpty)), ("type", .text("realtime")), ("keywords", .text(c.keywords.joined(separator: ", "))),
-             ("group", .text(leads[c.code].map(Self.group) ?? "first_receiver"))]
+            [
+                ("service_code", .text(c.code)), ("service_name", .text(locale == .en ? c.name.en : c.name.zh)),
+                ("description", .text(c.description)),
+                ("metadata", .bool(!c.attributes.isEmpty)), ("type", .text("realtime")), ("keywords", .text(c.keywords.joined(separator: ", "))),
+                ("group", .text(leads[c.code].map(Self.group) ?? "first_receiver")),
+            ]
         }
     }
 
@@ -129,12 +150,25 @@ struct Open311Routes {
     }
 
     func definition(_ code: String) async throws -> [(String, Node)] {
-        guard let c = try await services.lists.categories().first(where: { $0.code == code }) else { throw Failure.notFound("service_code not found: \(code)") }
-        return [("service_code", .text(c.code)), ("attributes", .list(item: "attribute", c.attributes.sorted { $0.order < $1.order }.map { a in
-            [("variable", .bool(true)), ("code", .text(a.code)), ("datatype", .text(a.datatype.rawValue)), ("required", .bool(a.required)),
-             ("datatype_description", .text(nil)), ("order", .integer(Int64(a.order))), ("description", .text(a.description)),
-             ("values", .list(item: "value", a.values.map { [("key", .text($0.key)), ("name", .text($0.name))] }))]
-        }))]
+        guard let c = try await services.lists.categories().first(where: { $0.code == code }) else {
+            throw Failure.notFound("service_code not found: \(code)")
+        }
+        return [
+            ("service_code", .text(c.code)),
+            (
+                "attributes",
+                .list(
+                    item: "attribute",
+                    c.attributes.sorted { $0.order < $1.order }.map { a in
+                        [
+                            ("variable", .bool(true)), ("code", .text(a.code)), ("datatype", .text(a.datatype.rawValue)),
+                            ("required", .bool(a.required)),
+                            ("datatype_description", .text(nil)), ("order", .integer(Int64(a.order))), ("description", .text(a.description)),
+                            ("values", .list(item: "value", a.values.map { [("key", .text($0.key)), ("name", .text($0.name))] })),
+                        ]
+                    })
+            ),
+        ]
     }
 
     // MARK: Requests
@@ -155,14 +189,17 @@ struct Open311Routes {
     func requestList(_ request: Request) async throws -> [[(String, Node)]] {
         let q = request.uri.queryParameters
         let ids = (q.get("service_request_id").map { String($0) } ?? "").split(separator: ",").compactMap { IntegerBound.id.read($0) }
-        let codes = (q.get("service_code").map { String($0) } ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let codes = (q.get("service_code").map { String($0) } ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
         let now = services.now()
         let end = try q.get("end_date").map { try Self.date(String($0)) } ?? now
         let start = try q.get("start_date").map { try Self.date(String($0)) } ?? end.addingTimeInterval(-90 * 86_400)
         guard start <= end else { throw Failure.bad("start_date is after end_date") }
         guard end.timeIntervalSince(start) <= 90 * 86_400 else { throw Failure.bad("the date range may not span more than 90 days") }
         var states: [AppealState] = []
-        for status in (q.get("status").map { String($0) } ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !status.isEmpty {
+        for status in (q.get("status").map { String($0) } ?? "").split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+        where !status.isEmpty {
             switch status {
             case "open": states += AppealState.allCases.filter { !Self.closedStates.contains($0) }
             case "closed": states += Array(Self.closedStates)
@@ -179,7 +216,8 @@ struct Open311Routes {
         let categories = Dictionary(uniqueKeysWithValues: try await services.lists.categories().map { ($0.code, $0) })
         let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
         let last = try await services.appeals.lastEvents(appealIDs: appeals.map(\.id))
-        let places = try await services.places.places(ids: Array(Set(appeals.flatMap { a in a.placePath.split(separator: "/").compactMap { Int64($0) } })))
+        let places = try await services.places.places(
+            ids: Array(Set(appeals.flatMap { a in a.placePath.split(separator: "/").compactMap { Int64($0) } })))
         let names = Dictionary(uniqueKeysWithValues: places.map { ($0.id, $0) })
         return appeals.map { a in
             let shown = a.placePath.split(separator: "/").compactMap { Int64($0) }.prefix(PlaceKind.building.level + 1)
@@ -196,7 +234,8 @@ struct Open311Routes {
                 ("requested_datetime", .text(Self.time(a.submittedAt))), ("updated_datetime", .text(Self.time(event?.at ?? a.submittedAt))),
                 ("expected_datetime", .text(a.resolveDue.map(Self.time))),
                 ("address", .text(address)), ("address_id", .text(String(shown.last ?? a.placeID))), ("zipcode", .text(nil)),
-                ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)), ("media_url", .text(PersonalDataMask.url(a.mediaURL))),
+                ("lat", a.latitude.map { .number($0) } ?? .text(nil)), ("long", a.longitude.map { .number($0) } ?? .text(nil)),
+                ("media_url", .text(PersonalDataMask.url(a.mediaURL))),
             ]
         }
     }
@@ -206,7 +245,8 @@ struct Open311Routes {
     func create(_ pairs: [(String, String)], request: Request, locale: Locale) async throws -> [[(String, Node)]] {
         func value(_ key: String) -> String? { pairs.last { $0.0 == key }?.1 }
         guard let key = value("api_key"), !key.isEmpty,
-              let principal = try await services.principals.principal(apiTokenHash: Secret.hash(key)) else {
+            let principal = try await services.principals.principal(apiTokenHash: Secret.hash(key))
+        else {
             throw Failure(status: .forbidden, description: "Invalid api_key received -- can't proceed with create_request.")
         }
         guard let code = value("service_code"), !code.isEmpty else { throw Failure.bad("service_code was not provided") }
@@ -216,34 +256,40 @@ struct Open311Routes {
         if placeID == nil, let address = value("address_string"), !address.isEmpty {
             placeID = try await services.places.household(address: address)
         }
-        let latitude = value("lat").flatMap(Double.init), longitude = value("long").flatMap(Double.init)
+        let latitude = value("lat").flatMap(Double.init)
+        let longitude = value("long").flatMap(Double.init)
         guard let placeID else {
-            throw Failure.bad(latitude != nil ? "lat/long cannot be placed on the register: send address_id (a place id) or a household's address_string"
-                                              : "a location is required: address_id, address_string, or lat and long")
+            throw Failure.bad(
+                latitude != nil
+                    ? "lat/long cannot be placed on the register: send address_id (a place id) or a household's address_string"
+                    : "a location is required: address_id, address_string, or lat and long")
         }
         var attributes: [String: [String]] = [:]
         for (name, v) in pairs where name.hasPrefix("attribute[") {
             let code = String(name.dropFirst("attribute[".count).prefix { $0 != "]" })
             attributes[code, default: []].append(v)
         }
-        let draft = AppealService.Draft(category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
-                                        anonymous: false, attributes: attributes, mediaURL: value("media_url").flatMap { $0.isEmpty ? nil : $0 })
+        let draft = AppealService.Draft(
+            category: code, placeID: placeID, description: value("description") ?? "", latitude: latitude, longitude: longitude,
+            anonymous: false, attributes: attributes, mediaURL: value("media_url").flatMap { $0.isEmpty ? nil : $0 })
         let appeal = try await RequestScope.with(principal: principal) {
             try await service.submit(draft, by: principal, routing: routing)
         }
         let lead = appeal.leadOrganisationID.flatMap { routing.names[$0] }
         let t = services.localizer
-        let notice: String = if let lead, let due = appeal.resolveDue {
-            t.text("open311_notice_routed", locale, filling: ["handler": lead, "due": Self.time(due)])
-        } else {
-            t.text("open311_notice_first_receiver", locale)
-        }
+        let notice: String =
+            if let lead, let due = appeal.resolveDue {
+                t.text("open311_notice_routed", locale, filling: ["handler": lead, "due": Self.time(due)])
+            } else {
+                t.text("open311_notice_first_receiver", locale)
+            }
         return [[("service_request_id", .text(String(appeal.id))), ("service_notice", .text(notice)), ("account_id", .text(nil))]]
     }
 
     // MARK: Writing
 
-    func render(_ format: Format, root: String, item: String, rows: [[(String, Node)]], single: Bool = false, status: HTTPResponse.Status) -> Response {
+    func render(_ format: Format, root: String, item: String, rows: [[(String, Node)]], single: Bool = false, status: HTTPResponse.Status) -> Response
+    {
         let text: String
         let type: String
         switch format {
@@ -332,4 +378,3 @@ struct Open311Routes {
         return out
     }
 }
-

@@ -16,7 +16,9 @@ struct WhistleService {
         return try await services.organisations.all().filter { $0.organisation.kind == .streetOffice && (admin || own.contains($0.organisation.id)) }
     }
 
-    func blow(kind: WhistleKind, matter: String, placeID: Int64?, appealID: Int64?, departments: [Int64], limitMinutes: Int?, by principal: Principal) async throws -> Int64 {
+    func blow(
+        kind: WhistleKind, matter: String, placeID: Int64?, appealID: Int64?, departments: [Int64], limitMinutes: Int?, by principal: Principal
+    ) async throws -> Int64 {
         let streets = try await streets(principal)
         guard !streets.isEmpty else { throw AppError.forbidden }
         // Read by the street and every summoned department: numbers masked as it is kept.
@@ -31,25 +33,32 @@ struct WhistleService {
         guard let place, let street = streets.first(where: { place.path.hasPrefix($0.servedPath) }) else { throw AppError.notFound }
         let all = try await services.organisations.all()
         let summoned = Array(Set(departments)).sorted()
-        guard !summoned.isEmpty, summoned.allSatisfy({ id in all.contains { $0.organisation.id == id && $0.organisation.kind == .department } }) else {
+        guard !summoned.isEmpty, summoned.allSatisfy({ id in all.contains { $0.organisation.id == id && $0.organisation.kind == .department } })
+        else {
             throw AppError.invalid("whistle_departments")
         }
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
-            let id = try await store.blow(appealID: appeal?.id, placeID: place.id, placePath: place.path, kind: kind, matter: text, streetOrganisationID: street.organisation.id,
-                                          accountID: principal.accountID, summons: summoned.map { ($0, limit) }, at: now, in: db)
+            let id = try await store.blow(
+                appealID: appeal?.id, placeID: place.id, placePath: place.path, kind: kind, matter: text,
+                streetOrganisationID: street.organisation.id,
+                accountID: principal.accountID, summons: summoned.map { ($0, limit) }, at: now, in: db)
             if let appeal, !appeal.state.isFinal {
                 // Summoned departments join the appeal as co-handlers, in parallel with the lead.
-                let existing = Set(try await store.tasks(appealID: appeal.id, in: db).filter { $0.state == .open || $0.state == .accepted }.map(\.organisationID))
+                let existing = Set(
+                    try await store.tasks(appealID: appeal.id, in: db).filter { $0.state == .open || $0.state == .accepted }.map(\.organisationID))
                 for org in summoned where !existing.contains(org) {
                     try await store.addTask(appealID: appeal.id, organisationID: org, role: .co, now: now, in: db)
                 }
-                try await store.record(appealID: appeal.id, event: "whistle", actor: .dispatcher, accountID: principal.accountID, organisationID: street.organisation.id,
-                                       note: "\(kind.rawValue): " + summoned.map(String.init).joined(separator: ","), at: now, in: db)
+                try await store.record(
+                    appealID: appeal.id, event: "whistle", actor: .dispatcher, accountID: principal.accountID, organisationID: street.organisation.id,
+                    note: "\(kind.rawValue): " + summoned.map(String.init).joined(separator: ","), at: now, in: db)
             }
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "whistle", objectID: String(id), detail: "\(kind.rawValue) \(summoned.count)",
-                                   remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "whistle", objectID: String(id),
+                detail: "\(kind.rawValue) \(summoned.count)",
+                remoteAddress: remote, at: now, in: db)
             return id
         }
     }
@@ -65,8 +74,9 @@ struct WhistleService {
             guard try await store.report(whistleID: id, organisationID: org, accountID: principal.accountID, at: now, in: db) else {
                 throw AppError.conflict("whistle_already_reported")
             }
-            try await audit.append(accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "reported \(org)",
-                                   remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "reported \(org)",
+                remoteAddress: remote, at: now, in: db)
         }
     }
 
@@ -74,14 +84,16 @@ struct WhistleService {
     /// matter is settled; a whistle on an appeal follows the appeal.
     func close(_ id: Int64, by principal: Principal) async throws {
         guard let whistle = try await store.whistle(id: id),
-              try await streets(principal).contains(where: { $0.organisation.id == whistle.streetOrganisationID }) else { throw AppError.notFound }
+            try await streets(principal).contains(where: { $0.organisation.id == whistle.streetOrganisationID })
+        else { throw AppError.notFound }
         if whistle.appealID != nil { throw AppError.conflict("whistle_follows_appeal") }
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
             guard try await store.close(whistleID: id, at: now, in: db) else { throw AppError.conflict("whistle_already_closed") }
-            try await audit.append(accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "closed",
-                                   remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "closed",
+                remoteAddress: remote, at: now, in: db)
         }
     }
 
@@ -91,9 +103,12 @@ struct WhistleService {
         var departments: [Int64: WhistleRecord] = [:]
         var streets: [Int64: StreetWhistleRecord] = [:]
         for w in whistles {
-            let reports = w.summons.map { WhistleRules.assess(blownAt: w.blownAt, limitMinutes: $0.limitMinutes, reportedAt: $0.reportedAt, now: now) }
+            let reports = w.summons.map {
+                WhistleRules.assess(blownAt: w.blownAt, limitMinutes: $0.limitMinutes, reportedAt: $0.reportedAt, now: now)
+            }
             for (s, report) in zip(w.summons, reports) { departments[s.organisationID, default: WhistleRecord()].add(report) }
-            streets[w.streetOrganisationID, default: StreetWhistleRecord()].add(kind: w.kind, blownAt: w.blownAt, settledAt: w.settledAt, reports: reports)
+            streets[w.streetOrganisationID, default: StreetWhistleRecord()].add(
+                kind: w.kind, blownAt: w.blownAt, settledAt: w.settledAt, reports: reports)
         }
         return (departments, streets)
     }
@@ -106,4 +121,3 @@ struct WhistleService {
         return try await store.whistles(under: paths, summoning: mine, limit: 100)
     }
 }
-

@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import Hummingbird
 
 /// The audit record, newest first, for those entitled to read it.
@@ -16,14 +16,18 @@ struct AuditPage {
             let entries = try await services.audit.recent(limit: 100, before: before)
             let formatter = ISO8601DateFormatter()
             formatter.timeZone = TimeZone(identifier: "Asia/Shanghai")
-            return kit.render("audit/audit", [
-                "entries": entries.map { e -> [String: Any] in
-                    ["at": formatter.string(from: e.at), "account": e.accountID.map(String.init) ?? "—",
-                     "action": kit.label("audit_", e.action.rawValue, context.locale),
-                     "object": "\(e.objectType) \(e.objectID)", "detail": e.detail, "from": e.remoteAddress]
-                },
-                "older": entries.count == 100 ? "/audit?before=\(entries.last!.id)" : "",
-            ], request, context)
+            return kit.render(
+                "audit/audit",
+                [
+                    "entries": entries.map { e -> [String: Any] in
+                        [
+                            "at": formatter.string(from: e.at), "account": e.accountID.map(String.init) ?? "—",
+                            "action": kit.label("audit_", e.action.rawValue, context.locale),
+                            "object": "\(e.objectType) \(e.objectID)", "detail": e.detail, "from": e.remoteAddress,
+                        ]
+                    },
+                    "older": entries.count == 100 ? "/audit?before=\(entries.last!.id)" : "",
+                ], request, context)
         }
     }
 }

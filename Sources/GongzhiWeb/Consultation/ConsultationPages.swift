@@ -22,8 +22,9 @@ struct ConsultationPages {
             let principal = try kit.principal(request, context)
             let f = context.form
             do {
-                let state = try await service.propose(meeting: f["meeting"].flatMap(ConsultationForm.init(rawValue:)) ?? .online, title: f["title"] ?? "",
-                                                      background: f["background"] ?? "", by: principal)
+                let state = try await service.propose(
+                    meeting: f["meeting"].flatMap(ConsultationForm.init(rawValue:)) ?? .online, title: f["title"] ?? "",
+                    background: f["background"] ?? "", by: principal)
                 return kit.redirect("/proposals/\(state.proposal.id)", context)
             } catch {
                 let shown = try kit.formError(error, context)
@@ -43,7 +44,9 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/vote") { request, context in
             try await act(request, context) { principal, id, f in
-                let receipt = try await service.cast(id, choice: try Self.choice(f, service.get(id).consultation), voterKey: f["voter"].flatMap { $0.isEmpty ? nil : $0 }, by: principal)
+                let receipt = try await service.cast(
+                    id, choice: try Self.choice(f, service.get(id).consultation), voterKey: f["voter"].flatMap { $0.isEmpty ? nil : $0 },
+                    by: principal)
                 return (Self.receiptLocation(id), [receiptCookie(id, receipt)])
             }
         }
@@ -51,7 +54,8 @@ struct ConsultationPages {
             let id = try kit.id(context)
             do {
                 let (found, choice) = try await service.checkReceipt(id, receipt: context.form["receipt"] ?? "")
-                return try await detail(request, context, receipt: .init(code: (context.form["receipt"] ?? "").trimmed, found: found, choice: choice, cast: false))
+                return try await detail(
+                    request, context, receipt: .init(code: (context.form["receipt"] ?? "").trimmed, found: found, choice: choice, cast: false))
             } catch {
                 let shown = try kit.formError(error, context)
                 return try await detail(request, context, error: shown.message, status: shown.status)
@@ -60,26 +64,32 @@ struct ConsultationPages {
         router.post("/consultations/:id/paper") { request, context in
             try await act(request, context) { principal, id, f in
                 let sheet = try await evidence(context, by: principal)
-                _ = try await service.enterPaper(id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, service.get(id).consultation),
-                                                 tallySheet: sheet, by: principal)
+                _ = try await service.enterPaper(
+                    id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, service.get(id).consultation),
+                    tallySheet: sheet, by: principal)
                 return Self.entriesLocation(id, done: "entered")
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
             try await act(request, context) { principal, id, f in
                 guard let person = try f.integer("person", .id) else { throw AppError.invalid("missing_field", detail: "person") }
-                _ = try await service.recordProxy(id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
-                                                  evidence: try await evidence(context, by: principal), by: principal)
+                _ = try await service.recordProxy(
+                    id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
+                    evidence: try await evidence(context, by: principal), by: principal)
                 return Self.entriesLocation(id, done: "entered")
             }
         }
         router.get("/consultations/:id/entries/:entry/evidence") { request, context in
-            let (type, data) = try await service.entryEvidence(try kit.id(context), entryID: try kit.id(context, "entry"), by: try kit.principal(request, context))
-            return Response(status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+            let (type, data) = try await service.entryEvidence(
+                try kit.id(context), entryID: try kit.id(context, "entry"), by: try kit.principal(request, context))
+            return Response(
+                status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.post("/consultations/:id/entries/:entry/confirm") { request, context in
             try await act(request, context) { principal, id, _ in
-                let (entry, receipt) = try await Self.stillWaiting { try await service.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal) }
+                let (entry, receipt) = try await Self.stillWaiting {
+                    try await service.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal)
+                }
                 // A confirmed paper ballot's receipt is shown once, to the officer, to hand to the voter.
                 guard let receipt else { return (Self.entriesLocation(id, done: "confirmed"), []) }
                 return (Self.entriesLocation(id, done: "confirmed"), [handoverCookie(id, receipt, voterKey: entry.voterKey)])
@@ -87,7 +97,9 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/entries/:entry/reject") { request, context in
             try await act(request, context) { principal, id, f in
-                try await Self.stillWaiting { try await service.rejectEntry(id, entryID: try kit.id(context, "entry"), reason: f["reason"] ?? "", by: principal) }
+                try await Self.stillWaiting {
+                    try await service.rejectEntry(id, entryID: try kit.id(context, "entry"), reason: f["reason"] ?? "", by: principal)
+                }
                 return Self.entriesLocation(id, done: "refused")
             }
         }
@@ -105,7 +117,9 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/moderate") { request, context in
             try await act(request, context) { principal, id, f in
-                guard let kind = f["kind"].flatMap(ConsultationStore.Moderated.init(rawValue:)), let object = try f.integer("object", .id) else { throw AppError.malformed }
+                guard let kind = f["kind"].flatMap(ConsultationStore.Moderated.init(rawValue:)), let object = try f.integer("object", .id) else {
+                    throw AppError.malformed
+                }
                 try await service.hide(kind, object, in: id, reason: f["reason"] ?? "", by: principal)
                 return "/consultations/\(id)#deliberation"
             }
@@ -118,7 +132,12 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/statements/:statement/react") { request, context in
             try await act(request, context) { principal, id, f in
-                let value: OpinionVote.Value = switch f["value"] { case "agree": .agree; case "disagree": .disagree; default: .pass }
+                let value: OpinionVote.Value =
+                    switch f["value"] {
+                    case "agree": .agree
+                    case "disagree": .disagree
+                    default: .pass
+                    }
                 try await service.react(id, statementID: try kit.id(context, "statement"), value: value, by: principal)
                 return "/consultations/\(id)#opinions"
             }
@@ -138,7 +157,9 @@ struct ConsultationPages {
         }
         router.post("/consultations/:id/actions/:action") { request, context in
             try await act(request, context) { principal, id, f in
-                guard let progress = try f.integer("progress", IntegerBound(0...100)).map({ Int($0) }) else { throw AppError.invalid("action_progress_invalid") }
+                guard let progress = try f.integer("progress", IntegerBound(0...100)).map({ Int($0) }) else {
+                    throw AppError.invalid("action_progress_invalid")
+                }
                 try await service.updateAction(id, actionID: try kit.id(context, "action"), progress: progress, note: f["note"] ?? "", by: principal)
                 return "/consultations/\(id)#actions"
             }
@@ -166,8 +187,9 @@ struct ConsultationPages {
     /// short-lived cookie like the voter's own, with the vote it belongs to.
     static let handoverCookie = "gz_handover"
     func handoverCookie(_ id: Int64, _ receipt: String, voterKey: String) -> Cookie {
-        services.cookie(Self.handoverCookie, receipt.isEmpty ? "" : "\(id).\(receipt).\(voterKey)", maxAge: receipt.isEmpty ? 0 : 600,
-                        path: "/consultations/\(id)")
+        services.cookie(
+            Self.handoverCookie, receipt.isEmpty ? "" : "\(id).\(receipt).\(voterKey)", maxAge: receipt.isEmpty ? 0 : 600,
+            path: "/consultations/\(id)")
     }
 
     /// A new receipt goes to the voter's browser in a short-lived cookie and is
@@ -178,7 +200,8 @@ struct ConsultationPages {
     /// Bound to its consultation by name and path, and cleared at sign-out, so
     /// it shows on no other page and to no one signing in after on a shared device.
     func receiptCookie(_ id: Int64, _ receipt: String) -> Cookie {
-        services.cookie(Self.receiptCookie, receipt.isEmpty ? "" : "\(id).\(receipt)", maxAge: receipt.isEmpty ? 0 : 600, path: "/consultations/\(id)")
+        services.cookie(
+            Self.receiptCookie, receipt.isEmpty ? "" : "\(id).\(receipt)", maxAge: receipt.isEmpty ? 0 : 600, path: "/consultations/\(id)")
     }
 
     struct ReceiptShown {
@@ -190,13 +213,17 @@ struct ConsultationPages {
 
     /// Runs a form action and goes back to the page; what the user can fix is
     /// shown on the page in their language, with the status it deserves.
-    func act(_ request: Request, _ context: AppRequestContext,
-             _ body: (Principal, Int64, [String: String]) async throws -> String) async throws -> Response {
+    func act(
+        _ request: Request, _ context: AppRequestContext,
+        _ body: (Principal, Int64, [String: String]) async throws -> String
+    ) async throws -> Response {
         try await act(request, context) { principal, id, f in (try await body(principal, id, f), []) }
     }
 
-    func act(_ request: Request, _ context: AppRequestContext,
-             _ body: (Principal, Int64, [String: String]) async throws -> (String, [Cookie])) async throws -> Response {
+    func act(
+        _ request: Request, _ context: AppRequestContext,
+        _ body: (Principal, Int64, [String: String]) async throws -> (String, [Cookie])
+    ) async throws -> Response {
         let principal = try kit.principal(request, context)
         let id = try kit.id(context)
         do {
@@ -223,7 +250,9 @@ struct ConsultationPages {
             guard !ids.isEmpty else { throw BallotError.choiceMissing }
             return .options(ids)
         case .ranked:
-            let ranked = try c.options.compactMap { o in try f.integer("rank_\(o.id)", IntegerBound(1...1000)).map { (o.id, Int($0)) } }.sorted { ($0.1, $0.0) < ($1.1, $1.0) }
+            let ranked = try c.options.compactMap { o in try f.integer("rank_\(o.id)", IntegerBound(1...1000)).map { (o.id, Int($0)) } }.sorted {
+                ($0.1, $0.0) < ($1.1, $1.0)
+            }
             guard !ranked.isEmpty else { throw BallotError.choiceMissing }
             if Set(ranked.map(\.1)).count != ranked.count { throw BallotError.invalidChoice("rank") }
             return .options(ranked.map(\.0))
@@ -237,9 +266,11 @@ struct ConsultationPages {
 
     func summary(_ r: ConsultationStore.Record, _ locale: Locale) -> [String: Any] {
         let c = r.consultation
-        return ["id": c.id, "title": text(c.title, locale), "form": kit.label("consultation_form_", c.form.rawValue, locale),
-                "stage": kit.label("consultation_stage_", r.stage(now: services.now()).rawValue, locale),
-                "opens": date(c.schedule.votingOpens), "closes": date(c.schedule.votingCloses)]
+        return [
+            "id": c.id, "title": text(c.title, locale), "form": kit.label("consultation_form_", c.form.rawValue, locale),
+            "stage": kit.label("consultation_stage_", r.stage(now: services.now()).rawValue, locale),
+            "opens": date(c.schedule.votingOpens), "closes": date(c.schedule.votingCloses),
+        ]
     }
 
     func list(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
@@ -247,50 +278,64 @@ struct ConsultationPages {
         let records = try await service.list(placeID: placeID, limit: 100)
         let canCreate = context.principal?.has(.runConsultations) ?? false
         let proposals = try await service.proposals(placeID: placeID, limit: 50).map { p -> [String: Any] in
-            ["id": p.id, "title": p.title, "meeting": kit.label("consultation_form_", p.meeting.rawValue, context.locale), "date": date(p.createdAt),
-             "onAgenda": p.agendaAt != nil]
+            [
+                "id": p.id, "title": p.title, "meeting": kit.label("consultation_form_", p.meeting.rawValue, context.locale),
+                "date": date(p.createdAt),
+                "onAgenda": p.agendaAt != nil,
+            ]
         }
-        return kit.render("consultation/consultations", [
-            "items": records.map { summary($0, context.locale) }, "canCreate": canCreate, "proposals": proposals,
-            "canPropose": context.principal?.has(.viewHousehold) ?? false, "error": error ?? "",
-        ], request, context, status: status)
+        return kit.render(
+            "consultation/consultations",
+            [
+                "items": records.map { summary($0, context.locale) }, "canCreate": canCreate, "proposals": proposals,
+                "canPropose": context.principal?.has(.viewHousehold) ?? false, "error": error ?? "",
+            ], request, context, status: status)
     }
 
-    func proposal(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+    func proposal(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
+    {
         let locale = context.locale
         let state = try await service.proposal(try kit.id(context))
         let p = state.proposal
-        var backed = false, organiser = false
+        var backed = false
+        var organiser = false
         if let principal = context.principal {
             backed = try await services.consultations.hasBacked(proposalID: p.id, personID: principal.personID)
             organiser = try await service.organisers(principal).contains { $0.organisation.id == p.organisationID }
         }
-        return kit.render("consultation/proposal", [
-            "id": p.id, "title": p.title, "background": p.background, "meeting": kit.label("consultation_form_", p.meeting.rawValue, locale),
-            "date": date(p.createdAt), "onAgenda": state.convened, "agendaDate": p.agendaAt.map(date) ?? "",
-            "rule": kit.t.text(p.meeting == .ownersAssembly ? "proposal_rule_owners" : "proposal_rule_residents", locale),
-            "checks": state.checks.map { ch -> [String: Any] in
-                let label = ConsultationReport.checkLabel(ch.name)
-                let isArea = ch.name.hasSuffix("_area")
-                return ["label": locale == .en ? label.en : label.zh,
+        return kit.render(
+            "consultation/proposal",
+            [
+                "id": p.id, "title": p.title, "background": p.background, "meeting": kit.label("consultation_form_", p.meeting.rawValue, locale),
+                "date": date(p.createdAt), "onAgenda": state.convened, "agendaDate": p.agendaAt.map(date) ?? "",
+                "rule": kit.t.text(p.meeting == .ownersAssembly ? "proposal_rule_owners" : "proposal_rule_residents", locale),
+                "checks": state.checks.map { ch -> [String: Any] in
+                    let label = ConsultationReport.checkLabel(ch.name)
+                    let isArea = ch.name.hasSuffix("_area")
+                    return [
+                        "label": locale == .en ? label.en : label.zh,
                         "part": isArea ? Area(squareCentimetres: ch.part).description + " m²" : String(ch.part),
                         "whole": isArea ? Area(squareCentimetres: ch.whole).description + " m²" : String(ch.whole),
                         "threshold": threshold(ch.threshold, locale), "met": ch.met,
-                        "percent": ch.whole > 0 ? min(100, Int(ch.part * 100 / ch.whole)) : 0]
-            },
-            "canBack": context.principal != nil && !backed, "backed": backed, "signedIn": context.principal != nil,
-            "organiser": organiser && state.convened, "error": error ?? "",
-        ], request, context, status: status)
+                        "percent": ch.whole > 0 ? min(100, Int(ch.part * 100 / ch.whole)) : 0,
+                    ]
+                },
+                "canBack": context.principal != nil && !backed, "backed": backed, "signedIn": context.principal != nil,
+                "organiser": organiser && state.convened, "error": error ?? "",
+            ], request, context, status: status)
     }
 
     func threshold(_ t: Threshold, _ locale: Locale) -> String {
-        locale == .en ? (t.strict ? "more than " : "at least ") + "\(t.numerator)/\(t.numerator == 0 ? 1 : t.denominator)"
+        locale == .en
+            ? (t.strict ? "more than " : "at least ") + "\(t.numerator)/\(t.numerator == 0 ? 1 : t.denominator)"
             : (t.strict ? "超过" : "不少于") + "\(t.numerator)/\(t.denominator)"
     }
 
     /// `values`: what a refused form held, typed back into it (files excepted: a browser cannot be given them back).
-    func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok,
-                receipt checked: ReceiptShown? = nil, values: [String: String] = [:]) async throws -> Response {
+    func detail(
+        _ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok,
+        receipt checked: ReceiptShown? = nil, values: [String: String] = [:]
+    ) async throws -> Response {
         var context = context
         var shownReceipt = checked
         if shownReceipt == nil, let value = request.cookies[Self.receiptCookie]?.value, !value.isEmpty {
@@ -304,14 +349,17 @@ struct ConsultationPages {
         }
         let locale = context.locale
         let record = try await service.get(try kit.id(context))
-        let c = record.consultation, s = c.schedule
+        let c = record.consultation
+        let s = c.schedule
         let now = services.now()
         let stage = record.stage(now: now)
         var data = summary(record, locale)
         data["background"] = text(c.background, locale)
         data["body"] = kit.label("consultation_body_", c.body.rawValue, locale)
         data["ballot"] = kit.label("consultation_ballot_", c.ballot.name, locale) + ballotDetail(c.ballot, locale)
-        data["rule"] = kit.label("consultation_rule_", c.rule.kind.rawValue, locale) + (c.rule.matter.map { " · " + kit.label("owners_matter_", $0.rawValue, locale) } ?? "")
+        data["rule"] =
+            kit.label("consultation_rule_", c.rule.kind.rawValue, locale)
+            + (c.rule.matter.map { " · " + kit.label("owners_matter_", $0.rawValue, locale) } ?? "")
         data["participation"] = c.rule.participation.map { threshold($0, locale) } ?? ""
         data["approval"] = c.rule.kind == .plurality ? kit.t.text("consultation_most_votes", locale) : threshold(c.rule.approval, locale)
         data["basis"] = c.rule.basis
@@ -329,8 +377,10 @@ struct ConsultationPages {
         if organiser, let principal {
             var entries: [[String: Any]] = []
             for e in try await service.voteEntries(c.id, by: principal) {
-                entries.append(entryDict(e, c, voter: try await service.voterLabel(e.voterKey, by: principal),
-                                         holder: try await service.personLabel(e.holderPersonID, by: principal), by: principal, locale))
+                entries.append(
+                    entryDict(
+                        e, c, voter: try await service.voterLabel(e.voterKey, by: principal),
+                        holder: try await service.personLabel(e.holderPersonID, by: principal), by: principal, locale))
             }
             data["entries"] = entries
             if let done = request.uri.queryParameters.get("done").map({ String($0) }), Self.doneNotices.contains(done) {
@@ -340,7 +390,9 @@ struct ConsultationPages {
                 context.pendingCookies.append(handoverCookie(c.id, "", voterKey: ""))
                 let parts = value.split(separator: ".", maxSplits: 2).map(String.init)
                 if parts.count == 3, parts[0] == String(c.id), try await service.checkReceipt(c.id, receipt: parts[1]).found {
-                    data["handover"] = ["receipt": Self.grouped(parts[1]), "voter": try await service.voterLabel(parts[2], by: principal) ?? parts[2]]
+                    data["handover"] = [
+                        "receipt": Self.grouped(parts[1]), "voter": try await service.voterLabel(parts[2], by: principal) ?? parts[2],
+                    ]
                 }
             }
             if values["form"] == "paper" || values["form"] == "proxy" { data[values["form"]! + "Values"] = values }
@@ -366,8 +418,10 @@ struct ConsultationPages {
         }
         data["ballotForm"] = ballotForm(c, locale)
         if let r = shownReceipt {
-            data["receipt"] = ["code": r.code, "found": r.found, "cast": r.cast,
-                               "choice": r.choice.map { describe($0, c, locale) } ?? ""]
+            data["receipt"] = [
+                "code": r.code, "found": r.found, "cast": r.cast,
+                "choice": r.choice.map { describe($0, c, locale) } ?? "",
+            ]
         }
         if stage < .voting { data["opensLater"] = date(s.votingOpens) }
 
@@ -377,15 +431,20 @@ struct ConsultationPages {
             if let disclosure = record.resultDisclosureID { data["announced"] = ["disclosure": disclosure] }
             data["canAnnounce"] = organiser && record.announcedAt == nil
             let channels = try await services.consultations.channelCounts(consultationID: c.id)
-            data["channels"] = BallotChannel.allCases.map { ["label": kit.label("ballot_channel_", $0.rawValue, locale), "count": channels[$0] ?? 0] }
+            data["channels"] = BallotChannel.allCases.map {
+                ["label": kit.label("ballot_channel_", $0.rawValue, locale), "count": channels[$0] ?? 0]
+            }
             data["entrySafeguards"] = kit.t.text("result_entry_safeguards", locale, filling: ["n": String(ProxyRules.maxEntrustedPerHolder)])
         }
 
         // Deliberation: comments with one level of replies, supports, moderation.
         let comments = try await services.consultations.comments(consultationID: c.id)
         func commentDict(_ m: ConsultationStore.Comment) -> [String: Any] {
-            ["id": m.id, "author": PersonalDataMask.name(m.authorName), "date": date(m.createdAt), "body": m.hiddenReason == nil ? PersonalDataMask.text(m.body) : "",
-             "hidden": m.hiddenReason ?? "", "supports": m.supports]
+            [
+                "id": m.id, "author": PersonalDataMask.name(m.authorName), "date": date(m.createdAt),
+                "body": m.hiddenReason == nil ? PersonalDataMask.text(m.body) : "",
+                "hidden": m.hiddenReason ?? "", "supports": m.supports,
+            ]
         }
         data["comments"] = comments.filter { $0.parentID == nil }.map { top -> [String: Any] in
             var d = commentDict(top)
@@ -398,11 +457,17 @@ struct ConsultationPages {
 
         // Opinions: statements, the caller's reactions, and the map.
         let statements = try await services.consultations.statements(consultationID: c.id)
-        let mine = if let principal { try await services.consultations.myReactions(consultationID: c.id, personID: principal.personID) } else { [Int64: OpinionVote.Value]() }
+        let mine =
+            if let principal { try await services.consultations.myReactions(consultationID: c.id, personID: principal.personID) } else {
+                [Int64: OpinionVote.Value]()
+            }
         let texts = Dictionary(uniqueKeysWithValues: statements.map { ($0.id, PersonalDataMask.text($0.text)) })
         data["statements"] = statements.map { st -> [String: Any] in
-            ["id": st.id, "text": st.hiddenReason == nil ? PersonalDataMask.text(st.text) : "", "hidden": st.hiddenReason ?? "", "agree": st.agree, "disagree": st.disagree, "pass": st.pass,
-             "mine": mine[st.id].map { kit.label("opinion_", String(describing: $0), locale) } ?? ""]
+            [
+                "id": st.id, "text": st.hiddenReason == nil ? PersonalDataMask.text(st.text) : "", "hidden": st.hiddenReason ?? "", "agree": st.agree,
+                "disagree": st.disagree, "pass": st.pass,
+                "mine": mine[st.id].map { kit.label("opinion_", String(describing: $0), locale) } ?? "",
+            ]
         }
         let map = try await service.opinionMap(c.id)
         if !map.groups.isEmpty { data["map"] = mapDict(map, texts: texts, locale) }
@@ -411,8 +476,10 @@ struct ConsultationPages {
         let orgNames = Dictionary(uniqueKeysWithValues: orgs.map { ($0.organisation.id, $0.organisation.name) })
         data["organisation"] = orgNames[c.organisationID] ?? ""
         data["actions"] = try await services.consultations.actions(consultationID: c.id).map {
-            ["id": $0.id, "title": $0.title, "owner": orgNames[$0.organisationID] ?? "", "due": $0.dueOn, "progress": $0.progress, "note": $0.note,
-             "done": $0.progress >= 100, "overdue": $0.progress < 100 && $0.dueOn < String(date(now).prefix(10))]
+            [
+                "id": $0.id, "title": $0.title, "owner": orgNames[$0.organisationID] ?? "", "due": $0.dueOn, "progress": $0.progress, "note": $0.note,
+                "done": $0.progress >= 100, "overdue": $0.progress < 100 && $0.dueOn < String(date(now).prefix(10)),
+            ]
         }
         data["actionOrganisations"] = [[String: Any]]()
         if organiser && record.announcedAt != nil {
@@ -430,9 +497,11 @@ struct ConsultationPages {
     /// A waiting paper ballot or proxy as the confirming officer compares it with its document:
     /// the voter and the holder by name and home, as the officer's directory shows them.
     func entryDict(_ e: VoteEntry, _ c: Consultation, voter: String?, holder: String?, by principal: Principal, _ locale: Locale) -> [String: Any] {
-        var d: [String: Any] = ["id": e.id, "key": e.voterKey, "voter": voter ?? "", "date": kit.date(e.enteredAt),
-                                "kind": kit.label("ballot_channel_", e.kind.code, locale), "mine": e.enteredBy == principal.accountID,
-                                "evidence": "/consultations/\(c.id)/entries/\(e.id)/evidence"]
+        var d: [String: Any] = [
+            "id": e.id, "key": e.voterKey, "voter": voter ?? "", "date": kit.date(e.enteredAt),
+            "kind": kit.label("ballot_channel_", e.kind.code, locale), "mine": e.enteredBy == principal.accountID,
+            "evidence": "/consultations/\(c.id)/entries/\(e.id)/evidence",
+        ]
         switch e.kind {
         case .paper(let choice): d["choice"] = describe(choice.code, c, locale)
         case .proxy(let person, let text): d["proxy"] = ["holder": holder ?? "", "holderID": person, "authorisation": text]
@@ -460,7 +529,9 @@ struct ConsultationPages {
     func ballotForm(_ c: Consultation, _ locale: Locale) -> [String: Any] {
         switch c.ballot {
         case .motion:
-            return ["motion": true, "positions": OwnerVote.allCases.map { ["value": $0.rawValue, "label": kit.label("position_", $0.rawValue, locale)] }]
+            return [
+                "motion": true, "positions": OwnerVote.allCases.map { ["value": $0.rawValue, "label": kit.label("position_", $0.rawValue, locale)] },
+            ]
         case .singleChoice:
             return ["single": true]
         case .multipleChoice, .election:
@@ -486,8 +557,10 @@ struct ConsultationPages {
             .publicised: s.publicisedAt, .deliberation: ConsultationRules.publicityEnds(s), .voting: s.votingOpens, .counting: s.votingCloses,
         ].merging(r.announcedAt.map { [.announced: $0] } ?? [:]) { a, _ in a }
         return ConsultationStage.allCases.map { st in
-            ["label": kit.label("consultation_stage_", st.rawValue, locale), "date": dates[st].map(date) ?? "",
-             "state": st < stage ? "done" : st == stage ? "current" : "todo", "current": st == stage]
+            [
+                "label": kit.label("consultation_stage_", st.rawValue, locale), "date": dates[st].map(date) ?? "",
+                "state": st < stage ? "done" : st == stage ? "current" : "todo", "current": st == stage,
+            ]
         }
     }
 
@@ -505,14 +578,18 @@ struct ConsultationPages {
             "checks": r.checks.map { ch -> [String: Any] in
                 let label = ConsultationReport.checkLabel(ch.name)
                 let isArea = ch.name.hasSuffix("_area")
-                return ["label": en ? label.en : label.zh,
-                        "part": isArea ? Area(squareCentimetres: ch.part).description + " m²" : String(ch.part),
-                        "whole": isArea ? Area(squareCentimetres: ch.whole).description + " m²" : String(ch.whole),
-                        "threshold": threshold(ch.threshold, locale), "met": ch.met]
+                return [
+                    "label": en ? label.en : label.zh,
+                    "part": isArea ? Area(squareCentimetres: ch.part).description + " m²" : String(ch.part),
+                    "whole": isArea ? Area(squareCentimetres: ch.whole).description + " m²" : String(ch.whole),
+                    "threshold": threshold(ch.threshold, locale), "met": ch.met,
+                ]
             },
             "options": r.optionVotes.sorted { ($0.value, -$0.key) > ($1.value, -$1.key) }.enumerated().map { i, o in
-                ["label": names[o.key] ?? "#\(o.key)", "votes": o.value, "width": max(2, o.value * 300 / top), "y": i * 28, "textY": i * 28 + 16,
-                 "winner": r.winners.contains(o.key), "tied": r.tied.contains(o.key)]
+                [
+                    "label": names[o.key] ?? "#\(o.key)", "votes": o.value, "width": max(2, o.value * 300 / top), "y": i * 28, "textY": i * 28 + 16,
+                    "winner": r.winners.contains(o.key), "tied": r.tied.contains(o.key),
+                ]
             },
             "chartHeight": max(28, r.optionVotes.count * 28),
             "winners": r.winners.map { names[$0] ?? "#\($0)" }.joined(separator: en ? ", " : "、"),
@@ -527,17 +604,24 @@ struct ConsultationPages {
     /// The map as SVG coordinates: participants as dots coloured by group, groups labelled.
     func mapDict(_ map: OpinionMap, texts: [Int64: String], _ locale: Locale) -> [String: Any] {
         let colours = ["#1d4ed8", "#9b1c1c", "#1e6b1e", "#7a4b00", "#6b21a8"]
-        let xs = map.points.map(\.x), ys = map.points.map(\.y)
+        let xs = map.points.map(\.x)
+        let ys = map.points.map(\.y)
         let (minX, maxX, minY, maxY) = (xs.min() ?? 0, xs.max() ?? 1, ys.min() ?? 0, ys.max() ?? 1)
         func sx(_ x: Double) -> Int { Int(20 + (x - minX) / max(maxX - minX, 1e-9) * 360) }
         func sy(_ y: Double) -> Int { Int(20 + (y - minY) / max(maxY - minY, 1e-9) * 260) }
         return [
             "points": map.points.filter { $0.group != nil }.map { ["x": sx($0.x), "y": sy($0.y), "colour": colours[$0.group! % colours.count]] },
             "groups": map.groups.map { g -> [String: Any] in
-                ["name": kit.t.text("opinion_group", locale) + " " + String(UnicodeScalar(UInt8(65 + g.id))), "members": g.members,
-                 "x": sx(g.centreX), "y": sy(g.centreY), "colour": colours[g.id % colours.count],
-                 "representative": g.representative.map { ["text": texts[$0.statement] ?? "", "side": kit.label("opinion_", $0.agrees ? "agree" : "disagree", locale),
-                                                           "share": Int(($0.share * 100).rounded())] }]
+                [
+                    "name": kit.t.text("opinion_group", locale) + " " + String(UnicodeScalar(UInt8(65 + g.id))), "members": g.members,
+                    "x": sx(g.centreX), "y": sy(g.centreY), "colour": colours[g.id % colours.count],
+                    "representative": g.representative.map {
+                        [
+                            "text": texts[$0.statement] ?? "", "side": kit.label("opinion_", $0.agrees ? "agree" : "disagree", locale),
+                            "share": Int(($0.share * 100).rounded()),
+                        ]
+                    },
+                ]
             },
             "consensus": map.consensus.prefix(5).map { ["text": texts[$0.statement] ?? "", "score": Int(($0.score * 100).rounded())] },
         ]
@@ -553,32 +637,43 @@ struct ConsultationPages {
         let now = services.now()
         var v = values
         if v.isEmpty, let from = try kit.query(request, "proposal", .id),
-           let p = try await services.consultations.proposal(id: from), organisers.contains(where: { $0.organisation.id == p.organisationID }) {
+            let p = try await services.consultations.proposal(id: from), organisers.contains(where: { $0.organisation.id == p.organisationID })
+        {
             // A convened proposal becomes the consultation's topic.
-            v = ["titleZh": p.title, "backgroundZh": p.background, "organisation": String(p.organisationID), "form": p.meeting.rawValue,
-                 "body": p.meeting == .ownersAssembly ? "owners" : "adult_residents", "rule": p.meeting == .ownersAssembly ? "owners_joint" : "residents_meeting"]
+            v = [
+                "titleZh": p.title, "backgroundZh": p.background, "organisation": String(p.organisationID), "form": p.meeting.rawValue,
+                "body": p.meeting == .ownersAssembly ? "owners" : "adult_residents",
+                "rule": p.meeting == .ownersAssembly ? "owners_joint" : "residents_meeting",
+            ]
         }
         if v["opens"] == nil {
             // A sensible schedule: public from now, vote after the default publicity, for a week.
             func day(_ d: Double) -> String { String(date(now.addingTimeInterval(d * 86_400)).prefix(10)) }
-            let defaults = ["opens": day(v["form"] == "owners_assembly" ? 16 : 8), "closes": day(v["form"] == "owners_assembly" ? 23 : 15),
-                            "ballot": "motion", "rule": "residents_meeting", "form": "residents_meeting", "body": "adult_residents", "seats": "7", "max": "2", "secret": "on"]
+            let defaults = [
+                "opens": day(v["form"] == "owners_assembly" ? 16 : 8), "closes": day(v["form"] == "owners_assembly" ? 23 : 15),
+                "ballot": "motion", "rule": "residents_meeting", "form": "residents_meeting", "body": "adult_residents", "seats": "7", "max": "2",
+                "secret": "on",
+            ]
             v.merge(defaults) { current, _ in current }
         }
         func options(_ cases: [String], _ prefix: String, _ key: String) -> [[String: Any]] {
             cases.map { ["value": $0, "label": kit.label(prefix, $0, locale), "selected": v[key] == $0] }
         }
-        return kit.render("consultation/consultation-form", [
-            "form": v,
-            "organisations": organisers.map { ["id": $0.organisation.id, "name": $0.organisation.name, "selected": v["organisation"] == String($0.organisation.id)] },
-            "forms": options(ConsultationForm.allCases.map(\.rawValue), "consultation_form_", "form"),
-            "bodies": options(EligibleBody.allCases.map(\.rawValue), "consultation_body_", "body"),
-            "ballots": options(["motion", "single", "multiple", "ranked_irv", "ranked_schulze", "election"], "consultation_ballot_", "ballot"),
-            "rules": options(RuleSet.Kind.allCases.map(\.rawValue), "consultation_rule_", "rule"),
-            "matters": options(OwnersMatter.allCases.map(\.rawValue), "owners_matter_", "matter"),
-            "secretChecked": v["secret"] == "on",
-            "error": error ?? "",
-        ], request, context, status: error == nil ? .ok : .unprocessableContent)
+        return kit.render(
+            "consultation/consultation-form",
+            [
+                "form": v,
+                "organisations": organisers.map {
+                    ["id": $0.organisation.id, "name": $0.organisation.name, "selected": v["organisation"] == String($0.organisation.id)]
+                },
+                "forms": options(ConsultationForm.allCases.map(\.rawValue), "consultation_form_", "form"),
+                "bodies": options(EligibleBody.allCases.map(\.rawValue), "consultation_body_", "body"),
+                "ballots": options(["motion", "single", "multiple", "ranked_irv", "ranked_schulze", "election"], "consultation_ballot_", "ballot"),
+                "rules": options(RuleSet.Kind.allCases.map(\.rawValue), "consultation_rule_", "rule"),
+                "matters": options(OwnersMatter.allCases.map(\.rawValue), "owners_matter_", "matter"),
+                "secretChecked": v["secret"] == "on",
+                "error": error ?? "",
+            ], request, context, status: error == nil ? .ok : .unprocessableContent)
     }
 
     /// A yyyy-MM-dd date as midnight in China's time zone.
@@ -589,23 +684,26 @@ struct ConsultationPages {
         let f = context.form
         do {
             guard let org = try f.integer("organisation", .id), let form = f["form"].flatMap(ConsultationForm.init(rawValue:)),
-                  let body = f["body"].flatMap(EligibleBody.init(rawValue:)), let ruleKind = f["rule"].flatMap(RuleSet.Kind.init(rawValue:)) else {
+                let body = f["body"].flatMap(EligibleBody.init(rawValue:)), let ruleKind = f["rule"].flatMap(RuleSet.Kind.init(rawValue:))
+            else {
                 throw AppError.invalid("bad_request")
             }
-            let ballot: BallotKind? = switch f["ballot"] {
-            case "motion": .motion
-            case "single": .singleChoice
-            case "multiple": try f.integer("max", IntegerBound(1...100)).map { Int($0) }.map { .multipleChoice(max: $0) }
-            case "ranked_irv": .ranked(.instantRunoff)
-            case "ranked_schulze": .ranked(.schulze)
-            case "election": try f.integer("seats", IntegerBound(1...100)).map { Int($0) }.map { .election(seats: $0) }
-            default: nil
-            }
+            let ballot: BallotKind? =
+                switch f["ballot"] {
+                case "motion": .motion
+                case "single": .singleChoice
+                case "multiple": try f.integer("max", IntegerBound(1...100)).map { Int($0) }.map { .multipleChoice(max: $0) }
+                case "ranked_irv": .ranked(.instantRunoff)
+                case "ranked_schulze": .ranked(.schulze)
+                case "election": try f.integer("seats", IntegerBound(1...100)).map { Int($0) }.map { .election(seats: $0) }
+                default: nil
+                }
             guard let ballot else { throw AppError.invalid("consultation_ballot_unknown") }
             guard let opens = Self.day(f["opens"]), let closes = Self.day(f["closes"]) else {
                 throw AppError.invalid("consultation_schedule_order")
             }
-            let rule = try ConsultationService.rule(kind: ruleKind, matter: f["matter"].flatMap(OwnersMatter.init(rawValue:)), participation: nil, approval: nil)
+            let rule = try ConsultationService.rule(
+                kind: ruleKind, matter: f["matter"].flatMap(OwnersMatter.init(rawValue:)), participation: nil, approval: nil)
             // Options one per line: "中文 | English".
             let options = (f["options"] ?? "").split(whereSeparator: \.isNewline).compactMap { line -> Bilingual? in
                 let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

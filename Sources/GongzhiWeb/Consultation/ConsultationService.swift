@@ -59,7 +59,9 @@ struct ConsultationService {
     }
 
     func create(_ draft: Draft, by principal: Principal) async throws -> ConsultationStore.Record {
-        guard let organiser = try await organisers(principal).first(where: { $0.organisation.id == draft.organisationID }) else { throw AppError.notFound }
+        guard let organiser = try await organisers(principal).first(where: { $0.organisation.id == draft.organisationID }) else {
+            throw AppError.notFound
+        }
         // The scope is the organiser's area or a place inside it.
         var place = try await services.places.place(id: organiser.organisation.placeID)
         if let placeID = draft.placeID {
@@ -67,25 +69,32 @@ struct ConsultationService {
             place = p
         }
         guard let place else { throw AppError.notFound }
-        guard MomentBounds.contains(draft.votingOpens), MomentBounds.contains(draft.votingCloses) else { throw AppError.invalid("consultation_schedule_order") }
+        guard MomentBounds.contains(draft.votingOpens), MomentBounds.contains(draft.votingCloses) else {
+            throw AppError.invalid("consultation_schedule_order")
+        }
         let now = services.now()
         let consultation = Consultation(
             id: 0, organisationID: organiser.organisation.id, placeID: place.id,
-            title: trimmed(draft.title), background: trimmed(draft.background), form: draft.form, body: draft.body, ballot: draft.ballot, rule: draft.rule,
+            title: trimmed(draft.title), background: trimmed(draft.background), form: draft.form, body: draft.body, ballot: draft.ballot,
+            rule: draft.rule,
             options: draft.options.enumerated().map { ConsultationOption(id: Int64($0.offset + 1), label: trimmed($0.element)) },
             // Publicity is a fact: it starts now, with the notice published below.
-            schedule: Schedule(publicisedAt: now, votingOpens: draft.votingOpens, votingCloses: draft.votingCloses,
-                               publicityDays: draft.publicityDays ?? draft.form.defaultPublicityDays),
+            schedule: Schedule(
+                publicisedAt: now, votingOpens: draft.votingOpens, votingCloses: draft.votingCloses,
+                publicityDays: draft.publicityDays ?? draft.form.defaultPublicityDays),
             secret: draft.secret)
         try ConsultationRules.validate(consultation)
         let (title, body) = ConsultationReport.notice(consultation)
-        let notice = Disclosure(id: 0, kind: .notice, action: .publish, replaces: nil, organisationID: organiser.organisation.id, placeID: place.id,
-                                title: title, body: body, finance: nil, publishedAt: now, unmaskedConsent: nil)
+        let notice = Disclosure(
+            id: 0, kind: .notice, action: .publish, replaces: nil, organisationID: organiser.organisation.id, placeID: place.id,
+            title: title, body: body, finance: nil, publishedAt: now, unmaskedConsent: nil)
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
-        let (_, saved) = try await services.log.publish(notice, placePath: place.path, accountID: principal.accountID, now: now) { db, _ -> Consultation in
+        let (_, saved) = try await services.log.publish(notice, placePath: place.path, accountID: principal.accountID, now: now) {
+            db, _ -> Consultation in
             let saved = try await store.create(consultation, placePath: place.path, accountID: principal.accountID, now: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "consultation", objectID: String(saved.id),
-                                   detail: "\(saved.form.rawValue) \(saved.ballot.code) \(saved.rule.kind.rawValue)", remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "consultation", objectID: String(saved.id),
+                detail: "\(saved.form.rawValue) \(saved.ballot.code) \(saved.rule.kind.rawValue)", remoteAddress: remote, at: now, in: db)
             return saved
         }
         return try await get(saved.id)
@@ -152,16 +161,23 @@ struct ConsultationService {
             }
             // Someone with several votes (a representative of two households) casts the next one not yet used.
             if voterKey == nil, own.count > 1 {
-                for v in own where !(try await store.hasVoted(consultationID: id, voterKey: v.key, in: db)) { voter = v; break }
+                for v in own where !(try await store.hasVoted(consultationID: id, voterKey: v.key, in: db)) {
+                    voter = v
+                    break
+                }
             }
             let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
             try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
             let receipt = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
-            guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: channel, castBy: principal.personID,
-                                       enteredBy: nil, evidence: evidence, secret: c.secret, now: now, in: db) else { throw BallotError.alreadyVoted }
+            guard
+                try await store.cast(
+                    consultationID: id, voter: voter!, choice: choice, receipt: receipt, channel: channel, castBy: principal.personID,
+                    enteredBy: nil, evidence: evidence, secret: c.secret, now: now, in: db)
+            else { throw BallotError.alreadyVoted }
             // The audit names the vote, never the choice.
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voter!.key)",
-                                   detail: channel.rawValue, remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "ballot", objectID: "\(id)/\(voter!.key)",
+                detail: channel.rawValue, remoteAddress: remote, at: now, in: db)
             return receipt
         }
         return receipt
@@ -178,7 +194,8 @@ struct ConsultationService {
     /// sheet, uploaded first. It waits for a second officer's confirmation
     /// (`VoteEntry`); the checks a cast would make are made now, so the officer
     /// hears at once that the voter is not on the register or has voted.
-    func enterPaper(_ id: Int64, voterKey typed: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> VoteEntry {
+    func enterPaper(_ id: Int64, voterKey typed: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> VoteEntry
+    {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         let c = record.consultation
@@ -196,12 +213,14 @@ struct ConsultationService {
                 // The officer hears that the key is wrong, not that they themselves may not vote.
                 throw BallotError.notOnRegister(voterKey)
             }
-            var entry = VoteEntry(id: 0, consultationID: id, voterKey: voterKey, kind: .paper(choice), evidence: sheet, enteredBy: principal.accountID,
-                                  enteredAt: now)
+            var entry = VoteEntry(
+                id: 0, consultationID: id, voterKey: voterKey, kind: .paper(choice), evidence: sheet, enteredBy: principal.accountID,
+                enteredAt: now)
             entry.id = try await store.addVoteEntry(entry, in: db)
             // The audit names the vote, never the choice.
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "vote_entry", objectID: "\(id)/\(entry.id)",
-                                   detail: "paper \(voterKey)", remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "vote_entry", objectID: "\(id)/\(entry.id)",
+                detail: "paper \(voterKey)", remoteAddress: remote, at: now, in: db)
             return entry
         }
     }
@@ -209,8 +228,10 @@ struct ConsultationService {
     /// Records a written authorisation (委托书), its signed scan uploaded first,
     /// letting another person cast a voter's ballot once a second officer has
     /// confirmed it; one person carries only a few.
-    func recordProxy(_ id: Int64, voterKey typed: String, proxyPersonID: Int64, authorisation: String, evidence document: String?,
-                     by principal: Principal) async throws -> VoteEntry {
+    func recordProxy(
+        _ id: Int64, voterKey typed: String, proxyPersonID: Int64, authorisation: String, evidence document: String?,
+        by principal: Principal
+    ) async throws -> VoteEntry {
         let record = try await get(id)
         try await requireOrganiser(principal, of: record)
         let voterKey = VoteEntryRules.voterKey(typed, body: record.consultation.body)
@@ -224,11 +245,13 @@ struct ConsultationService {
         return try await services.database.transaction { db -> VoteEntry in
             if try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil { throw AppError.conflict("ballot_proxy_recorded") }
             try ProxyRules.checkHolder(alreadyCarries: try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db))
-            var entry = VoteEntry(id: 0, consultationID: id, voterKey: voterKey, kind: .proxy(holderPersonID: proxyPersonID, authorisation: text),
-                                  evidence: scan, enteredBy: principal.accountID, enteredAt: now)
+            var entry = VoteEntry(
+                id: 0, consultationID: id, voterKey: voterKey, kind: .proxy(holderPersonID: proxyPersonID, authorisation: text),
+                evidence: scan, enteredBy: principal.accountID, enteredAt: now)
             entry.id = try await store.addVoteEntry(entry, in: db)
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "vote_entry", objectID: "\(id)/\(entry.id)",
-                                   detail: "proxy \(voterKey) person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "vote_entry", objectID: "\(id)/\(entry.id)",
+                detail: "proxy \(voterKey) person \(proxyPersonID)", remoteAddress: remote, at: now, in: db)
             return entry
         }
     }
@@ -273,17 +296,22 @@ struct ConsultationService {
                 let voted = if let voter { try await store.hasVoted(consultationID: id, voterKey: voter.key, in: db) } else { false }
                 try BallotRules.checkCast(c, voter: voter, alreadyVoted: voted, announced: record.announcedAt != nil, now: now)
                 let code = BallotRules.receipt(consultationID: id, choice: choice, nonce: Secret.generate())
-                guard try await store.cast(consultationID: id, voter: voter!, choice: choice, receipt: code, channel: .paper, castBy: nil,
-                                           enteredBy: entry.enteredBy, confirmedBy: principal.accountID, evidence: entry.evidence, secret: c.secret,
-                                           now: now, in: db) else { throw BallotError.alreadyVoted }
+                guard
+                    try await store.cast(
+                        consultationID: id, voter: voter!, choice: choice, receipt: code, channel: .paper, castBy: nil,
+                        enteredBy: entry.enteredBy, confirmedBy: principal.accountID, evidence: entry.evidence, secret: c.secret,
+                        now: now, in: db)
+                else { throw BallotError.alreadyVoted }
                 receipt = code
             case .proxy(let holder, let authorisation):
                 try ProxyRules.checkHolder(alreadyCarries: try await store.proxiesCarried(consultationID: id, personID: holder, in: db))
-                try await store.recordProxy(consultationID: id, voterKey: entry.voterKey, proxyPersonID: holder, authorisation: authorisation,
-                                            evidence: entry.evidence, accountID: entry.enteredBy, confirmedBy: principal.accountID, now: now, in: db)
+                try await store.recordProxy(
+                    consultationID: id, voterKey: entry.voterKey, proxyPersonID: holder, authorisation: authorisation,
+                    evidence: entry.evidence, accountID: entry.enteredBy, confirmedBy: principal.accountID, now: now, in: db)
             }
-            try await audit.append(accountID: principal.accountID, action: .update, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
-                                   detail: "confirmed \(entry.kind.code) \(entry.voterKey)", remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
+                detail: "confirmed \(entry.kind.code) \(entry.voterKey)", remoteAddress: remote, at: now, in: db)
             return (entry, receipt)
         }
     }
@@ -297,9 +325,11 @@ struct ConsultationService {
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
             guard let entry = try await store.voteEntry(id: entryID, consultationID: id, in: db),
-                  try await store.removeVoteEntry(id: entryID, in: db) else { throw AppError.notFound }
-            try await audit.append(accountID: principal.accountID, action: .revoke, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
-                                   detail: "refused \(entry.kind.code) \(entry.voterKey): \(why)", remoteAddress: remote, at: now, in: db)
+                try await store.removeVoteEntry(id: entryID, in: db)
+            else { throw AppError.notFound }
+            try await audit.append(
+                accountID: principal.accountID, action: .revoke, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
+                detail: "refused \(entry.kind.code) \(entry.voterKey): \(why)", remoteAddress: remote, at: now, in: db)
         }
     }
 
@@ -307,9 +337,11 @@ struct ConsultationService {
     func entryEvidence(_ id: Int64, entryID: Int64, by principal: Principal) async throws -> (contentType: String, data: Data) {
         try await requireOrganiser(principal, of: try await get(id))
         guard let hash = try await store.voteEntryEvidence(consultationID: id, entryID: entryID),
-              let content = try await services.attachments.content(sha256: hash) else { throw AppError.notFound }
-        try await services.audit.append(accountID: principal.accountID, action: .viewPersonalData, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
-                                        detail: "evidence", remoteAddress: RequestScope.remoteAddress, at: services.now())
+            let content = try await services.attachments.content(sha256: hash)
+        else { throw AppError.notFound }
+        try await services.audit.append(
+            accountID: principal.accountID, action: .viewPersonalData, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
+            detail: "evidence", remoteAddress: RequestScope.remoteAddress, at: services.now())
         return content
     }
 
@@ -347,8 +379,9 @@ struct ConsultationService {
         let record = try await get(id)
         guard principal.auditsTally(at: record.placePath) else { throw AppError.notFound }
         guard record.stage(now: services.now()) >= .counting else { throw AppError.conflict("ballot_not_closed") }
-        try await services.audit.append(accountID: principal.accountID, action: .viewPersonalData, objectType: "tally_sheet", objectID: String(id),
-                                        detail: "ballot areas", remoteAddress: RequestScope.remoteAddress, at: services.now())
+        try await services.audit.append(
+            accountID: principal.accountID, action: .viewPersonalData, objectType: "tally_sheet", objectID: String(id),
+            detail: "ballot areas", remoteAddress: RequestScope.remoteAddress, at: services.now())
         return try await store.ballots(consultationID: id)
     }
 
@@ -365,12 +398,15 @@ struct ConsultationService {
         let draft = Disclosure(
             id: 0, kind: .decision, action: .publish, replaces: nil, organisationID: c.organisationID, placeID: c.placeID,
             title: Bilingual(zh: "表决结果：" + c.title.zh, en: "Result: " + (c.title.en.isEmpty ? c.title.zh : c.title.en)),
-            body: ConsultationReport.statement(c, result, bulletinDigest: digest, channels: channels), finance: nil, publishedAt: now, unmaskedConsent: nil)
+            body: ConsultationReport.statement(c, result, bulletinDigest: digest, channels: channels), finance: nil, publishedAt: now,
+            unmaskedConsent: nil)
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
-        let (published, _) = try await services.log.publish(draft, placePath: record.placePath, accountID: principal.accountID, now: now) { db, published in
+        let (published, _) = try await services.log.publish(draft, placePath: record.placePath, accountID: principal.accountID, now: now) {
+            db, published in
             try await store.markAnnounced(id: id, disclosureID: published[0].id, at: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(published[0].id),
-                                   detail: "consultation \(id) result", remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(published[0].id),
+                detail: "consultation \(id) result", remoteAddress: remote, at: now, in: db)
         }
         return published.id
     }
@@ -399,7 +435,9 @@ struct ConsultationService {
         let record = try await get(id)
         try requireParticipant(principal, record)
         let store = store
-        try await services.database.transaction { db in try await store.support(commentID: commentID, consultationID: id, personID: principal.personID, in: db) }
+        try await services.database.transaction { db in
+            try await store.support(commentID: commentID, consultationID: id, personID: principal.personID, in: db)
+        }
     }
 
     func hide(_ kind: ConsultationStore.Moderated, _ objectID: Int64, in id: Int64, reason: String, by principal: Principal) async throws {
@@ -411,8 +449,9 @@ struct ConsultationService {
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
             try await store.hide(kind, id: objectID, consultationID: id, reason: why, accountID: principal.accountID, now: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .update, objectType: "consultation_\(kind.rawValue)", objectID: String(objectID),
-                                   detail: "hidden: \(why)", remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "consultation_\(kind.rawValue)", objectID: String(objectID),
+                detail: "hidden: \(why)", remoteAddress: remote, at: now, in: db)
         }
     }
 
@@ -422,7 +461,9 @@ struct ConsultationService {
         let t = Self.publicText(text)
         guard !t.isEmpty, t.count <= 280 else { throw AppError.invalid("statement_length") }
         let (now, store) = (services.now(), store)
-        return try await services.database.transaction { db in try await store.addStatement(consultationID: id, personID: principal.personID, text: t, now: now, in: db) }
+        return try await services.database.transaction { db in
+            try await store.addStatement(consultationID: id, personID: principal.personID, text: t, now: now, in: db)
+        }
     }
 
     func react(_ id: Int64, statementID: Int64, value: OpinionVote.Value, by principal: Principal) async throws {
@@ -489,7 +530,8 @@ extension ConsultationService {
         let organisations = try await services.organisations.all()
         for (household, _, _) in homes {
             guard let org = organisations.first(where: { $0.organisation.kind == kind && household.path.hasPrefix($0.servedPath) }),
-                  let community = try await services.places.place(id: org.organisation.placeID) else { continue }
+                let community = try await services.places.place(id: org.organisation.placeID)
+            else { continue }
             return (community, org)
         }
         throw AppError.forbidden
@@ -497,20 +539,26 @@ extension ConsultationService {
 
     func propose(meeting: ConsultationForm, title: String, background: String, by principal: Principal) async throws -> ProposalState {
         guard meeting == .residentsMeeting || meeting == .ownersAssembly else { throw AppError.invalid("proposal_meeting") }
-        let t = Self.publicText(title), b = Self.publicText(background)
+        let t = Self.publicText(title)
+        let b = Self.publicText(background)
         guard !t.isEmpty, t.count <= 200, b.count <= 5000 else { throw AppError.invalid("proposal_title_required") }
         let (community, organisation) = try await proposalHome(principal, meeting: meeting)
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         let id = try await services.database.transaction { db -> Int64 in
             // Only someone who could back it may propose it; proposing is the first backing.
-            guard !(try await store.voters(personID: principal.personID, body: Self.backingBody(meeting), under: community.path, now: now, in: db)).isEmpty else {
+            guard
+                !(try await store.voters(personID: principal.personID, body: Self.backingBody(meeting), under: community.path, now: now, in: db))
+                    .isEmpty
+            else {
                 throw BallotError.notEligible
             }
-            let id = try await store.createProposal(organisationID: organisation.organisation.id, placeID: community.id, placePath: community.path, meeting: meeting,
-                                                    title: t, background: b, proposerPersonID: principal.personID, now: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "proposal", objectID: String(id), detail: meeting.rawValue,
-                                   remoteAddress: remote, at: now, in: db)
+            let id = try await store.createProposal(
+                organisationID: organisation.organisation.id, placeID: community.id, placePath: community.path, meeting: meeting,
+                title: t, background: b, proposerPersonID: principal.personID, now: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "proposal", objectID: String(id), detail: meeting.rawValue,
+                remoteAddress: remote, at: now, in: db)
             return id
         }
         return try await back(id, by: principal)
@@ -535,7 +583,9 @@ extension ConsultationService {
         return (adults.count, .zero, try await store.eligible(.householdRepresentatives, under: p.placePath, now: now).count)
     }
 
-    static func checks(_ meeting: ConsultationForm, _ b: ConsultationStore.ProposalBacking, _ t: (count: Int64, area: Area, households: Int64)) -> [ThresholdCheck] {
+    static func checks(
+        _ meeting: ConsultationForm, _ b: ConsultationStore.ProposalBacking, _ t: (count: Int64, area: Area, households: Int64)
+    ) -> [ThresholdCheck] {
         meeting == .ownersAssembly
             ? AgendaRules.ownersMeeting(owners: b.backers, of: t.count, area: b.area, of: t.area)
             : AgendaRules.residentsMeeting(adults: b.backers, of: t.count, households: b.households, of: t.households)
@@ -550,7 +600,8 @@ extension ConsultationService {
         let totals = try await totals(proposal)
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
-            guard let voter = try await store.voters(personID: principal.personID, body: body, under: proposal.placePath, now: now, in: db).first else {
+            guard let voter = try await store.voters(personID: principal.personID, body: body, under: proposal.placePath, now: now, in: db).first
+            else {
                 throw BallotError.notEligible
             }
             let household = try await store.representedHousehold(personID: principal.personID, under: proposal.placePath, in: db)
@@ -560,8 +611,9 @@ extension ConsultationService {
             let checks = Self.checks(proposal.meeting, try await store.backing(proposalID: id, in: db), totals)
             if proposal.agendaAt == nil && AgendaRules.convenes(checks, owners: proposal.meeting == .ownersAssembly) {
                 try await store.putOnAgenda(proposalID: id, at: now, in: db)
-                try await audit.append(accountID: principal.accountID, action: .update, objectType: "proposal", objectID: String(id), detail: "on the agenda",
-                                       remoteAddress: remote, at: now, in: db)
+                try await audit.append(
+                    accountID: principal.accountID, action: .update, objectType: "proposal", objectID: String(id), detail: "on the agenda",
+                    remoteAddress: remote, at: now, in: db)
             }
         }
         return try await self.proposal(id)

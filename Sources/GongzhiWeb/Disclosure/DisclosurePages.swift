@@ -24,9 +24,11 @@ struct DisclosurePages {
 
     func summary(_ e: DisclosureStore.Entry, _ locale: Locale, orgNames: [Int64: String]) -> [String: Any] {
         let d = e.disclosure
-        return ["id": d.id, "title": text(d.title, locale), "kind": kit.label("disclosure_kind_", d.kind.rawValue, locale),
-                "action": d.action == .publish ? "" : kit.label("disclosure_action_", d.action.rawValue, locale),
-                "date": date(d.publishedAt), "publisher": orgNames[d.organisationID] ?? "", "leafIndex": e.leafIndex ?? -1]
+        return [
+            "id": d.id, "title": text(d.title, locale), "kind": kit.label("disclosure_kind_", d.kind.rawValue, locale),
+            "action": d.action == .publish ? "" : kit.label("disclosure_action_", d.action.rawValue, locale),
+            "date": date(d.publishedAt), "publisher": orgNames[d.organisationID] ?? "", "leafIndex": e.leafIndex ?? -1,
+        ]
     }
 
     func board(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -38,14 +40,19 @@ struct DisclosurePages {
         let entries = try await service.list(placeID: placeID, kind: kind, since: since, limit: 100)
         let orgs = try await services.organisations.all()
         let orgNames = Dictionary(uniqueKeysWithValues: orgs.map { ($0.organisation.id, $0.organisation.name) })
-        let communities = try await services.places.places(ids: Array(Set(orgs.filter { $0.organisation.kind == .residentsCommittee }.map(\.organisation.placeID))))
-        return kit.render("disclosure/disclosures", [
-            "items": entries.map { summary($0, locale, orgNames: orgNames) },
-            "communities": communities.map { ["id": $0.id, "name": $0.name, "selected": $0.id == placeID] },
-            "kinds": DisclosureKind.allCases.map { ["value": $0.rawValue, "label": kit.label("disclosure_kind_", $0.rawValue, locale), "selected": $0 == kind] },
-            "periods": [7, 30, 90, 365].map { ["value": $0, "label": kit.t.text("period_days_\($0)", locale), "selected": $0 == days] },
-            "canPublish": context.principal?.has(.publishDisclosures) ?? false,
-        ], request, context)
+        let communities = try await services.places.places(
+            ids: Array(Set(orgs.filter { $0.organisation.kind == .residentsCommittee }.map(\.organisation.placeID))))
+        return kit.render(
+            "disclosure/disclosures",
+            [
+                "items": entries.map { summary($0, locale, orgNames: orgNames) },
+                "communities": communities.map { ["id": $0.id, "name": $0.name, "selected": $0.id == placeID] },
+                "kinds": DisclosureKind.allCases.map {
+                    ["value": $0.rawValue, "label": kit.label("disclosure_kind_", $0.rawValue, locale), "selected": $0 == kind]
+                },
+                "periods": [7, 30, 90, 365].map { ["value": $0, "label": kit.t.text("period_days_\($0)", locale), "selected": $0 == days] },
+                "canPublish": context.principal?.has(.publishDisclosures) ?? false,
+            ], request, context)
     }
 
     func detail(_ request: Request, _ context: AppRequestContext) async throws -> Response {
@@ -68,11 +75,14 @@ struct DisclosurePages {
         data["consent"] = d.unmaskedConsent ?? ""
         if let f = d.finance { data["finance"] = financeDict(f, locale) }
         data["attachments"] = (d.attachments ?? []).map { a -> [String: Any] in
-            ["name": a.name, "sha256": a.sha256, "size": ByteCountFormatter.string(fromByteCount: a.size, countStyle: .file),
-             "href": "/attachments/\(a.sha256)?name=\(a.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"]
+            [
+                "name": a.name, "sha256": a.sha256, "size": ByteCountFormatter.string(fromByteCount: a.size, countStyle: .file),
+                "href": "/attachments/\(a.sha256)?name=\(a.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
+            ]
         }
         if let principal = context.principal, latest, d.action != .withdraw,
-           try await service.publishers(principal).contains(where: { $0.organisation.id == d.organisationID }) {
+            try await service.publishers(principal).contains(where: { $0.organisation.id == d.organisationID })
+        {
             data["canAmend"] = true
         }
         return kit.render("disclosure/disclosure", data, request, context)
@@ -84,13 +94,22 @@ struct DisclosurePages {
             let sums = f.byCategory(direction)
             let top = max(1, sums.first?.amountFen ?? 1)
             return sums.enumerated().map { i, s in
-                ["label": s.category, "amount": Money.yuan(s.amountFen), "width": max(2, Int(Double(s.amountFen) / Double(top) * 300)), "y": i * 28, "textY": i * 28 + 16, "colour": colour]
+                [
+                    "label": s.category, "amount": Money.yuan(s.amountFen), "width": max(2, Int(Double(s.amountFen) / Double(top) * 300)),
+                    "y": i * 28, "textY": i * 28 + 16, "colour": colour,
+                ]
             }
         }
-        let income = bars(.income, colour: "#1e6b1e"), expense = bars(.expense, colour: "#9b1c1c")
+        let income = bars(.income, colour: "#1e6b1e")
+        let expense = bars(.expense, colour: "#9b1c1c")
         return [
             "period": f.period,
-            "lines": f.lines.map { ["direction": kit.label("finance_", $0.direction.rawValue, locale), "category": $0.category, "amount": Money.yuan($0.amountFen), "counterparty": $0.counterparty, "voucher": $0.voucher] },
+            "lines": f.lines.map {
+                [
+                    "direction": kit.label("finance_", $0.direction.rawValue, locale), "category": $0.category, "amount": Money.yuan($0.amountFen),
+                    "counterparty": $0.counterparty, "voucher": $0.voucher,
+                ]
+            },
             "income": Money.yuan(f.totalIncome), "expense": Money.yuan(f.totalExpense), "balance": Money.yuan(f.balance),
             "incomeBars": income, "expenseBars": expense,
             "incomeHeight": max(28, income.count * 28), "expenseHeight": max(28, expense.count * 28),
@@ -100,25 +119,30 @@ struct DisclosurePages {
     /// A published file, served as a download so a browser never renders it as part of the site.
     func attachment(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         guard let hash = context.parameters.get("sha256")?.lowercased(), hash.count == 64, hash.allSatisfy(\.isHexDigit),
-              let (type, data) = try await services.attachments.publicContent(sha256: hash) else { throw AppError.notFound }
+            let (type, data) = try await services.attachments.publicContent(sha256: hash)
+        else { throw AppError.notFound }
         let name = request.uri.queryParameters.get("name").map { AttachmentRules.describeName(String($0)) } ?? hash
         let encoded = name.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(.init(charactersIn: ".-_"))) ?? hash
-        return Response(status: .ok, headers: [
-            .contentType: type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)",
-            .cacheControl: "public, max-age=31536000, immutable",
-        ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: type, .contentDisposition: "attachment; filename*=UTF-8''\(encoded)",
+                .cacheControl: "public, max-age=31536000, immutable",
+            ], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     func logStatus(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let latest = try await services.log.latest()
-        return kit.render("disclosure/log", [
-            "origin": services.log.origin,
-            "size": latest?.checkpoint.size ?? 0,
-            "root": latest?.checkpoint.root.hex ?? "",
-            "checkpoint": latest?.note ?? "",
-            "publicKey": services.log.verifier.publicKey.base64EncodedString(),
-            "verifierKey": services.log.verifier.verifierKey,
-        ], request, context)
+        return kit.render(
+            "disclosure/log",
+            [
+                "origin": services.log.origin,
+                "size": latest?.checkpoint.size ?? 0,
+                "root": latest?.checkpoint.root.hex ?? "",
+                "checkpoint": latest?.note ?? "",
+                "publicKey": services.log.verifier.publicKey.base64EncodedString(),
+                "verifierKey": services.log.verifier.verifierKey,
+            ], request, context)
     }
 
     // MARK: Publishing
@@ -132,24 +156,37 @@ struct DisclosurePages {
         if draft == nil, let replaces = try kit.query(request, "replaces", .id) {
             // Correcting or withdrawing starts from what was published.
             guard let entry = try await services.log.store.disclosure(id: replaces),
-                  publishers.contains(where: { $0.organisation.id == entry.disclosure.organisationID }) else { throw AppError.notFound }
+                publishers.contains(where: { $0.organisation.id == entry.disclosure.organisationID })
+            else { throw AppError.notFound }
             let d = entry.disclosure
-            values = ["replaces": String(replaces), "action": request.uri.queryParameters.get("action") == "withdraw" ? "withdraw" : "correct",
-                      "organisation": String(d.organisationID), "kind": d.kind.rawValue, "titleZh": d.title.zh, "titleEn": d.title.en,
-                      "bodyZh": d.body.zh, "bodyEn": d.body.en, "period": d.finance?.period ?? "",
-                      "lines": d.finance.map { f in f.lines.map { "\($0.direction.rawValue), \($0.category), \(Money.yuan($0.amountFen).replacingOccurrences(of: ",", with: "")), \($0.counterparty), \($0.voucher)" }.joined(separator: "\n") } ?? ""]
+            values = [
+                "replaces": String(replaces), "action": request.uri.queryParameters.get("action") == "withdraw" ? "withdraw" : "correct",
+                "organisation": String(d.organisationID), "kind": d.kind.rawValue, "titleZh": d.title.zh, "titleEn": d.title.en,
+                "bodyZh": d.body.zh, "bodyEn": d.body.en, "period": d.finance?.period ?? "",
+                "lines": d.finance.map { f in
+                    f.lines.map {
+                        "\($0.direction.rawValue), \($0.category), \(Money.yuan($0.amountFen).replacingOccurrences(of: ",", with: "")), \($0.counterparty), \($0.voucher)"
+                    }.joined(separator: "\n")
+                } ?? "",
+            ]
         }
         let action = values["action"] ?? "publish"
-        return kit.render("disclosure/disclosure-form", [
-            "form": values,
-            "action": action, "isAmend": action != "publish",
-            "actionLabel": kit.label("disclosure_action_", action, locale),
-            "organisations": publishers.map { ["id": $0.organisation.id, "name": $0.organisation.name, "selected": values["organisation"] == String($0.organisation.id)] },
-            "kinds": DisclosureKind.allCases.map { ["value": $0.rawValue, "label": kit.label("disclosure_kind_", $0.rawValue, locale), "selected": values["kind"] == $0.rawValue] },
-            "error": error ?? "",
-            "found": found.map { ["masked": $0.count == 11 ? PersonalDataMask.phone($0) : PersonalDataMask.idNumber($0)] },
-            "warn": !found.isEmpty,
-        ], request, context, status: error == nil ? .ok : .unprocessableContent)
+        return kit.render(
+            "disclosure/disclosure-form",
+            [
+                "form": values,
+                "action": action, "isAmend": action != "publish",
+                "actionLabel": kit.label("disclosure_action_", action, locale),
+                "organisations": publishers.map {
+                    ["id": $0.organisation.id, "name": $0.organisation.name, "selected": values["organisation"] == String($0.organisation.id)]
+                },
+                "kinds": DisclosureKind.allCases.map {
+                    ["value": $0.rawValue, "label": kit.label("disclosure_kind_", $0.rawValue, locale), "selected": values["kind"] == $0.rawValue]
+                },
+                "error": error ?? "",
+                "found": found.map { ["masked": $0.count == 11 ? PersonalDataMask.phone($0) : PersonalDataMask.idNumber($0)] },
+                "warn": !found.isEmpty,
+            ], request, context, status: error == nil ? .ok : .unprocessableContent)
     }
 
     /// Finance lines as typed in the form, one per line: `direction, category, amount in yuan, counterparty, voucher`.
@@ -158,8 +195,11 @@ struct DisclosurePages {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { return nil }
             let parts = line.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
-            guard parts.count == 5, let direction = FinanceLine.Direction(rawValue: parts[0].lowercased()) ?? (parts[0] == "收入" ? .income : parts[0] == "支出" ? .expense : nil),
-                  let fen = Money.fen(fromYuan: parts[2]) else {
+            guard parts.count == 5,
+                let direction = FinanceLine.Direction(rawValue: parts[0].lowercased())
+                    ?? (parts[0] == "收入" ? .income : parts[0] == "支出" ? .expense : nil),
+                let fen = Money.fen(fromYuan: parts[2])
+            else {
                 throw AppError.invalid("finance_line_malformed", detail: String(n + 1))
             }
             return FinanceLine(direction: direction, category: parts[1], amountFen: fen, counterparty: parts[3], voucher: parts[4])
@@ -171,7 +211,8 @@ struct DisclosurePages {
         let f = context.form
         do {
             guard let kind = DisclosureKind(rawValue: f["kind"] ?? ""), let action = DisclosureAction(rawValue: f["action"] ?? "publish"),
-                  let org = try f.integer("organisation", .id) else { throw AppError.invalid("bad_request") }
+                let org = try f.integer("organisation", .id)
+            else { throw AppError.invalid("bad_request") }
             let lines = try Self.parseLines(f["lines"] ?? "")
             let finance = kind == .finance ? FinanceStatement(period: (f["period"] ?? "").trimmingCharacters(in: .whitespaces), lines: lines) : nil
             // Files are stored on the first submission; a confirmation round carries their hashes.

@@ -28,8 +28,9 @@ struct DisclosureService {
         let (store, audit, remote) = (services.attachments, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
             try await store.save(attachment, content: bytes, now: now, in: db)
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "attachment", objectID: attachment.sha256,
-                                   detail: attachment.name, remoteAddress: remote, at: now, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "attachment", objectID: attachment.sha256,
+                detail: attachment.name, remoteAddress: remote, at: now, in: db)
         }
         return attachment
     }
@@ -48,11 +49,15 @@ struct DisclosureService {
     }
 
     func publish(_ draft: Draft, by principal: Principal) async throws -> (Disclosure, Int) {
-        guard let publisher = try await publishers(principal).first(where: { $0.organisation.id == draft.organisationID }) else { throw AppError.notFound }
+        guard let publisher = try await publishers(principal).first(where: { $0.organisation.id == draft.organisationID }) else {
+            throw AppError.notFound
+        }
         var replaced: Disclosure?
         if let id = draft.replaces {
             // Only the organisation that published a disclosure may correct or withdraw it.
-            guard let entry = try await services.log.store.disclosure(id: id), entry.disclosure.organisationID == publisher.organisation.id else { throw AppError.notFound }
+            guard let entry = try await services.log.store.disclosure(id: id), entry.disclosure.organisationID == publisher.organisation.id else {
+                throw AppError.notFound
+            }
             replaced = entry.disclosure
         }
         let store = services.log.store
@@ -60,29 +65,38 @@ struct DisclosureService {
         if let id = draft.replaces, try await services.database.read({ try await store.isConsultationResult(id, in: $0) }) {
             throw DisclosureRuleError.generatedRecord
         }
-        try DisclosureRules.validate(kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced,
-                                     replacedHasSuccessor: successors > 0)
+        try DisclosureRules.validate(
+            kind: draft.kind, action: draft.action, title: draft.title, finance: draft.finance, replaces: replaced,
+            replacedHasSuccessor: successors > 0)
         let (title, body, finance, consent) = try DisclosureRules.prepareForPublication(
             title: draft.title, body: draft.body, finance: draft.finance, keepPersonalData: draft.keepPersonalData,
             consentReason: draft.consentReason, confirmedBy: principal.username)
         var attachments: [Attachment] = []
         for ref in draft.attachments {
-            guard let stored = try await services.attachments.exists(sha256: ref.sha256.lowercased()) else { throw AppError.invalid("attachment_unknown", detail: ref.sha256) }
-            attachments.append(Attachment(name: AttachmentRules.describeName(ref.name), contentType: stored.contentType, sha256: ref.sha256.lowercased(), size: stored.size))
+            guard let stored = try await services.attachments.exists(sha256: ref.sha256.lowercased()) else {
+                throw AppError.invalid("attachment_unknown", detail: ref.sha256)
+            }
+            attachments.append(
+                Attachment(
+                    name: AttachmentRules.describeName(ref.name), contentType: stored.contentType, sha256: ref.sha256.lowercased(), size: stored.size)
+            )
         }
         let now = services.now()
         let disclosure = Disclosure(
             id: 0, kind: draft.kind, action: draft.action, replaces: draft.replaces, organisationID: publisher.organisation.id,
-            placeID: publisher.organisation.placeID, title: title, body: body, finance: finance, attachments: attachments, publishedAt: now, unmaskedConsent: consent)
+            placeID: publisher.organisation.placeID, title: title, body: body, finance: finance, attachments: attachments, publishedAt: now,
+            unmaskedConsent: consent)
         let audit = services.audit
         let remote = RequestScope.remoteAddress
-        return try await services.log.publish(disclosure, placePath: publisher.servedPath, accountID: principal.accountID, now: now) { db, published in
+        return try await services.log.publish(disclosure, placePath: publisher.servedPath, accountID: principal.accountID, now: now) {
+            db, published in
             // Checked again under the log's lock: two corrections sent at once must not both land.
             if let id = draft.replaces, try await store.successors(of: id, in: db) > 1 { throw DisclosureRuleError.alreadyReplaced }
             for d in published {
-                try await audit.append(accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(d.id),
-                                       detail: "\(d.action.rawValue) \(d.kind.rawValue)" + (d.unmaskedConsent.map { " unmasked: \($0)" } ?? ""),
-                                       remoteAddress: remote, at: now, in: db)
+                try await audit.append(
+                    accountID: principal.accountID, action: .create, objectType: "disclosure", objectID: String(d.id),
+                    detail: "\(d.action.rawValue) \(d.kind.rawValue)" + (d.unmaskedConsent.map { " unmasked: \($0)" } ?? ""),
+                    remoteAddress: remote, at: now, in: db)
             }
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import Hummingbird
 
 /// The home page: for visitors, what Gongzhi is; for a signed-in person,
@@ -17,14 +17,23 @@ struct HomePage {
             let locale = context.locale
             // A place is named with its enclosing areas below the street, e.g. 青年路社区 1号楼 1单元 101室.
             let grantPlaces = try await services.places.places(ids: principal.grants.compactMap(\.placeID))
-            let lineageNames = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: Array(Set(grantPlaces.flatMap(\.lineage)))).map { ($0.id, $0) })
-            let placeNames = Dictionary(uniqueKeysWithValues: grantPlaces.map { place in
-                (place.id, place.lineage.compactMap { lineageNames[$0] }.filter { $0.kind >= .community && $0.kind != .grid || $0.id == place.id }.map(\.name).joined(separator: " "))
-            })
+            let lineageNames = Dictionary(
+                uniqueKeysWithValues: try await services.places.places(ids: Array(Set(grantPlaces.flatMap(\.lineage)))).map { ($0.id, $0) })
+            let placeNames = Dictionary(
+                uniqueKeysWithValues: grantPlaces.map { place in
+                    (
+                        place.id,
+                        place.lineage.compactMap { lineageNames[$0] }.filter { $0.kind >= .community && $0.kind != .grid || $0.id == place.id }.map(
+                            \.name
+                        ).joined(separator: " ")
+                    )
+                })
             let orgNames = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
             let grants: [[String: Any]] = principal.grants.map { g in
-                ["role": kit.label("role_", g.role.rawValue, locale),
-                 "holder": g.placeID.flatMap { placeNames[$0] } ?? g.organisationID.flatMap { orgNames[$0] } ?? ""]
+                [
+                    "role": kit.label("role_", g.role.rawValue, locale),
+                    "holder": g.placeID.flatMap { placeNames[$0] } ?? g.organisationID.flatMap { orgNames[$0] } ?? "",
+                ]
             }
             var cards: [[String: Any]] = []
             func card(_ key: String, _ href: String) {

@@ -18,7 +18,11 @@ struct ListService {
         let now = services.now()
         let text = note.trimmed
         // Parsed and checked against the other list before anything is written.
-        enum Parsed: Sendable { case responsibility([ResponsibilityEntry]), negative([NegativeEntry]), power([PowerEntry]) }
+        enum Parsed: Sendable {
+            case responsibility([ResponsibilityEntry])
+            case negative([NegativeEntry])
+            case power([PowerEntry])
+        }
         let parsed: Parsed
         let count: Int
         switch kind {
@@ -36,13 +40,15 @@ struct ListService {
         }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
-            let v = switch parsed {
-            case .responsibility(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
-            case .negative(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
-            case .power(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
-            }
-            try await audit.append(accountID: principal.accountID, action: .create, objectType: "list", objectID: "\(kind.rawValue)/\(v.version)",
-                                   detail: "\(count) entries", remoteAddress: remote, at: now, in: db)
+            let v =
+                switch parsed {
+                case .responsibility(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+                case .negative(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+                case .power(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+                }
+            try await audit.append(
+                accountID: principal.accountID, action: .create, objectType: "list", objectID: "\(kind.rawValue)/\(v.version)",
+                detail: "\(count) entries", remoteAddress: remote, at: now, in: db)
             return v
         }
     }

@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiAPI
+import GongzhiStore
 import Hummingbird
 import Yams
 
@@ -28,10 +28,14 @@ struct DocsPage: @unchecked Sendable {
                 guard let op = methods[method] as? [String: Any] else { continue }
                 let params = (op["parameters"] as? [[String: Any]] ?? []).map { p -> [String: Any] in
                     let schema = p["schema"] as? [String: Any] ?? [:]
-                    return ["name": p["name"] as? String ?? "", "in": p["in"] as? String ?? "",
-                            "required": p["required"] as? Bool ?? false, "type": schema["type"] as? String ?? ""]
+                    return [
+                        "name": p["name"] as? String ?? "", "in": p["in"] as? String ?? "",
+                        "required": p["required"] as? Bool ?? false, "type": schema["type"] as? String ?? "",
+                    ]
                 }
-                let bodyRef = (((op["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"] as? [String: Any]
+                let bodyRef =
+                    (((op["requestBody"] as? [String: Any])?["content"] as? [String: Any])?["application/json"] as? [String: Any])?["schema"]
+                    as? [String: Any]
                 let responses = (op["responses"] as? [String: Any] ?? [:]).keys.sorted().map { code -> [String: Any] in
                     let r = (op["responses"] as? [String: Any])?[code] as? [String: Any] ?? [:]
                     let description = r["description"] as? String ?? Self.refName(r["$ref"] as? String)

@@ -16,7 +16,9 @@ struct OperationsRoutes {
                 try await services.database.ping()
                 return Self.text("ready\n")
             } catch {
-                return Response(status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
+                return Response(
+                    status: .serviceUnavailable, headers: [.contentType: "text/plain; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: "database unavailable\n")))
             }
         }
         // Counters tell how busy the service and its database are: for its operators, not for everyone.
@@ -26,14 +28,16 @@ struct OperationsRoutes {
             }
             var buffer: [UInt8] = []
             registry.emit(into: &buffer)
-            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(bytes: buffer)))
         }
     }
 
     /// With a token set, the scraper presents it; without, only a client on this machine is answered.
     static func mayScrape(_ authorization: String?, from address: String, token: String) -> Bool {
         if token.isEmpty { return ["127.0.0.1", "::1", "unknown"].contains(address) }
-        let presented = Array((authorization ?? "").utf8), expected = Array("Bearer \(token)".utf8)
+        let presented = Array((authorization ?? "").utf8)
+        let expected = Array("Bearer \(token)".utf8)
         // Compared in full whatever the first difference, so timing says nothing about the token.
         guard presented.count == expected.count else { return false }
         return zip(presented, expected).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0

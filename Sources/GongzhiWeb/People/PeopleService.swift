@@ -15,7 +15,13 @@ struct PeopleService {
     func directory(_ principal: Principal, nameContains: String?, limit: Int, offset: Int) async throws -> (entries: [Entry], total: Int) {
         let scope = principal.scopePaths(for: .viewDirectory)
         let (rows, total) = try await services.people.residents(under: scope, nameContains: nameContains, limit: limit, offset: offset)
-        return (rows.map { Entry(view: PersonalDataMask.view(of: $0.person, unmasked: $0.person.id == principal.personID), householdID: $0.householdID, address: $0.address) }, total)
+        return (
+            rows.map {
+                Entry(
+                    view: PersonalDataMask.view(of: $0.person, unmasked: $0.person.id == principal.personID), householdID: $0.householdID,
+                    address: $0.address)
+            }, total
+        )
     }
 
     /// A person as the caller may see them. `reveal` unmasks for staff entitled
@@ -45,7 +51,9 @@ struct PeopleService {
     /// Registers a person in a household: validated by the core rules, written
     /// with its audit record in one transaction.
     func addMember(_ input: NewMember, householdID: Int64, by principal: Principal) async throws -> (PersonView, HouseholdRelation, Bool) {
-        guard let (place, _, _) = try await services.places.household(id: householdID, readableBy: .principal(principal)) else { throw AppError.notFound }
+        guard let (place, _, _) = try await services.places.household(id: householdID, readableBy: .principal(principal)) else {
+            throw AppError.notFound
+        }
         guard principal.can(.registerResidents, at: place.path) else { throw AppError.forbidden }
         let name = input.name.trimmingCharacters(in: .whitespacesAndNewlines)
         let phone = input.phone.flatMap { $0.isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) }
@@ -55,7 +63,8 @@ struct PeopleService {
         let now = services.now()
         let person = try await services.database.transaction { db in
             let person = try await services.people.create(name: name, phone: phone, idNumber: idNumber, now: now, in: db)
-            try await services.people.addMember(personID: person.id, householdID: householdID, relation: relation, isRepresentative: input.representative, in: db)
+            try await services.people.addMember(
+                personID: person.id, householdID: householdID, relation: relation, isRepresentative: input.representative, in: db)
             try await services.audit.append(
                 accountID: principal.accountID, action: .create, objectType: "household_member", objectID: "\(householdID)/\(person.id)",
                 detail: relation.rawValue, remoteAddress: RequestScope.remoteAddress, at: now, in: db)

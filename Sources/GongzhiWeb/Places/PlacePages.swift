@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import Hummingbird
 
 /// My household, a household, and the places browser for staff.
@@ -14,17 +14,21 @@ struct PlacePages {
             let principal = try kit.principal(request, context)
             let views = try await service.myHouseholds(principal)
             let roles = principal.roles.map { kit.label("role_", $0.rawValue, context.locale) }
-            return kit.render("places/my-household", [
-                "households": views.map { householdDict($0, context.locale) },
-                "roles": roles, "none": views.isEmpty,
-            ], request, context)
+            return kit.render(
+                "places/my-household",
+                [
+                    "households": views.map { householdDict($0, context.locale) },
+                    "roles": roles, "none": views.isEmpty,
+                ], request, context)
         }
         router.get("/households/:id") { request, context in
             let principal = try kit.principal(request, context)
             let view = try await service.household(try kit.id(context), for: principal)
             var data = householdDict(view, context.locale)
             data["canRegister"] = principal.can(.registerResidents, at: view.place.path)
-            data["relations"] = HouseholdRelation.allCases.map { ["value": $0.rawValue, "label": kit.label("relation_", $0.rawValue, context.locale)] }
+            data["relations"] = HouseholdRelation.allCases.map {
+                ["value": $0.rawValue, "label": kit.label("relation_", $0.rawValue, context.locale)]
+            }
             return kit.render("places/household", data, request, context)
         }
         router.post("/households/:id/members") { request, context in
@@ -33,7 +37,9 @@ struct PlacePages {
             let form = context.form
             do {
                 _ = try await PeopleService(services: services).addMember(
-                    .init(name: form["name"] ?? "", phone: form["phone"], idNumber: form["idNumber"], relation: form["relation"] ?? "", representative: form["representative"] == "on"),
+                    .init(
+                        name: form["name"] ?? "", phone: form["phone"], idNumber: form["idNumber"], relation: form["relation"] ?? "",
+                        representative: form["representative"] == "on"),
                     householdID: id, by: principal)
                 return kit.redirect("/households/\(id)?added=1", context)
             } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict {
@@ -42,7 +48,9 @@ struct PlacePages {
                 data["canRegister"] = true
                 data["formError"] = services.localizer.message(for: error, context.locale)
                 data["form"] = form
-                data["relations"] = HouseholdRelation.allCases.map { ["value": $0.rawValue, "label": kit.label("relation_", $0.rawValue, context.locale), "selected": form["relation"] == $0.rawValue] }
+                data["relations"] = HouseholdRelation.allCases.map {
+                    ["value": $0.rawValue, "label": kit.label("relation_", $0.rawValue, context.locale), "selected": form["relation"] == $0.rawValue]
+                }
                 return kit.render("places/household", data, request, context, status: error.status)
             }
         }
@@ -62,12 +70,14 @@ struct PlacePages {
             let summary: [[String: Any]] = PlaceKind.allCases.filter { $0 > place.kind }.compactMap { kind in
                 counts[kind].map { ["kind": kit.label("place_kind_", kind.rawValue, context.locale), "count": $0] }
             }
-            return kit.render("places/places", [
-                "place": kit.placeDict(place, context.locale),
-                "ancestors": try await service.ancestors(of: place).map { kit.placeDict($0, context.locale) },
-                "children": children.map { kit.placeDict($0, context.locale) },
-                "summary": summary,
-            ], request, context)
+            return kit.render(
+                "places/places",
+                [
+                    "place": kit.placeDict(place, context.locale),
+                    "ancestors": try await service.ancestors(of: place).map { kit.placeDict($0, context.locale) },
+                    "children": children.map { kit.placeDict($0, context.locale) },
+                    "summary": summary,
+                ], request, context)
         }
     }
 

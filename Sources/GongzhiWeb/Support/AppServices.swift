@@ -1,9 +1,9 @@
 import Foundation
 import GongzhiCore
 import GongzhiStore
-import HummingbirdBcrypt
 import HTTPTypes
 import Hummingbird
+import HummingbirdBcrypt
 import NIOPosix
 
 /// The dependencies handlers share: stores, clock, settings, text and templates.
@@ -40,7 +40,10 @@ public final class AppServices: Sendable {
     /// The lists, bodies, calendar and categories appeals are routed by.
     let routing: ExpiringCache<Int, AppealService.RoutingContext>
 
-    public init(settings: AppSettings, database: Database, log: DisclosureLog, localizer: Localizer, renderer: Renderer, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(
+        settings: AppSettings, database: Database, log: DisclosureLog, localizer: Localizer, renderer: Renderer,
+        now: @escaping @Sendable () -> Date = Date.init
+    ) {
         self.log = log
         self.settings = settings
         self.database = database

@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import HTTPTypes
 import Hummingbird
 import Logging
@@ -8,7 +8,10 @@ import OpenAPIRuntime
 
 /// The error body of every API response: `{ "error": { "code", "message" } }`.
 struct ErrorEnvelope: Codable {
-    struct Body: Codable { var code: String; var message: String }
+    struct Body: Codable {
+        var code: String
+        var message: String
+    }
     var error: Body
 
     static func response(_ error: AppError, localizer: Localizer, locale: Locale) -> Response {
@@ -47,11 +50,13 @@ struct ErrorMiddleware: RouterMiddleware {
             if request.uri.path.hasPrefix("/api/") {
                 return ErrorEnvelope.response(appError, localizer: services.localizer, locale: context.locale)
             }
-            return services.page("error", [
-                "status": appError.status.code,
-                "message": services.localizer.message(for: appError, context.locale),
-                "signIn": appError == .unauthorized,
-            ], context: context, path: request.uri.path, status: appError.status)
+            return services.page(
+                "error",
+                [
+                    "status": appError.status.code,
+                    "message": services.localizer.message(for: appError, context.locale),
+                    "signIn": appError == .unauthorized,
+                ], context: context, path: request.uri.path, status: appError.status)
         }
     }
 }

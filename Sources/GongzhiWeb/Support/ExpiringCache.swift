@@ -5,7 +5,10 @@ import Synchronization
 /// source of truth: every entry can be dropped at any time and reloaded from
 /// the database, so several processes may each keep their own.
 final class ExpiringCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private struct Entry { var value: Value; var until: Date }
+    private struct Entry {
+        var value: Value
+        var until: Date
+    }
     private let entries = Mutex<[Key: Entry]>([:])
     private let lifetime: TimeInterval
     private let capacity: Int

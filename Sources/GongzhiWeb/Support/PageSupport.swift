@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import HTTPTypes
 import Hummingbird
 
@@ -11,7 +11,9 @@ struct PageKit {
 
     var t: Localizer { services.localizer }
 
-    func render(_ template: String, _ data: [String: Any], _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok) -> Response {
+    func render(
+        _ template: String, _ data: [String: Any], _ request: Request, _ context: AppRequestContext, status: HTTPResponse.Status = .ok
+    ) -> Response {
         services.page(template, data, context: context, path: request.uri.path, status: status)
     }
 
@@ -43,8 +45,10 @@ struct PageKit {
     func text(_ b: Bilingual, _ locale: Locale) -> String { locale == .en && !b.en.isEmpty ? b.en : b.zh }
 
     func placeDict(_ place: Place, _ locale: Locale) -> [String: Any] {
-        ["id": place.id, "name": place.name, "kind": label("place_kind_", place.kind.rawValue, locale),
-         "href": place.kind == .household ? "/households/\(place.id)" : "/places/\(place.id)"]
+        [
+            "id": place.id, "name": place.name, "kind": label("place_kind_", place.kind.rawValue, locale),
+            "href": place.kind == .household ? "/households/\(place.id)" : "/places/\(place.id)",
+        ]
     }
 
     func personDict(_ view: PersonView, _ locale: Locale) -> [String: Any] {

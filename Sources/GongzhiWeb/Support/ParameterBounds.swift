@@ -49,12 +49,13 @@ struct ParameterBounds: Sendable {
         let shared = (document["components"] as? [String: Any])?["parameters"] as? [String: Any] ?? [:]
         var operations: [String: [Parameter]] = [:]
         var routes: [String: Route] = [:]
-        for case let (path, methods as [String: Any]) in document["paths"] as? [String: Any] ?? [:] {
+        for case (let path, let methods as [String: Any]) in document["paths"] as? [String: Any] ?? [:] {
             let common = methods["parameters"] as? [Any] ?? []
             for method in ["get", "post", "put", "patch", "delete", "head"] {
                 guard let op = methods[method] as? [String: Any], let id = op["operationId"] as? String else { continue }
-                routes[id] = Route(method: method.uppercased(), path: path, statuses: Set((op["responses"] as? [String: Any] ?? [:]).keys.compactMap { Int($0) }),
-                                   isPublic: (op["security"] as? [Any])?.isEmpty == true, hasBody: op["requestBody"] != nil)
+                routes[id] = Route(
+                    method: method.uppercased(), path: path, statuses: Set((op["responses"] as? [String: Any] ?? [:]).keys.compactMap { Int($0) }),
+                    isPublic: (op["security"] as? [Any])?.isEmpty == true, hasBody: op["requestBody"] != nil)
                 operations[id] = try (common + (op["parameters"] as? [Any] ?? [])).map { raw in
                     var p = raw as? [String: Any] ?? [:]
                     if let ref = p["$ref"] as? String, let name = ref.split(separator: "/").last { p = shared[String(name)] as? [String: Any] ?? [:] }

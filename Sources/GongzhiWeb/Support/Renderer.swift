@@ -1,6 +1,6 @@
 import Foundation
-import GongzhiStore
 import GongzhiCore
+import GongzhiStore
 import HTTPTypes
 import Hummingbird
 import Mustache
@@ -22,10 +22,18 @@ public struct Renderer: Sendable {
         let t = localizer.table(locale)
         var nav: [[String: Any]] = []
         // Disclosures are public: the first link for everyone.
-        let disclosures: [String: Any] = ["href": "/disclosures", "label": t["nav_disclosures"] ?? "", "current": path.hasPrefix("/disclosures") || path == "/log"]
-        let consultations: [String: Any] = ["href": "/consultations", "label": t["nav_consultations"] ?? "", "current": path.hasPrefix("/consultations")]
+        let disclosures: [String: Any] = [
+            "href": "/disclosures", "label": t["nav_disclosures"] ?? "", "current": path.hasPrefix("/disclosures") || path == "/log",
+        ]
+        let consultations: [String: Any] = [
+            "href": "/consultations", "label": t["nav_consultations"] ?? "", "current": path.hasPrefix("/consultations"),
+        ]
         let rates: [String: Any] = ["href": "/rates", "label": t["nav_rates"] ?? "", "current": path.hasPrefix("/rates") || path.hasPrefix("/lists")]
-        if context.principal == nil { nav.append(disclosures); nav.append(consultations); nav.append(rates) }
+        if context.principal == nil {
+            nav.append(disclosures)
+            nav.append(consultations)
+            nav.append(rates)
+        }
         if let principal = context.principal {
             nav.append(["href": "/", "label": t["nav_home"] ?? "", "current": path == "/"])
             if principal.has(.viewHousehold) && !principal.has(.browsePlaces) {
@@ -61,7 +69,9 @@ public struct Renderer: Sendable {
             "lang": locale.htmlLang,
             "nav": nav,
             "csrf": csrf,
-            "switchLang": ["code": other.rawValue, "label": other == .en ? "English" : "中文", "lang": other.htmlLang, "href": SafePath.sameSite(path) ?? "/"],
+            "switchLang": [
+                "code": other.rawValue, "label": other == .en ? "English" : "中文", "lang": other.htmlLang, "href": SafePath.sameSite(path) ?? "/",
+            ],
         ]
         if let principal = context.principal { shell["user"] = ["username": principal.username] }
         return shell
@@ -83,11 +93,14 @@ public struct Renderer: Sendable {
         dict.filter { !(($0.value as? String)?.isEmpty ?? false) }.mapValues(prune)
     }
 
-    func render(_ template: String, _ data: [String: Any], context: AppRequestContext, csrf: String, path: String, status: HTTPResponse.Status = .ok) -> Response {
+    func render(
+        _ template: String, _ data: [String: Any], context: AppRequestContext, csrf: String, path: String, status: HTTPResponse.Status = .ok
+    ) -> Response {
         var all = shell(context, csrf: csrf, path: path)
         for (k, v) in data where !((v as? String)?.isEmpty ?? false) { all[k] = Self.prune(v) }
         let html = library.render(all, withTemplate: template) ?? ""
-        var response = Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
+        var response = Response(
+            status: status, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: html)))
         response.headers[.cacheControl] = "no-store"
         for cookie in context.pendingCookies { response.setCookie(cookie) }
         return response

@@ -14,8 +14,11 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
         response.headers.append(HTTPField(name: .xFrameOptions, value: "DENY"))
         response.headers.append(HTTPField(name: .referrerPolicy, value: "same-origin"))
         if response.headers[.contentType]?.hasPrefix("text/html") == true {
-            response.headers.append(HTTPField(name: .contentSecurityPolicy,
-                                              value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"))
+            response.headers.append(
+                HTTPField(
+                    name: .contentSecurityPolicy,
+                    value: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'"
+                ))
         }
         return response
     }
@@ -26,4 +29,3 @@ extension HTTPField.Name {
     static let xFrameOptions = Self("X-Frame-Options")!
     static let referrerPolicy = Self("Referrer-Policy")!
 }
-
