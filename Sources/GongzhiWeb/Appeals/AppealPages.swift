@@ -228,7 +228,7 @@ struct AppealPages {
                 attributes: Self.answers(f, category: category, asked: asked),
                 onBehalfOf: onBehalf)
             let appeal = try await service.submit(draft, by: principal)
-            return kit.redirect("/appeals/\(appeal.id)", context)
+            return kit.redirect(AppealLinks.appeal(appeal.id), context)
         } catch {
             let shown = try kit.formError(error, context)
             return try await mine(request, context, values: f, error: shown.message, status: shown.status)
@@ -293,7 +293,7 @@ struct AppealPages {
                             ? kit.t.text("appeal_closed_after_return_visit", locale) : PersonalDataMask.text(e.note),
             ]
         }
-        data["photos"] = view.photos.map { ["href": "/appeals/\(view.appeal.id)/photos/\($0)"] }
+        data["photos"] = view.photos.map { ["href": AppealLinks.photo(view.appeal.id, sha256: $0)] }
         // Answers to the category's questions, in the category's words.
         let asked = categories.first { $0.code == a.category }?.attributes ?? []
         data["answers"] = try await services.appeals.attributes(appealID: a.id).map { answer -> [String: Any] in
@@ -345,7 +345,7 @@ struct AppealPages {
             default: throw AppError.malformed
             }
             _ = try await service.act(id, action, by: principal)
-            return kit.redirect("/appeals/\(id)", context)
+            return kit.redirect(AppealLinks.appeal(id), context)
         } catch {
             let shown = try kit.formError(error, context)
             return try await detail(request, context, error: shown.message, status: shown.status)

@@ -25,7 +25,7 @@ struct ConsultationPages {
                 let state = try await service.propose(
                     meeting: f["meeting"].flatMap(ConsultationForm.init(rawValue:)) ?? .online, title: f["title"] ?? "",
                     background: f["background"] ?? "", by: principal)
-                return kit.redirect("/proposals/\(state.proposal.id)", context)
+                return kit.redirect(ConsultationLinks.proposal(state.proposal.id), context)
             } catch {
                 let shown = try kit.formError(error, context)
                 return try await list(request, context, error: shown.message, status: shown.status)
@@ -36,7 +36,7 @@ struct ConsultationPages {
             let id = try kit.id(context)
             do {
                 _ = try await service.back(id, by: principal)
-                return kit.redirect("/proposals/\(id)", context)
+                return kit.redirect(ConsultationLinks.proposal(id), context)
             } catch {
                 let shown = try kit.formError(error, context)
                 return try await proposal(request, context, error: shown.message, status: shown.status)
@@ -67,7 +67,7 @@ struct ConsultationPages {
                 _ = try await service.enterPaper(
                     id, voterKey: f["voter"] ?? "", choice: try Self.choice(f, service.get(id).consultation),
                     tallySheet: sheet, by: principal)
-                return Self.entriesLocation(id, done: "entered")
+                return ConsultationLinks.entries(id, done: "entered")
             }
         }
         router.post("/consultations/:id/proxy") { request, context in
@@ -76,7 +76,7 @@ struct ConsultationPages {
                 _ = try await service.recordProxy(
                     id, voterKey: f["voter"] ?? "", proxyPersonID: person, authorisation: f["authorisation"] ?? "",
                     evidence: try await evidence(context, by: principal), by: principal)
-                return Self.entriesLocation(id, done: "entered")
+                return ConsultationLinks.entries(id, done: "entered")
             }
         }
         router.get("/consultations/:id/entries/:entry/evidence") { request, context in
@@ -91,8 +91,8 @@ struct ConsultationPages {
                     try await service.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal)
                 }
                 // A confirmed paper ballot's receipt is shown once, to the officer, to hand to the voter.
-                guard let receipt else { return (Self.entriesLocation(id, done: "confirmed"), []) }
-                return (Self.entriesLocation(id, done: "confirmed"), [handoverCookie(id, receipt, voterKey: entry.voterKey)])
+                guard let receipt else { return (ConsultationLinks.entries(id, done: "confirmed"), []) }
+                return (ConsultationLinks.entries(id, done: "confirmed"), [handoverCookie(id, receipt, voterKey: entry.voterKey)])
             }
         }
         router.post("/consultations/:id/entries/:entry/reject") { request, context in
@@ -100,19 +100,19 @@ struct ConsultationPages {
                 try await Self.stillWaiting {
                     try await service.rejectEntry(id, entryID: try kit.id(context, "entry"), reason: f["reason"] ?? "", by: principal)
                 }
-                return Self.entriesLocation(id, done: "refused")
+                return ConsultationLinks.entries(id, done: "refused")
             }
         }
         router.post("/consultations/:id/comments") { request, context in
             try await act(request, context) { principal, id, f in
                 _ = try await service.comment(id, parentID: try f.integer("parent", .id), body: f["body"] ?? "", by: principal)
-                return "/consultations/\(id)#deliberation"
+                return ConsultationLinks.consultation(id, .deliberation)
             }
         }
         router.post("/consultations/:id/comments/:comment/support") { request, context in
             try await act(request, context) { principal, id, _ in
                 try await service.support(id, commentID: try kit.id(context, "comment"), by: principal)
-                return "/consultations/\(id)#deliberation"
+                return ConsultationLinks.consultation(id, .deliberation)
             }
         }
         router.post("/consultations/:id/moderate") { request, context in
@@ -121,13 +121,13 @@ struct ConsultationPages {
                     throw AppError.malformed
                 }
                 try await service.hide(kind, object, in: id, reason: f["reason"] ?? "", by: principal)
-                return "/consultations/\(id)#deliberation"
+                return ConsultationLinks.consultation(id, .deliberation)
             }
         }
         router.post("/consultations/:id/statements") { request, context in
             try await act(request, context) { principal, id, f in
                 _ = try await service.addStatement(id, text: f["text"] ?? "", by: principal)
-                return "/consultations/\(id)#opinions"
+                return ConsultationLinks.consultation(id, .opinions)
             }
         }
         router.post("/consultations/:id/statements/:statement/react") { request, context in
@@ -139,20 +139,20 @@ struct ConsultationPages {
                     default: .pass
                     }
                 try await service.react(id, statementID: try kit.id(context, "statement"), value: value, by: principal)
-                return "/consultations/\(id)#opinions"
+                return ConsultationLinks.consultation(id, .opinions)
             }
         }
         router.post("/consultations/:id/announce") { request, context in
             try await act(request, context) { principal, id, _ in
                 _ = try await service.announce(id, by: principal)
-                return "/consultations/\(id)#result"
+                return ConsultationLinks.consultation(id, .result)
             }
         }
         router.post("/consultations/:id/actions") { request, context in
             try await act(request, context) { principal, id, f in
                 guard let org = try f.integer("organisation", .id) else { throw AppError.invalid("missing_field", detail: "organisation") }
                 _ = try await service.addAction(id, title: f["title"] ?? "", organisationID: org, dueOn: f["due"] ?? "", by: principal)
-                return "/consultations/\(id)#actions"
+                return ConsultationLinks.consultation(id, .actions)
             }
         }
         router.post("/consultations/:id/actions/:action") { request, context in
@@ -161,7 +161,7 @@ struct ConsultationPages {
                     throw AppError.invalid("action_progress_invalid")
                 }
                 try await service.updateAction(id, actionID: try kit.id(context, "action"), progress: progress, note: f["note"] ?? "", by: principal)
-                return "/consultations/\(id)#actions"
+                return ConsultationLinks.consultation(id, .actions)
             }
         }
     }
@@ -172,8 +172,7 @@ struct ConsultationPages {
         return try await DisclosureService(services: services).upload(name: file.filename, bytes: file.content, by: principal).sha256
     }
 
-    /// Back to the waiting entries, saying what was just done (a word from a fixed set, nothing personal).
-    static func entriesLocation(_ id: Int64, done: String) -> String { "/consultations/\(id)?done=\(done)#entries" }
+    /// What a return to the waiting entries may say was just done.
     static let doneNotices: Set<String> = ["entered", "confirmed", "refused"]
 
     /// An entry another officer settled in the meantime is explained, not answered as a missing page.
@@ -189,19 +188,20 @@ struct ConsultationPages {
     func handoverCookie(_ id: Int64, _ receipt: String, voterKey: String) -> Cookie {
         services.cookie(
             Self.handoverCookie, receipt.isEmpty ? "" : "\(id).\(receipt).\(voterKey)", maxAge: receipt.isEmpty ? 0 : 600,
-            path: "/consultations/\(id)")
+            path: ConsultationLinks.consultation(id))
     }
 
     /// A new receipt goes to the voter's browser in a short-lived cookie and is
     /// shown once: never in a URL, which browsers keep in their history.
     static let receiptCookie = "gz_receipt"
-    static func receiptLocation(_ id: Int64) -> String { "/consultations/\(id)#ballot" }
+    static func receiptLocation(_ id: Int64) -> String { ConsultationLinks.consultation(id, .ballot) }
 
     /// Bound to its consultation by name and path, and cleared at sign-out, so
     /// it shows on no other page and to no one signing in after on a shared device.
     func receiptCookie(_ id: Int64, _ receipt: String) -> Cookie {
         services.cookie(
-            Self.receiptCookie, receipt.isEmpty ? "" : "\(id).\(receipt)", maxAge: receipt.isEmpty ? 0 : 600, path: "/consultations/\(id)")
+            Self.receiptCookie, receipt.isEmpty ? "" : "\(id).\(receipt)", maxAge: receipt.isEmpty ? 0 : 600, path: ConsultationLinks.consultation(id)
+        )
     }
 
     struct ReceiptShown {
@@ -500,7 +500,7 @@ struct ConsultationPages {
         var d: [String: Any] = [
             "id": e.id, "key": e.voterKey, "voter": voter ?? "", "date": kit.date(e.enteredAt),
             "kind": kit.label("ballot_channel_", e.kind.code, locale), "mine": e.enteredBy == principal.accountID,
-            "evidence": "/consultations/\(c.id)/entries/\(e.id)/evidence",
+            "evidence": ConsultationLinks.entryEvidence(c.id, entry: e.id),
         ]
         switch e.kind {
         case .paper(let choice): d["choice"] = describe(choice.code, c, locale)
@@ -716,7 +716,7 @@ struct ConsultationPages {
                 options: options, votingOpens: opens, votingCloses: closes.addingTimeInterval(86_399),
                 publicityDays: try f.integer("publicityDays", IntegerBound(1...365)).map { Int($0) }, secret: f["secret"] == "on")
             let record = try await service.create(draft, by: principal)
-            return kit.redirect("/consultations/\(record.consultation.id)", context)
+            return kit.redirect(ConsultationLinks.consultation(record.consultation.id), context)
         } catch {
             let shown = try kit.formError(error, context)
             return try await self.form(request, context, values: f, error: shown.message)

@@ -237,7 +237,7 @@ struct DisclosurePages {
                 return try await form(request, context, draft: values, error: nil, found: found)
             }
             let (disclosure, _) = try await service.publish(draft, by: principal)
-            return kit.redirect("/disclosures/\(disclosure.id)", context)
+            return kit.redirect(DisclosureLinks.disclosure(disclosure.id), context)
         } catch {
             // What the publisher can fix is shown on the form; not-found and faults go to the error page.
             let shown = try kit.formError(error, context)

@@ -41,7 +41,7 @@ struct PlacePages {
                         name: form["name"] ?? "", phone: form["phone"], idNumber: form["idNumber"], relation: form["relation"] ?? "",
                         representative: form["representative"] == "on"),
                     householdID: id, by: principal)
-                return kit.redirect("/households/\(id)?added=1", context)
+                return kit.redirect(PlaceLinks.household(id, added: true), context)
             } catch let error as AppError where error.status == .unprocessableContent || error.status == .conflict {
                 let view = try await service.household(id, for: principal)
                 var data = householdDict(view, context.locale)
@@ -64,7 +64,7 @@ struct PlacePages {
             let principal = try kit.principal(request, context)
             let id = try kit.id(context)
             let place = try await service.place(id, for: principal)
-            if place.kind == .household { return kit.redirect("/households/\(id)", context) }
+            if place.kind == .household { return kit.redirect(PlaceLinks.household(id), context) }
             let children = try await service.children(of: id, for: principal)
             let counts = try await services.places.counts(under: place.path)
             let summary: [[String: Any]] = PlaceKind.allCases.filter { $0 > place.kind }.compactMap { kind in

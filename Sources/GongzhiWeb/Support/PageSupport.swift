@@ -47,7 +47,7 @@ struct PageKit {
     func placeDict(_ place: Place, _ locale: Locale) -> [String: Any] {
         [
             "id": place.id, "name": place.name, "kind": label("place_kind_", place.kind.rawValue, locale),
-            "href": place.kind == .household ? "/households/\(place.id)" : "/places/\(place.id)",
+            "href": PlaceLinks.place(place),
         ]
     }
 
