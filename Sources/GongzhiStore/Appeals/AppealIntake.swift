@@ -121,15 +121,15 @@ public final class AppealIntake: Sendable {
             token = a.token
             rows.reserveCapacity(6)
             func add(_ table: Table, _ fields: [SQLField]) { rows.append(InsertGroup.Row(table: table.rawValue, fields: fields)) }
+            // Four fields a line, line by line as the appeal's columns in `tables`: they pair by position.
             add(
                 .appeal,
                 [
-                    .text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath), .integer(a.requesterPersonID),
-                    .integer(s.enteredBy),
-                    .text(a.description), .real(a.latitude), .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue),
-                    .integer(a.leadOrganisationID), .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week),
-                    .text(token),
-                    .text(a.mediaURL),
+                    .text(a.category), .integer(a.placeID), .text(a.placePath), .text(a.communityPath),
+                    .integer(a.requesterPersonID), .integer(s.enteredBy), .text(a.description), .real(a.latitude),
+                    .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue), .integer(a.leadOrganisationID),
+                    .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week),
+                    .text(token), .text(a.mediaURL),
                 ])
             add(.event, [.text("submit"), .text(s.submittedBy.rawValue), .integer(s.accountID), .integer(nil), .text(""), .integer(at)])
             switch s.decision {
@@ -192,12 +192,12 @@ public final class AppealIntake: Sendable {
         let tables: [Table: GroupTable] = [
             .appeal: GroupTable(
                 "appeals", .parent(key: "token"),
+                // Four columns a line, as `Rows` gives the appeal's fields.
                 columns: [
-                    ("category", .text), ("place_id", .integer), ("place_path", .text), ("community_path", .text), ("requester_person_id", .integer),
-                    ("entered_by", .integer), ("description", .text), ("latitude", .real), ("longitude", .real), ("anonymous", .integer),
-                    ("state", .text),
-                    ("lead_organisation_id", .integer), ("submitted_at", .integer), ("respond_due", .integer), ("resolve_due", .integer),
-                    ("week", .text),
+                    ("category", .text), ("place_id", .integer), ("place_path", .text), ("community_path", .text),
+                    ("requester_person_id", .integer), ("entered_by", .integer), ("description", .text), ("latitude", .real),
+                    ("longitude", .real), ("anonymous", .integer), ("state", .text), ("lead_organisation_id", .integer),
+                    ("submitted_at", .integer), ("respond_due", .integer), ("resolve_due", .integer), ("week", .text),
                     ("token", .text), ("media_url", .text),
                 ]),
             .task: child("appeal_tasks", [("organisation_id", .integer), ("role", .text), ("assigned_at", .integer)], fixed: [("state", "'open'")]),
