@@ -41,6 +41,25 @@ struct MaskingTests {
                 "\u{967}\u{969}\u{96F}****\u{96B}\u{96C}\u{96D}\u{96E}"
             ),
             ("①③⑨①②③④⑤⑥⑦⑧", "①③⑨****⑤⑥⑦⑧"),
+            // Invisible characters between digits, and marks on them, hide nothing.
+            ("139\u{1}1234\u{1}5678", "139\u{1}****\u{1}5678"),
+            ("1\u{200D}3\u{200D}9\u{200D}1\u{200D}2\u{200D}3\u{200D}4\u{200D}5678", "1\u{200D}3\u{200D}9\u{200D}****5678"),
+            ("1\u{20E3}3\u{20E3}9\u{20E3}12345678", "1\u{20E3}3\u{20E3}9\u{20E3}****5678"),
+            ("139\u{AD}1234\u{FEFF}5678", "139\u{AD}****\u{FEFF}5678"),
+            // Other separators people type, and longer runs of spaces.
+            ("139、1234、5678", "139、****、5678"),
+            ("139，1234，5678", "139，****，5678"),
+            ("139~1234~5678", "139~****~5678"),
+            ("139:1234:5678", "139:****:5678"),
+            ("139+1234+5678", "139+****+5678"),
+            ("139\n1234\n5678", "139\n****\n5678"),
+            ("139\u{2003}1234\u{2007}5678", "139\u{2003}****\u{2007}5678"),
+            ("139    1234    5678", "139    ****    5678"),
+            ("139―1234ー5678", "139―****ー5678"),
+            ("一三九两两三四五六七八", "一三九****五六七八"),
+            ("〡〣〩〡〢〣〤〥〦〧〨", "〡〣〩****〥〦〧〨"),
+            ("013912345678", "0139****5678"),
+            ("11010219440919649 X", "110102********649 X"),
         ])
     func formats(text: String, expected: String) {
         #expect(PersonalDataMask.text(text) == expected)
@@ -67,6 +86,10 @@ struct MaskingTests {
         #expect(PersonalDataMask.url("https://img.example.com/a/42.jpg") == "https://img.example.com/a/42.jpg")
         #expect(PersonalDataMask.url("https://img.example.com/a.jpg?tel=13912345678") == nil)
         #expect(PersonalDataMask.url("https://img.example.com/a.jpg?tel=139%2D1234%2D5678") == nil)
+        #expect(PersonalDataMask.url("https://img.example.cn/p?tel=139+1234+5678") == nil)
+        #expect(PersonalDataMask.url("https://img.example.cn/p?tel=139%2C1234%2C5678") == nil)
+        #expect(PersonalDataMask.url("https://img.example.cn/139,1234,5678.jpg") == nil)
+        #expect(PersonalDataMask.url("https://img.example.cn/p?t=139%E2%80%8D1234%E2%80%8D5678") == nil)
         #expect(PersonalDataMask.url(nil) == nil)
     }
 

@@ -190,7 +190,7 @@ struct AppealAPITests {
             }
 
             // A lift: contact within 2 hours, resolved within 3 working days.
-            let (_, created) = try await submit(app, resident, category: "elevator_failure", place: home)
+            let (_, created) = try await submit(app, resident, category: "elevator_failure", place: home, text: "电梯停了，请打13912345678。")
             let id = try #require(appeal(created)["id"] as? Int)
             try await clock.escalate(now: app.clock.now)
             #expect(try await escalations(id).isEmpty)
@@ -204,6 +204,8 @@ struct AppealAPITests {
             let (_, board) = try await app.api("/api/v1/appeals/overdue", token: street)
             let row = try #require((board["items"] as? [[String: Any]])?.first { ($0["appeal"] as? [String: Any])?["id"] as? Int == id })
             #expect(row["missed"] as? [String] == ["response"])
+            // The street reads the board, not as a handler: the requester's number is masked.
+            #expect(((row["appeal"] as? [String: Any])?["description"] as? String)?.contains("139****5678") == true)
             #expect((row["escalations"] as? [[String: Any]])?.map { $0["kind"] as? String } == ["response"])
             // Residents and handlers have no overdue board.
             let (residentBoard, _) = try await app.api("/api/v1/appeals/overdue", token: resident)

@@ -216,8 +216,10 @@ struct ConsultationAPITests {
             let more = try await otherOwners(app, excluding: [ownerPerson, residentPerson] + others, count: 3)
             var answers: [HTTPResponse.Status] = []
             var waitingIDs: [Int] = []
+            var scans: [String] = []
             for key in more {
                 let scan = try await upload("authorisation \(key)")
+                scans.append(scan)
                 let (status, body) = try await app.api(
                     "/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
                     json: #"{"voterKey":"o:\#(key)","proxyPersonId":\#(residentPerson),"authorisation":"委托","evidenceSha256":"\#(scan)"}"#)
@@ -241,6 +243,15 @@ struct ConsultationAPITests {
                 }
             }
             #expect(refusals.contains { $0.contains("委托书签名与登记不符") })
+            // A refused entry keeps its number, never given to another, and its document stays unpublished.
+            #expect(try await app.client.execute(uri: "/attachments/\(scans[0])", method: .get) { $0.status } == .notFound)
+            let (reentered, reentry) = try await app.api(
+                "/api/v1/consultations/\(id)/proxies", method: .post, token: owners,
+                json: #"{"voterKey":"o:\#(more[0])","proxyPersonId":\#(residentPerson),"authorisation":"委托","evidenceSha256":"\#(scans[0])"}"#)
+            #expect(reentered == .accepted && (reentry["id"] as? Int).map { $0 > first } == true)
+            // The platform administrator runs the platform but is not one of the organisation's two officers.
+            let admin = try await app.token("admin")
+            #expect(try await app.api("/api/v1/consultations/\(id)/vote-entries", token: admin).0 == .forbidden)
             let (_, residentStanding) = try await app.api("/api/v1/consultations/\(id)/standing", token: residentToken)
             #expect(
                 (residentStanding["votes"] as? [[String: Any]])?.contains {

@@ -74,6 +74,8 @@ public enum BallotError: Error, Equatable, Sendable {
     case holderUnknown
     /// The ballot form was sent without a choice.
     case choiceMissing
+    /// A proxy names the voter themselves as the one to carry it.
+    case proxyForSelf
 }
 
 /// 委托投票 and 纸质票: votes cast by someone other than the voter at a screen.

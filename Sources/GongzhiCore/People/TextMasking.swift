@@ -25,7 +25,8 @@ extension PersonalDataMask {
     /// (`?tel=13912345678`, percent-encoded or not) is not shown at all.
     public static func url(_ url: String?) -> String? {
         guard let url else { return nil }
-        let decoded = url.removingPercentEncoding ?? url
+        // In a link, a comma or plus between digit groups is a separator too (a plus is a space in a query).
+        let decoded = (url.removingPercentEncoding ?? url).replacingOccurrences(of: ",", with: " ")
         return numbers(in: url).isEmpty && numbers(in: decoded).isEmpty ? url : nil
     }
 
@@ -53,7 +54,8 @@ extension PersonalDataMask {
     /// on digits does not catch it: 一三九…, 幺 for one as it is said on the
     /// phone, and the financial forms 壹贰叁 (with their traditional forms).
     static let chineseDigits: [Character: Character] = [
-        "〇": "0", "零": "0", "洞": "0", "一": "1", "幺": "1", "壹": "1", "二": "2", "贰": "2", "貳": "2", "三": "3", "叁": "3", "參": "3",
+        "〇": "0", "零": "0", "洞": "0", "一": "1", "幺": "1", "壹": "1", "二": "2", "两": "2", "兩": "2", "贰": "2", "貳": "2", "三": "3", "叁": "3",
+        "參": "3", "〡": "1", "〢": "2", "〣": "3", "〤": "4", "〥": "5", "〦": "6", "〧": "7", "〨": "8", "〩": "9",
         "四": "4", "肆": "4", "五": "5", "伍": "5", "六": "6", "陆": "6", "陸": "6", "七": "7", "柒": "7", "八": "8", "捌": "8", "九": "9", "玖": "9",
     ]
 
@@ -61,7 +63,9 @@ extension PersonalDataMask {
     /// Devanagari and the other decimal digits of Unicode, circled and
     /// superscript digits, and spelled-out Chinese numerals.
     static func digit(_ c: Character) -> Character? {
-        guard let scalar = c.unicodeScalars.first, c.unicodeScalars.count == 1 else { return nil }
+        // A digit with marks attached (a keycap, a combining underline, a joiner) is still that digit.
+        guard let scalar = c.unicodeScalars.first, c.unicodeScalars.dropFirst().allSatisfy(isInvisible) else { return nil }
+        let c = Character(scalar)
         if scalar.isASCII { return ("0"..."9").contains(c) ? c : nil }
         if let chinese = chineseDigits[c] { return chinese }
         let properties = scalar.properties
@@ -74,24 +78,49 @@ extension PersonalDataMask {
     /// What people put between digit groups. Not the comma, which groups the digits of amounts.
     static let separators: Set<Character> = [
         " ", "\t", "-", ".", "·", "/", "_", "(", ")", "（", "）", "\u{00A0}", "\u{3000}", "\u{2009}", "\u{202F}", "\u{200B}", "\u{2010}", "\u{2011}",
-        "\u{2012}", "\u{2013}", "\u{2014}", "\u{FE63}", "\u{FF0D}", "\u{2212}", "\u{30FB}", "\u{FF0E}",
+        "\u{2012}", "\u{2013}", "\u{2014}", "\u{FE63}", "\u{FF0D}", "\u{2212}", "\u{30FB}", "\u{FF0E}", "、", "，", "~", "～", ":", "：", "+",
+        "*", "―", "ー", "\n", "\r", "\r\n",
     ]
 
-    static func isSeparator(_ c: Character) -> Bool { separators.contains(c) }
+    /// Marks, format characters (joiners, soft hyphens, byte-order marks) and controls: nothing a reader sees between two digits.
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark, .spacingMark, .format, .control: true
+        default: false
+        }
+    }
+
+    /// A separator is one of the listed marks, any space or line break, or anything invisible.
+    /// Separators in a row that still join two digit groups (`139 - 1234`, `(139)1234`, a run of spaces).
+    static let maxSeparatorRun = 6
+
+    static func isSeparator(_ c: Character) -> Bool {
+        if separators.contains(c) { return true }
+        return c.unicodeScalars.allSatisfy { s in
+            isInvisible(s) || [.spaceSeparator, .lineSeparator, .paragraphSeparator].contains(s.properties.generalCategory)
+        }
+    }
+
+    static func isX(_ c: Character) -> Bool { c == "X" || c == "x" || c == "Ｘ" || c == "ｘ" }
 
     /// Digit groups joined by short runs of separators: the stretches a number can span.
     static func stretches(in chars: [Character]) -> [[Group]] {
         var stretches: [[Group]] = []
         var current: [Group] = []
         var i = 0
+        var joinedAt: Int?
         while i < chars.count {
-            guard digit(chars[i]) != nil else {
-                // Up to three separators in a row join two groups (`139 - 1234`, `(139)1234`).
+            guard digit(chars[i]) != nil || joinedAt == i else {
+                // A short run of separators joins two groups (`139 - 1234`, `(139)1234`).
                 var next = i
-                while next < chars.count, next - i < 3, isSeparator(chars[next]) { next += 1 }
-                let joins = next > i && !current.isEmpty && next < chars.count && digit(chars[next]) != nil && !(current.last?.endsWithX ?? false)
+                while next < chars.count, next - i < maxSeparatorRun, isSeparator(chars[next]) { next += 1 }
+                // A digit continues the number; so does an ID number's final X written apart from its 17 digits.
+                let continues =
+                    next < chars.count
+                    && (digit(chars[next]) != nil || (isX(chars[next]) && current.map(\.values.count).reduce(0, +) == 17))
+                let joins = next > i && !current.isEmpty && continues && !(current.last?.endsWithX ?? false)
                 if joins {
-                    i = next
+                    (i, joinedAt) = (next, next)
                     continue
                 }
                 if !current.isEmpty {
@@ -107,7 +136,7 @@ extension PersonalDataMask {
                 group.values.append(d)
                 i += 1
             }
-            if i < chars.count, chars[i] == "X" || chars[i] == "x" || chars[i] == "Ｘ" || chars[i] == "ｘ" {
+            if i < chars.count, isX(chars[i]) {
                 group.positions.append(i)
                 group.values.append("X")
                 i += 1
@@ -166,10 +195,11 @@ extension PersonalDataMask {
     static func number(_ values: [Character], _ positions: [Int], spread: Bool) -> Match? {
         let hasX = values.last == "X"
         if !hasX {
-            for prefix in [0, 2, 4] where values.count == 11 + prefix {
+            // Written whole, after the country code (86, 0086), or after the trunk 0 some people dial.
+            for prefix in [0, 1, 2, 4] where values.count == 11 + prefix {
                 let national = Array(values.dropFirst(prefix))
                 let code = String(values.prefix(prefix))
-                guard prefix == 0 || code == "86" || code == "0086" else { continue }
+                guard prefix == 0 || code == "0" || code == "86" || code == "0086" else { continue }
                 if national[0] == "1", let second = national[1].wholeNumberValue, second >= 3 {
                     return Match(digits: String(national), hidden: Array(positions.dropFirst(prefix)[(prefix + 3)..<(prefix + 7)]), isPhone: true)
                 }

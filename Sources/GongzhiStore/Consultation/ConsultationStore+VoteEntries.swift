@@ -35,7 +35,7 @@ extension ConsultationStore {
                     (consultation_id, voter_key, kind, choice, proxy_person_id, authorisation, evidence_sha256, entered_by, entered_at)
                 VALUES (\(bind: entry.consultationID), \(bind: entry.voterKey), \(bind: entry.kind.code), \(bind: choice), \(bind: holder),
                         \(bind: authorisation), \(bind: entry.evidence), \(bind: entry.enteredBy), \(bind: entry.enteredAt.millis))
-                ON CONFLICT (consultation_id, voter_key) DO NOTHING RETURNING id
+                ON CONFLICT (consultation_id, voter_key) WHERE settled_at IS NULL DO NOTHING RETURNING id
                 """
             ).first()
         else { throw BallotError.entryPending }
@@ -46,7 +46,7 @@ extension ConsultationStore {
         try await database.read { db in
             try await db.raw(
                 """
-                SELECT \(Self.voteEntryColumns) FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) ORDER BY id
+                SELECT \(Self.voteEntryColumns) FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) AND settled_at IS NULL ORDER BY id
                 """
             ).all().map(Self.voteEntry)
         }
@@ -56,19 +56,20 @@ extension ConsultationStore {
         try await db.raw(
             """
             SELECT \(Self.voteEntryColumns) FROM consultation_vote_entries WHERE id = \(bind: id) AND consultation_id = \(bind: consultationID)
+              AND settled_at IS NULL
             """
         ).first().map(Self.voteEntry)
     }
 
-    /// Deletes the entry; false when another officer settled it first.
-    public func removeVoteEntry(id: Int64, in db: any SQLDatabase) async throws -> Bool {
-        try await db.raw("DELETE FROM consultation_vote_entries WHERE id = \(bind: id) RETURNING id").first() != nil
-    }
+    public enum Outcome: String, Sendable { case confirmed, refused }
 
-    public func hasVoteEntry(consultationID: Int64, voterKey: String, in db: any SQLDatabase) async throws -> Bool {
+    /// Settles a waiting entry, erasing a paper ballot's choice; false when another officer settled it first.
+    public func settleVoteEntry(id: Int64, _ outcome: Outcome, by accountID: Int64?, at: Date, in db: any SQLDatabase) async throws -> Bool {
         try await db.raw(
             """
-            SELECT id FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) AND voter_key = \(bind: voterKey)
+            UPDATE consultation_vote_entries SET settled_at = \(bind: at.millis), settled_by = \(bind: accountID), outcome = \(bind: outcome.rawValue),
+                choice = NULL
+            WHERE id = \(bind: id) AND settled_at IS NULL RETURNING id
             """
         ).first() != nil
     }
@@ -79,6 +80,7 @@ extension ConsultationStore {
             try await db.raw(
                 """
                 SELECT evidence_sha256 FROM consultation_vote_entries WHERE id = \(bind: entryID) AND consultation_id = \(bind: consultationID)
+                  AND settled_at IS NULL
                 """
             ).first()?.string("evidence_sha256")
         }

@@ -321,7 +321,8 @@ public struct ConsultationStore: Sendable {
             try await db.raw(
                 """
                 SELECT (SELECT COUNT(*) FROM consultation_proxies WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID))
-                     + (SELECT COUNT(*) FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID)) AS n
+                     + (SELECT COUNT(*) FROM consultation_vote_entries WHERE consultation_id = \(bind: consultationID) AND proxy_person_id = \(bind: personID)
+                         AND settled_at IS NULL) AS n
                 """
             ).first()?.int64("n") ?? 0)
     }

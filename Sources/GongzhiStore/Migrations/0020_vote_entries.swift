@@ -1,9 +1,11 @@
 extension Migration {
     /// Paper ballots and proxies wait here for a second officer's confirmation.
     /// A waiting paper ballot holds its choice beside the voter, as the signed
-    /// sheet does; the row is deleted when the ballot is cast, so a secret
-    /// ballot is linked to nobody once it counts. Who confirmed is kept with
-    /// the vote and the proxy.
+    /// sheet does; when it is settled (confirmed or refused) the choice is
+    /// erased, so a secret ballot is linked to nobody once it counts. Settled
+    /// rows stay: an entry's number is never given to another (an officer
+    /// confirms what they looked at), and its document stays unpublished.
+    /// Who confirmed is kept with the vote and the proxy.
     static let voteEntries = Migration(version: 20, name: "vote_entries") { e in
         [
             """
@@ -18,8 +20,15 @@ extension Migration {
                 evidence_sha256 TEXT NOT NULL,
                 entered_by BIGINT REFERENCES accounts(id),
                 entered_at BIGINT NOT NULL,
-                UNIQUE (consultation_id, voter_key)
+                settled_at BIGINT,
+                settled_by BIGINT REFERENCES accounts(id),
+                outcome TEXT CHECK (outcome IN ('confirmed', 'refused'))
             )
+            """,
+            // One waiting entry per vote; settled ones are history.
+            """
+            CREATE UNIQUE INDEX consultation_vote_entries_waiting ON consultation_vote_entries(consultation_id, voter_key)
+                WHERE settled_at IS NULL
             """,
             "CREATE INDEX consultation_vote_entries_evidence ON consultation_vote_entries(evidence_sha256)",
             "CREATE INDEX consultation_vote_entries_holder ON consultation_vote_entries(consultation_id, proxy_person_id)",

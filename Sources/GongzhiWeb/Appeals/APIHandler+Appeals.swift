@@ -65,7 +65,14 @@ extension APIHandler {
     }
 
     func listMyAppeals(_ input: Operations.ListMyAppeals.Input) async throws -> Operations.ListMyAppeals.Output {
-        .ok(.init(body: .json(.init(items: try await appeals.mine(try principal()).map { Components.Schemas.Appeal($0) }))))
+        .ok(
+            .init(
+                body: .json(
+                    .init(
+                        items: try await appeals.mine(try principal()).map {
+                            // The requester's own appeals, whole.
+                            Components.Schemas.Appeal($0, description: $0.description, mediaURL: .some($0.mediaURL))
+                        }))))
     }
 
     func submitAppeal(_ input: Operations.SubmitAppeal.Input) async throws -> Operations.SubmitAppeal.Output {
@@ -161,7 +168,9 @@ extension APIHandler {
                     .init(
                         items: queue.map { item in
                             .init(
-                                appeal: .init(item.appeal, description: PersonalDataMask.text(item.appeal.description, keepingPhones: true)),
+                                appeal: .init(
+                                    item.appeal, description: PersonalDataMask.text(item.appeal.description, keepingPhones: true),
+                                    mediaURL: .some(item.appeal.mediaURL)),
                                 task: .init(
                                     organisationId: item.task.organisationID, role: .init(rawValue: item.task.role.rawValue)!,
                                     state: .init(rawValue: item.task.state.rawValue)!, assignedAt: item.task.assignedAt, doneAt: item.task.doneAt,
@@ -210,12 +219,15 @@ extension APIHandler {
 
 extension Components.Schemas.Appeal {
     /// `description` and `mediaURL`: as this reader may see them (masked where they are not entitled).
+    /// Masked unless the caller passes what this reader is entitled to: a new
+    /// use shows no phone or ID number by default.
     init(_ a: Appeal, description: String? = nil, mediaURL: String?? = nil) {
         self.init(
-            id: a.id, category: a.category, placeId: a.placeID, description: description ?? a.description, state: .init(rawValue: a.state.rawValue)!,
+            id: a.id, category: a.category, placeId: a.placeID, description: description ?? PersonalDataMask.text(a.description),
+            state: .init(rawValue: a.state.rawValue)!,
             leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
             acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
-            ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? a.mediaURL)
+            ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? PersonalDataMask.url(a.mediaURL))
     }
 }
 

@@ -86,9 +86,11 @@ struct ConsultationPages {
                 status: .ok, headers: [.contentType: type, .cacheControl: "private, no-store"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         router.post("/consultations/:id/entries/:entry/confirm") { request, context in
-            try await act(request, context) { principal, id, _ in
+            try await act(request, context) { principal, id, f in
+                // The page sends what the officer saw, so an entry other than that one is not confirmed by the click.
+                let seen = f["voter"].flatMap { voter in f["evidence"].map { (voterKey: voter, evidence: $0) } }
                 let (entry, receipt) = try await Self.stillWaiting {
-                    try await service.confirmEntry(id, entryID: try kit.id(context, "entry"), by: principal)
+                    try await service.confirmEntry(id, entryID: try kit.id(context, "entry"), seen: seen, by: principal)
                 }
                 // A confirmed paper ballot's receipt is shown once, to the officer, to hand to the voter.
                 guard let receipt else { return (ConsultationLinks.entries(id, done: "confirmed"), []) }
@@ -374,7 +376,9 @@ struct ConsultationPages {
         let principal = context.principal
         let organiser = try await service.isOrganiser(principal, of: record)
         data["organiser"] = organiser
-        if organiser, let principal {
+        // Paper ballots and proxies are the organisation's own officers' work, not the platform administrator's.
+        data["officer"] = service.isOfficer(principal, of: record)
+        if let principal, service.isOfficer(principal, of: record) {
             var entries: [[String: Any]] = []
             for e in try await service.voteEntries(c.id, by: principal) {
                 entries.append(
@@ -500,7 +504,7 @@ struct ConsultationPages {
         var d: [String: Any] = [
             "id": e.id, "key": e.voterKey, "voter": voter ?? "", "date": kit.date(e.enteredAt),
             "kind": kit.label("ballot_channel_", e.kind.code, locale), "mine": e.enteredBy == principal.accountID,
-            "evidence": ConsultationLinks.entryEvidence(c.id, entry: e.id),
+            "evidence": ConsultationLinks.entryEvidence(c.id, entry: e.id), "evidenceHash": e.evidence,
         ]
         switch e.kind {
         case .paper(let choice): d["choice"] = describe(choice.code, c, locale)

@@ -54,6 +54,17 @@ struct ConsultationService {
         return try await organisers(principal).contains { $0.organisation.id == record.consultation.organisationID }
     }
 
+    /// The organisation's own officers: vote entries are theirs to enter and to check, not the
+    /// platform administrator's, who runs the platform but is not one of the two officers.
+    func isOfficer(_ principal: Principal?, of record: ConsultationStore.Record) -> Bool {
+        principal?.grants.contains { $0.role.permissions.contains(.runConsultations) && $0.organisationID == record.consultation.organisationID }
+            ?? false
+    }
+
+    func requireOfficer(_ principal: Principal, of record: ConsultationStore.Record) async throws {
+        guard isOfficer(principal, of: record) else { throw AppError.forbidden }
+    }
+
     func requireOrganiser(_ principal: Principal, of record: ConsultationStore.Record) async throws {
         guard try await isOrganiser(principal, of: record) else { throw AppError.forbidden }
     }
@@ -197,7 +208,7 @@ struct ConsultationService {
     func enterPaper(_ id: Int64, voterKey typed: String, choice: BallotChoice, tallySheet: String?, by principal: Principal) async throws -> VoteEntry
     {
         let record = try await get(id)
-        try await requireOrganiser(principal, of: record)
+        try await requireOfficer(principal, of: record)
         let c = record.consultation
         let voterKey = VoteEntryRules.voterKey(typed, body: c.body)
         try BallotRules.validate(choice, for: c)
@@ -233,17 +244,21 @@ struct ConsultationService {
         by principal: Principal
     ) async throws -> VoteEntry {
         let record = try await get(id)
-        try await requireOrganiser(principal, of: record)
+        try await requireOfficer(principal, of: record)
         let voterKey = VoteEntryRules.voterKey(typed, body: record.consultation.body)
         let text = Self.publicText(authorisation)
         guard !text.isEmpty else { throw BallotError.proxyWithoutAuthorisation }
         let scan = try await evidence(document)
         let now = services.now()
-        guard try await store.voter(key: voterKey, record, now: now) != nil else { throw BallotError.notOnRegister(voterKey) }
+        // A proxy is for a vote still to be cast, by someone other than the voter.
+        if record.announcedAt != nil || now >= record.consultation.schedule.votingCloses { throw BallotError.closed }
+        guard let voter = try await store.voter(key: voterKey, record, now: now) else { throw BallotError.notOnRegister(voterKey) }
         guard try await services.people.person(id: proxyPersonID, readableBy: .principal(principal)) != nil else { throw BallotError.holderUnknown }
+        if voter.personIDs.contains(proxyPersonID) { throw BallotError.proxyForSelf }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db -> VoteEntry in
             if try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil { throw AppError.conflict("ballot_proxy_recorded") }
+            if try await store.hasVoted(consultationID: id, voterKey: voterKey, in: db) { throw BallotError.alreadyVoted }
             try ProxyRules.checkHolder(alreadyCarries: try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db))
             var entry = VoteEntry(
                 id: 0, consultationID: id, voterKey: voterKey, kind: .proxy(holderPersonID: proxyPersonID, authorisation: text),
@@ -272,23 +287,32 @@ struct ConsultationService {
 
     /// Entries waiting for confirmation, for the organiser's officers only.
     func voteEntries(_ id: Int64, by principal: Principal) async throws -> [VoteEntry] {
-        try await requireOrganiser(principal, of: try await get(id))
+        try await requireOfficer(principal, of: try await get(id))
         return try await store.voteEntries(consultationID: id)
     }
 
     /// A second officer confirms an entry against its document: a paper ballot
     /// is cast (the receipt returned, to hand to the voter), a proxy takes effect.
-    func confirmEntry(_ id: Int64, entryID: Int64, by principal: Principal) async throws -> (entry: VoteEntry, receipt: String?) {
+    /// `seen`: the voter and document the officer compared, when the form says; a different entry is refused.
+    func confirmEntry(
+        _ id: Int64, entryID: Int64, seen: (voterKey: String, evidence: String)? = nil, by principal: Principal
+    ) async throws
+        -> (entry: VoteEntry, receipt: String?)
+    {
         let record = try await get(id)
-        try await requireOrganiser(principal, of: record)
+        try await requireOfficer(principal, of: record)
         let c = record.consultation
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db -> (entry: VoteEntry, receipt: String?) in
             guard let entry = try await store.voteEntry(id: entryID, consultationID: id, in: db) else { throw AppError.notFound }
             try VoteEntryRules.checkConfirmer(entry, accountID: principal.accountID)
-            // Deleting first settles a race between two confirming officers: the second finds nothing.
-            guard try await store.removeVoteEntry(id: entryID, in: db) else { throw AppError.notFound }
+            // The officer confirms what they looked at: the same voter and document.
+            if let seen, seen.voterKey != entry.voterKey || seen.evidence != entry.evidence { throw AppError.conflict("ballot_entry_changed") }
+            // Settling first decides a race between two confirming officers: the second finds nothing waiting.
+            guard try await store.settleVoteEntry(id: entryID, .confirmed, by: principal.accountID, at: now, in: db) else {
+                throw AppError.notFound
+            }
             var receipt: String?
             switch entry.kind {
             case .paper(let choice):
@@ -319,13 +343,13 @@ struct ConsultationService {
     /// Refuses an entry (it does not match its document, or was typed wrongly);
     /// any officer of the organiser may, the one who entered it included.
     func rejectEntry(_ id: Int64, entryID: Int64, reason: String, by principal: Principal) async throws {
-        try await requireOrganiser(principal, of: try await get(id))
+        try await requireOfficer(principal, of: try await get(id))
         let why = try VoteEntryRules.reason(Self.publicText(reason))
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
             guard let entry = try await store.voteEntry(id: entryID, consultationID: id, in: db),
-                try await store.removeVoteEntry(id: entryID, in: db)
+                try await store.settleVoteEntry(id: entryID, .refused, by: principal.accountID, at: now, in: db)
             else { throw AppError.notFound }
             try await audit.append(
                 accountID: principal.accountID, action: .revoke, objectType: "vote_entry", objectID: "\(id)/\(entryID)",
@@ -335,7 +359,7 @@ struct ConsultationService {
 
     /// The document behind a waiting entry, for the officer who compares it.
     func entryEvidence(_ id: Int64, entryID: Int64, by principal: Principal) async throws -> (contentType: String, data: Data) {
-        try await requireOrganiser(principal, of: try await get(id))
+        try await requireOfficer(principal, of: try await get(id))
         guard let hash = try await store.voteEntryEvidence(consultationID: id, entryID: entryID),
             let content = try await services.attachments.content(sha256: hash)
         else { throw AppError.notFound }

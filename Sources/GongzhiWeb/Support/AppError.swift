@@ -114,6 +114,7 @@ public struct AppError: Error, Sendable, Equatable {
             case .notOnRegister(let key): return .invalid("ballot_not_on_register", detail: key)
             case .holderUnknown: return .invalid("ballot_proxy_holder_unknown")
             case .choiceMissing: return .invalid("ballot_choice_missing")
+            case .proxyForSelf: return .invalid("ballot_proxy_self")
             }
         case let e as AppealError:
             switch e {
