@@ -183,6 +183,9 @@ struct OperationsTests {
             #expect(yaml.hasPrefix("openapi: \"3.1.0\"") && headers[.contentType]?.hasPrefix("application/yaml") == true)
             let (status, docs, _) = try await app.page(&browser, "/docs")
             #expect(status == .ok && docs.contains("/api/v1/households/{householdId}") && docs.contains("ErrorResponse"))
+            // The disclosure board's period filter reads as words, never as a key or a code.
+            let (_, board, _) = try await app.page(&browser, "/disclosures?days=7")
+            #expect(board.contains("最近一周") && !board.contains("period_days") && !board.contains("Optional("))
             let (notFound, page, _) = try await app.page(&browser, "/no-such-page")
             #expect(notFound == .notFound && page.contains("找不到"))
         }

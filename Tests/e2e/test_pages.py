@@ -310,6 +310,8 @@ class PageTests(unittest.TestCase):
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "appeal-resolve")))
         d.find_element(By.ID, "resolve-note").send_keys("已更换门机传感器。")
         d.find_element(By.ID, "appeal-resolve").click()
+        # Resolving tells the resident it is done: the page asks first.
+        WebDriverWait(d, 10).until(EC.alert_is_present()).accept()
         self.wait_text("appeal-state", "已办结")
         d.find_element(By.ID, "signout").click()
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "signin-submit")))

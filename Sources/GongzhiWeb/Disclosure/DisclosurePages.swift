@@ -50,7 +50,10 @@ struct DisclosurePages {
                 "kinds": DisclosureKind.allCases.map {
                     ["value": $0.rawValue, "label": kit.label("disclosure_kind_", $0.rawValue, locale), "selected": $0 == kind]
                 },
-                "periods": [7, 30, 90, 365].map { ["value": $0, "label": kit.t.text("period_days_\($0)", locale), "selected": $0 == days] },
+                // Typed, so that comparing with the optional choice cannot make the days optional (and a label "period_days_Optional(7)").
+                "periods": [7, 30, 90, 365].map { (d: Int) -> [String: Any] in
+                    ["value": d, "label": kit.t.text("period_days_\(d)", locale), "selected": d == days]
+                },
                 "canPublish": context.principal?.has(.publishDisclosures) ?? false,
             ], request, context)
     }
