@@ -275,6 +275,20 @@ struct ProxyRulesTests {
         try ProxyRules.checkHolder(alreadyCarries: 2)
         #expect(throws: BallotError.tooManyProxies(limit: 3)) { try ProxyRules.checkHolder(alreadyCarries: 3) }
         #expect(BallotRules.normalisedReceipt("F4B1 8D61-7B2F\u{3000}CA74") == "f4b18d617b2fca74")
+        let c = ConsultationTests().consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.rebuild))
+        let voter = Voter(key: "o:7", personIDs: [7], area: .zero)
+        let open = c.schedule.votingOpens.addingTimeInterval(60)
+        func check(holder: Int64 = 8, hasProxy: Bool = false, voted: Bool = false, carries: Int = 0, at now: Date? = nil) throws(BallotError) {
+            try ProxyRules.checkProxy(
+                c, voter: voter, holder: holder, hasProxy: hasProxy, alreadyVoted: voted, holderCarries: carries,
+                announced: false, now: now ?? open)
+        }
+        try check()
+        #expect(throws: BallotError.closed) { try check(at: c.schedule.votingCloses) }
+        #expect(throws: BallotError.proxyForSelf) { try check(holder: 7) }
+        #expect(throws: BallotError.proxyRecorded) { try check(hasProxy: true) }
+        #expect(throws: BallotError.alreadyVoted) { try check(voted: true) }
+        #expect(throws: BallotError.tooManyProxies(limit: 3)) { try check(carries: 3) }
     }
 }
 

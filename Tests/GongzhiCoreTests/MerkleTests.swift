@@ -14,10 +14,15 @@ struct Vectors: Decodable {
         var size2: Int
         var proof: [String]
     }
-    var leaves_hex: [String]
+    var leavesHex: [String]
     var roots: [String: String]
     var inclusion: [Inclusion]
     var consistency: [Consistency]
+
+    enum CodingKeys: String, CodingKey {
+        case leavesHex = "leaves_hex"
+        case roots, inclusion, consistency
+    }
 
     static let shared: Vectors = {
         let url = Bundle.module.url(forResource: "rfc9162-vectors", withExtension: "json", subdirectory: "Resources")!
@@ -25,7 +30,7 @@ struct Vectors: Decodable {
     }()
 
     var leaves: [[UInt8]] {
-        leaves_hex.map { hex in stride(from: 0, to: hex.count, by: 2).map { UInt8(hex.dropFirst($0).prefix(2), radix: 16)! } }
+        leavesHex.map { hex in stride(from: 0, to: hex.count, by: 2).map { UInt8(hex.dropFirst($0).prefix(2), radix: 16)! } }
     }
 
     var tree: MerkleTree {

@@ -193,7 +193,8 @@ struct OperationsTests {
 
     @Test("with a scraper token set, metrics answer only to it")
     func metricsToken() async throws {
-        try await TestApp.run(.sqlite, settings: { $0.metricsToken = "scrape-secret" }) { app in
+        let settings: @Sendable (inout AppSettings) -> Void = { $0.metricsToken = "scrape-secret" }
+        try await TestApp.run(.sqlite, settings: settings) { app in
             let anonymous = try await app.client.execute(uri: "/metrics", method: .get) { $0.status }
             let wrong = try await app.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secreT"]) { $0.status }
             let (right, text) = try await app.client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer scrape-secret"]) {

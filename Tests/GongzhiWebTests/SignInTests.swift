@@ -54,7 +54,8 @@ struct SignInTests {
     @Test("behind a trusted balancer each client is limited by its own address", arguments: TestEngine.available)
     func forwarded(engine: TestEngine) async throws {
         // In-process requests have no socket peer: "unknown" stands for the balancer here.
-        try await TestApp.run(engine, settings: { $0.trustedProxies = ["unknown"] }) { app in
+        let settings: @Sendable (inout AppSettings) -> Void = { $0.trustedProxies = ["unknown"] }
+        try await TestApp.run(engine, settings: settings) { app in
             func attempt(from client: String, _ password: String) async throws -> HTTPResponse.Status {
                 try await app.client.execute(
                     uri: "/api/v1/tokens", method: .post, headers: [.contentType: "application/json", .init("X-Forwarded-For")!: client],

@@ -76,6 +76,8 @@ public enum BallotError: Error, Equatable, Sendable {
     case choiceMissing
     /// A proxy names the voter themselves as the one to carry it.
     case proxyForSelf
+    /// This vote already has its proxy.
+    case proxyRecorded
 }
 
 /// 委托投票 and 纸质票: votes cast by someone other than the voter at a screen.
@@ -96,6 +98,18 @@ public enum ProxyRules {
 
     public static func checkHolder(alreadyCarries: Int) throws(BallotError) {
         if alreadyCarries >= maxEntrustedPerHolder { throw .tooManyProxies(limit: maxEntrustedPerHolder) }
+    }
+
+    /// A proxy is for a vote still to be cast, carried by someone other than
+    /// the voter, who does not yet carry the most a person may.
+    public static func checkProxy(
+        _ c: Consultation, voter: Voter, holder: Int64, hasProxy: Bool, alreadyVoted: Bool, holderCarries: Int, announced: Bool, now: Date
+    ) throws(BallotError) {
+        if announced || now >= c.schedule.votingCloses { throw .closed }
+        if voter.personIDs.contains(holder) { throw .proxyForSelf }
+        if hasProxy { throw .proxyRecorded }
+        if alreadyVoted { throw .alreadyVoted }
+        try checkHolder(alreadyCarries: holderCarries)
     }
 
 }

@@ -89,7 +89,10 @@ public enum BallotKind: Sendable, Equatable {
     /// 选举: fill `seats` seats (5 to 9 for a residents' committee, Organic Law art. 7).
     case election(seats: Int)
 
-    public enum RankedMethod: String, Sendable, Codable, CaseIterable { case instantRunoff = "irv", schulze }
+    public enum RankedMethod: String, Sendable, Codable, CaseIterable {
+        case instantRunoff = "irv"
+        case schulze
+    }
 
     /// A stable text form for storage and the API: `motion`, `single`, `multiple:3`, `ranked:irv`, `election:7`.
     public var code: String {

@@ -250,16 +250,16 @@ struct ConsultationService {
         guard !text.isEmpty else { throw BallotError.proxyWithoutAuthorisation }
         let scan = try await evidence(document)
         let now = services.now()
-        // A proxy is for a vote still to be cast, by someone other than the voter.
-        if record.announcedAt != nil || now >= record.consultation.schedule.votingCloses { throw BallotError.closed }
         guard let voter = try await store.voter(key: voterKey, record, now: now) else { throw BallotError.notOnRegister(voterKey) }
         guard try await services.people.person(id: proxyPersonID, readableBy: .principal(principal)) != nil else { throw BallotError.holderUnknown }
-        if voter.personIDs.contains(proxyPersonID) { throw BallotError.proxyForSelf }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db -> VoteEntry in
-            if try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil { throw AppError.conflict("ballot_proxy_recorded") }
-            if try await store.hasVoted(consultationID: id, voterKey: voterKey, in: db) { throw BallotError.alreadyVoted }
-            try ProxyRules.checkHolder(alreadyCarries: try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db))
+            try ProxyRules.checkProxy(
+                record.consultation, voter: voter, holder: proxyPersonID,
+                hasProxy: try await store.proxy(consultationID: id, voterKey: voterKey, in: db) != nil,
+                alreadyVoted: try await store.hasVoted(consultationID: id, voterKey: voterKey, in: db),
+                holderCarries: try await store.proxiesCarried(consultationID: id, personID: proxyPersonID, in: db),
+                announced: record.announcedAt != nil, now: now)
             var entry = VoteEntry(
                 id: 0, consultationID: id, voterKey: voterKey, kind: .proxy(holderPersonID: proxyPersonID, authorisation: text),
                 evidence: scan, enteredBy: principal.accountID, enteredAt: now)

@@ -115,6 +115,7 @@ public struct AppError: Error, Sendable, Equatable {
             case .holderUnknown: return .invalid("ballot_proxy_holder_unknown")
             case .choiceMissing: return .invalid("ballot_choice_missing")
             case .proxyForSelf: return .invalid("ballot_proxy_self")
+            case .proxyRecorded: return AppError(.conflict, "ballot_proxy_recorded")
             }
         case let e as AppealError:
             switch e {
