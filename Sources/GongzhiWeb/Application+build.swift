@@ -47,7 +47,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
         on: router, serverURL: URL(string: "/api/v1")!,
         // Compact JSON: pretty-printing and key sorting cost more than the rest of a small response.
         configuration: .init(jsonEncodingOptions: []),
-        middlewares: [APIErrorMiddleware(localizer: services.localizer), ParameterBoundsMiddleware(bounds: try .load())])
+        middlewares: [APIErrorMiddleware(localizer: services.localizer), ParameterBoundsMiddleware(bounds: try .load()), EmptyBodyMiddleware()])
     return router
 }
 

@@ -74,62 +74,6 @@ struct AppealsTests {
         #expect(Handler(code: Handler.kind(.propertyCompany, nil).code) == .kind(.propertyCompany, nil))
     }
 
-    @Test("every lifecycle transition, and the forbidden ones")
-    func lifecycle() throws {
-        var s = AppealState.submitted
-        s = try AppealLifecycle.transition(s, .route, by: .system)
-        #expect(throws: AppealTransitionError.notAllowed(event: "resolve", from: .routed)) {
-            try AppealLifecycle.transition(.routed, .resolve, by: .handler)
-        }
-        #expect(throws: AppealTransitionError.wrongActor(event: "accept", actor: .requester)) {
-            try AppealLifecycle.transition(.routed, .accept, by: .requester)
-        }
-        s = try AppealLifecycle.transition(s, .accept, by: .handler)
-        s = try AppealLifecycle.transition(s, .start, by: .handler)
-        s = try AppealLifecycle.transition(s, .resolve, by: .handler)
-        #expect(s == .resolved)
-        #expect(throws: AppealTransitionError.wrongActor(event: "rate", actor: .handler)) {
-            try AppealLifecycle.transition(.resolved, .rate(resolved: true, satisfaction: .yes), by: .handler)
-        }
-        s = try AppealLifecycle.transition(s, .rate(resolved: false, satisfaction: .no), by: .requester)
-        #expect(throws: AppealTransitionError.notAllowed(event: "rate", from: .rated)) {
-            try AppealLifecycle.transition(.rated, .rate(resolved: true, satisfaction: .yes), by: .requester)
-        }
-        // Unsatisfied may reopen, once.
-        #expect(try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .no) == .reopened)
-        #expect(throws: AppealTransitionError.alreadyReopened) {
-            try AppealLifecycle.transition(.rated, .reopen, by: .requester, reopenedBefore: true, lastSatisfaction: .no)
-        }
-        #expect(throws: AppealTransitionError.notUnsatisfied) {
-            try AppealLifecycle.transition(.rated, .reopen, by: .requester, lastSatisfaction: .yes)
-        }
-        #expect(try AppealLifecycle.transition(.reopened, .route, by: .system) == .routed)
-        #expect(try AppealLifecycle.transition(.rated, .close, by: .requester) == .closed)
-        #expect(try AppealLifecycle.transition(.resolved, .close, by: .system) == .closed)
-        #expect(throws: AppealTransitionError.notAllowed(event: "close", from: .resolved)) {
-            try AppealLifecycle.transition(.resolved, .close, by: .requester)
-        }
-        // Returning needs a reason; the appeal is then routed again.
-        #expect(throws: AppealTransitionError.reasonRequired) { try AppealLifecycle.transition(.routed, .giveBack(reason: "  "), by: .handler) }
-        #expect(try AppealLifecycle.transition(.accepted, .giveBack(reason: "属于供热公司"), by: .handler) == .returned)
-        #expect(try AppealLifecycle.transition(.returned, .route, by: .dispatcher) == .routed)
-        #expect(throws: AppealTransitionError.notAllowed(event: "return", from: .inProgress)) {
-            try AppealLifecycle.transition(.inProgress, .giveBack(reason: "x"), by: .handler)
-        }
-        #expect(try AppealLifecycle.transition(.routed, .merge(into: 7), by: .dispatcher) == .merged)
-        #expect(throws: AppealTransitionError.notAllowed(event: "merge", from: .resolved)) {
-            try AppealLifecycle.transition(.resolved, .merge(into: 7), by: .dispatcher)
-        }
-        #expect(try AppealLifecycle.transition(.inProgress, .withdraw, by: .requester) == .withdrawn)
-        for final in AppealState.allCases where final.isFinal {
-            for event in [AppealEvent.route, .withdraw] {
-                #expect(throws: AppealTransitionError.self) {
-                    try AppealLifecycle.transition(final, event, by: event == .route ? .system : .requester)
-                }
-            }
-        }
-    }
-
     /// The 2025 National Day and Mid-Autumn notice: 1–8 October off; Sunday 28
     /// September and Saturday 11 October worked.
     static let notice2025 = """

@@ -23,6 +23,8 @@ struct WALCheckpointTests {
         }
         let community = try #require(Place.ancestorPath(of: placePath, at: .community))
         let intake = AppealIntake(database: database)
+        // No list: every appeal waits for a first receiver.
+        let lists = RoutingLists(entries: [], negative: [], organisations: [], calendar: WorkingCalendar(), categories: [])
         func file(_ n: Int) async throws {
             let now = Date()
             let appeal = Appeal(
@@ -31,8 +33,8 @@ struct WALCheckpointTests {
                 submittedAt: now, token: AppealRules.newToken(at: now))
             _ = try await intake.submit(
                 .init(
-                    appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher,
-                    enteredBy: nil, attributes: [:], photos: [], accountID: nil, remoteAddress: ""))
+                    outcome: AppealWorkflow.file(appeal, by: .dispatcher, lists: lists, now: now), enteredBy: nil, attributes: [:], photos: [],
+                    accountID: nil, remoteAddress: ""))
         }
         func size(_ suffix: String = "") -> Int { ((try? FileManager.default.attributesOfItem(atPath: path + suffix))?[.size] as? Int) ?? 0 }
 

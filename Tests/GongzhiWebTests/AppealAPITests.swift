@@ -117,7 +117,14 @@ struct AppealAPITests {
                 "/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"reopen"}"#)
             #expect(reopened == .ok && appeal(reopenedBody)["state"] as? String == "routed")
             _ = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"accept"}"#)
-            _ = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve"}"#)
+            // The result note is required: the requester is visited about it.
+            let (bare, bareBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve"}"#)
+            #expect(bare == .unprocessableContent && code(bareBody) == "appeal_result_required")
+            let (_, working) = try await app.api("/api/v1/appeals/\(id)", token: property)
+            #expect((working["allowedActions"] as? [String])?.contains("resolve") == true)
+            let (again1, _) = try await app.api(
+                "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已调整电梯门机。"}"#)
+            #expect(again1 == .ok)
             _ = try await app.api(
                 "/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"rate","resolved":false,"satisfaction":"no"}"#)
             let (again, againBody) = try await app.api("/api/v1/appeals/\(id)/actions", method: .post, token: resident, json: #"{"action":"reopen"}"#)
@@ -162,7 +169,8 @@ struct AppealAPITests {
             #expect(classified == .ok && appeal(classifiedBody)["state"] as? String == "routed")
             let (unknownClass, _) = try await app.api(
                 "/api/v1/appeals/\(heatingID)/actions", method: .post, token: committee, json: #"{"action":"classify","category":"nope"}"#)
-            #expect(unknownClass == .unprocessableContent)
+            // Once routed it is no longer the first receiver's to classify.
+            #expect(unknownClass == .conflict)
             // The resident can withdraw while it is open; nothing more happens to it after.
             let (withdrawn, _) = try await app.api(
                 "/api/v1/appeals/\(heatingID)/actions", method: .post, token: resident, json: #"{"action":"withdraw"}"#)
@@ -200,7 +208,7 @@ struct AppealAPITests {
             try await clock.escalate(now: app.clock.now)
             try await clock.escalate(now: app.clock.now)
             let first = try await escalations(id)
-            #expect(first.count == 1 && first.first?["note"] as? String == "response" && first.first?["organisationId"] as? Int == streetOrg)
+            #expect(first.count == 1 && first.first?["detail"] as? String == "response" && first.first?["organisationId"] as? Int == streetOrg)
             let (_, board) = try await app.api("/api/v1/appeals/overdue", token: street)
             let row = try #require((board["items"] as? [[String: Any]])?.first { ($0["appeal"] as? [String: Any])?["id"] as? Int == id })
             #expect(row["missed"] as? [String] == ["response"])
@@ -216,7 +224,7 @@ struct AppealAPITests {
             #expect(accepted == .ok)
             app.clock.advance(6 * 86_400)
             try await clock.escalate(now: app.clock.now)
-            #expect(try await escalations(id).compactMap { $0["note"] as? String } == ["response", "resolution"])
+            #expect(try await escalations(id).compactMap { $0["detail"] as? String } == ["response", "resolution"])
             // Once resolved it leaves the board and escalates no more.
             let (resolved, _) = try await app.api(
                 "/api/v1/appeals/\(id)/actions", method: .post, token: property, json: #"{"action":"resolve","note":"已修复"}"#)

@@ -66,9 +66,10 @@ struct AppealIntakeTests {
                     id: 0, category: "elevator_failure", placeID: placeID, placePath: place.path, communityPath: community, requesterPersonID: nil,
                     description: "直接写入 \(n)", latitude: 31.2, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
                     submittedAt: now, token: AppealRules.newToken(at: now))
+                let lists = RoutingLists(entries: [], negative: [], organisations: [], calendar: WorkingCalendar(), categories: [])
                 return .init(
-                    appeal: appeal, decision: .firstReceiver(organisation: nil, reason: .noEntry), submittedBy: .dispatcher, enteredBy: nil,
-                    attributes: [:], photos: photos, accountID: nil, remoteAddress: "")
+                    outcome: AppealWorkflow.file(appeal, by: .dispatcher, lists: lists, now: now), enteredBy: nil, attributes: [:], photos: photos,
+                    accountID: nil, remoteAddress: "")
             }
             let outcomes = await withTaskGroup(of: (Int, Int64?).self) { group in
                 for n in 0..<7 {

@@ -68,7 +68,9 @@ struct AppealPageTests {
                 ])
             #expect(trapped == .seeOther)
             let (_, trappedPage, _) = try await app.page(&resident, try #require(trappedHeaders[.location]))
-            #expect(trappedPage.contains("有人被困 / Yes") && !trappedPage.contains("京A12345"))
+            // The answer in the page's language, and someone trapped makes it urgent, with the advice shown.
+            #expect(trappedPage.contains("有人被困") && !trappedPage.contains("/ Yes") && !trappedPage.contains("京A12345"))
+            #expect(trappedPage.contains("id=\"appeal-urgent\"") && trappedPage.contains("不要扒门") && !trappedPage.contains("do not force"))
 
             // Someone else's appeal does not exist for a neighbour.
             var owner = try await app.signIn("owner")

@@ -57,7 +57,14 @@ struct WhistleTests {
             #expect(reported == .ok)
             let mine = try #require((after["summons"] as? [[String: Any]])?.first { $0["organisationId"] as? Int == urban })
             #expect(mine["status"] as? String == "on_time" && mine["minutes"] as? Int == 12)
-            let (twice, twiceBody) = try await app.api("/api/v1/whistles/\(id)/report", method: .post, token: department)
+            // What the department said is on the appeal's timeline, in its own entry.
+            let (_, withReport) = try await app.api("/api/v1/appeals/\(appealID)", token: street)
+            let reportEntries = (withReport["timeline"] as? [[String: Any]] ?? []).filter { $0["event"] as? String == "report" }
+            #expect(reportEntries.count == 1 && reportEntries.first?["organisationId"] as? Int == urban)
+            let whistleEntry = try #require((withReport["timeline"] as? [[String: Any]])?.first { $0["event"] as? String == "whistle" })
+            #expect(whistleEntry["detail"] as? String == "emergency \(min(urban, emergency)),\(max(urban, emergency))")
+            let (twice, twiceBody) = try await app.api(
+                "/api/v1/whistles/\(id)/report", method: .post, token: department, json: #"{"note":"已到现场，正在抽水"}"#)
             #expect(twice == .conflict && code(twiceBody) == "whistle_already_reported")
             app.clock.advance(30 * 60)
             let (_, board) = try await app.api("/api/v1/whistles", token: street)

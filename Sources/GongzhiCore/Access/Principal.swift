@@ -84,9 +84,10 @@ public struct Principal: Sendable, Hashable {
         has(.viewAudit) || grants.contains { $0.role == .streetOfficer && $0.reaches(path) }
     }
 
-    /// Taking an appeal at the desk or by phone under a resident's name is a
-    /// dispatcher's work where the place lies: the same staff who then see and route it.
-    public func takesAppealsOnBehalf(at path: String) -> Bool {
+    /// Whether the caller dispatches appeals at a place: classifies, assigns and
+    /// merges them, reads them, and takes them at the desk or by phone under a
+    /// resident's name. One rule for reading and for acting.
+    public func dispatches(at path: String) -> Bool {
         dispatchGrants.contains { $0.reaches(path) }
     }
 

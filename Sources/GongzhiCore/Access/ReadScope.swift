@@ -21,7 +21,7 @@ public enum ReadRules {
         case .system, .anyone: return true
         case .principal(let p):
             return appeal.requesterPersonID == p.personID || !organisations.isDisjoint(with: p.staffOrganisationIDs)
-                || p.dispatchGrants.contains { $0.reaches(appeal.placePath) }
+                || p.dispatches(at: appeal.placePath)
         }
     }
 

@@ -29,12 +29,16 @@ public struct Appeal: Sendable, Equatable {
     public var token: String
     /// Open311's `media_url`: a picture the client published elsewhere.
     public var mediaURL: String?
+    /// An answer to the category's questions marked it urgent (someone trapped):
+    /// shorter deadlines, the top of every queue, the emergency advice shown.
+    public var urgent: Bool
 
     public init(
         id: Int64, category: String, placeID: Int64, placePath: String, communityPath: String, requesterPersonID: Int64?, description: String,
         latitude: Double?, longitude: Double?, anonymous: Bool, state: AppealState, leadOrganisationID: Int64?, submittedAt: Date,
         respondDue: Date? = nil, resolveDue: Date? = nil, acceptedAt: Date? = nil, resolvedAt: Date? = nil, ratedResolved: Bool? = nil,
-        satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String, mediaURL: String? = nil
+        satisfaction: Satisfaction? = nil, reopened: Bool = false, mergedInto: Int64? = nil, token: String, mediaURL: String? = nil,
+        urgent: Bool = false
     ) {
         self.id = id
         self.category = category
@@ -59,6 +63,7 @@ public struct Appeal: Sendable, Equatable {
         self.mergedInto = mergedInto
         self.token = token
         self.mediaURL = mediaURL
+        self.urgent = urgent
     }
 }
 
@@ -80,13 +85,6 @@ public enum AppealRules {
     /// above a building is narrow enough to show neighbours' appeals from.
     public static func similarBuilding(of placePath: String) -> String? {
         Place.ancestorPath(of: placePath, at: .building)
-    }
-
-    /// A handler's progress note (已联系, 明天上门 …): said while the appeal is
-    /// being worked, shown on the timeline; it changes no state.
-    public static func checkNote(_ note: String, on state: AppealState) throws {
-        guard state.isBeingWorked else { throw AppealTransitionError.notAllowed(event: "note", from: state) }
-        guard (1...1000).contains(note.trimmed.count) else { throw AppealError.noteLength }
     }
 
     /// The return visit's window: the requester rates, and may reopen once,
@@ -128,10 +126,23 @@ public enum AppealRules {
     }
 
     /// The deadlines the list sets: contact within hours, resolve within
-    /// working days on the calendar.
-    public static func deadlines(_ entry: ResponsibilityEntry, routedAt: Date, calendar: WorkingCalendar) -> (respond: Date, resolve: Date) {
-        (routedAt.addingTimeInterval(Double(entry.respondHours) * 3600), calendar.deadline(workingDays: entry.resolveWorkingDays, from: routedAt))
+    /// working days on the calendar. An urgent appeal gets the shorter of
+    /// these and the urgent limits.
+    public static func deadlines(
+        respondHours: Int, resolveWorkingDays: Int, urgent: Bool, routedAt: Date, calendar: WorkingCalendar
+    ) -> (respond: Date, resolve: Date) {
+        let hours = urgent ? min(respondHours, urgentRespondHours) : respondHours
+        let days = urgent ? min(resolveWorkingDays, urgentResolveWorkingDays) : resolveWorkingDays
+        return (routedAt.addingTimeInterval(Double(hours) * 3600), calendar.deadline(workingDays: days, from: routedAt))
     }
+
+    /// An urgent appeal's limits: contact within the hour, resolved the next working day.
+    public static let urgentRespondHours = 1
+    public static let urgentResolveWorkingDays = 1
+
+    /// The limits when a first receiver assigns an appeal no list entry covers:
+    /// contact within a day, resolved within five working days.
+    public static let directAssignment = (respondHours: 24, resolveWorkingDays: 5)
 
     /// The ISO week (Monday first) of a moment in China, e.g. `2026-W48`: the
     /// bucket the three rates are counted in.
@@ -165,9 +176,26 @@ public struct CategoryAttribute: Sendable, Equatable, Codable {
     public struct Value: Sendable, Equatable, Codable {
         public var key: String
         public var name: String
-        public init(key: String, name: String) {
+        /// Choosing it makes the appeal urgent (a rule of the list data).
+        public var urgent: Bool
+        /// What to do at once while help comes, shown when it is chosen.
+        public var advice: String
+
+        public init(key: String, name: String, urgent: Bool = false, advice: String = "") {
             self.key = key
             self.name = name
+            self.urgent = urgent
+            self.advice = advice
+        }
+
+        enum CodingKeys: String, CodingKey { case key, name, urgent, advice }
+
+        // Lists published before urgency existed have neither field.
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            self.init(
+                key: try c.decode(String.self, forKey: .key), name: try c.decode(String.self, forKey: .name),
+                urgent: try c.decodeIfPresent(Bool.self, forKey: .urgent) ?? false, advice: try c.decodeIfPresent(String.self, forKey: .advice) ?? "")
         }
     }
 
@@ -218,5 +246,24 @@ public enum AttributeRules {
                 if given.count > 1 || given[0].count > 1000 { throw .invalid(a.code) }
             }
         }
+    }
+}
+
+extension AttributeRules {
+    /// Whether the answers make an appeal urgent, and the advice to show:
+    /// each chosen value the list marks urgent counts.
+    public static func urgency(_ answers: [String: [String]], against attributes: [CategoryAttribute]) -> (urgent: Bool, advice: [String]) {
+        let chosen = attributes.flatMap { a in a.values.filter { (answers[a.code] ?? []).contains($0.key) } }.filter(\.urgent)
+        return (!chosen.isEmpty, chosen.map(\.advice).filter { !$0.isEmpty })
+    }
+}
+
+/// A list's words written in both languages as "中文 / English" (a category's
+/// questions and answers): each page shows its own half.
+public enum BilingualText {
+    public static func pick(_ text: String, english: Bool) -> String {
+        guard let range = text.range(of: " / ") else { return text }
+        let half = english ? text[range.upperBound...] : text[..<range.lowerBound]
+        return half.trimmingCharacters(in: .whitespaces)
     }
 }

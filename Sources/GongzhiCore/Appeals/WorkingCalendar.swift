@@ -94,7 +94,7 @@ public struct WorkingCalendar: Sendable, Equatable {
     public static func next(_ day: Day) -> Day { Day(ordinal: day.ordinal + 1) }
 
     /// Year, month, day, hour, minute and second of a moment in China.
-    static func clock(_ date: Date) -> (day: Day, hour: Int, minute: Int, second: Int) {
+    public static func clock(_ date: Date) -> (day: Day, hour: Int, minute: Int, second: Int) {
         let local = Int64(date.timeIntervalSince1970.rounded(.down)) + offsetSeconds
         let seconds = Int(local - floorDivide(local, 86_400) * 86_400)
         return (Day(ordinal: Int(floorDivide(local, 86_400))), seconds / 3600, seconds % 3600 / 60, seconds % 60)

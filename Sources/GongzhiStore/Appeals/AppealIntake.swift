@@ -11,11 +11,10 @@ import Synchronization
 /// Every submission still lands whole or not at all: if a group fails, its
 /// members are written one by one so one bad row sinks only itself.
 public final class AppealIntake: Sendable {
-    /// An appeal ready to store: routed (state, lead, deadlines set), id 0.
+    /// An appeal ready to store: filed by `AppealWorkflow.file` (routed, its
+    /// tasks, timeline and counters decided), its id still 0.
     public struct Submission: Sendable {
-        public var appeal: Appeal
-        public var decision: RoutingDecision
-        public var submittedBy: AppealActor
+        public var outcome: AppealOutcome
         public var enteredBy: Int64?
         public var attributes: [String: [String]]
         /// Photos already stored as attachments, by SHA-256.
@@ -24,12 +23,9 @@ public final class AppealIntake: Sendable {
         public var remoteAddress: String
 
         public init(
-            appeal: Appeal, decision: RoutingDecision, submittedBy: AppealActor, enteredBy: Int64?, attributes: [String: [String]], photos: [String],
-            accountID: Int64?, remoteAddress: String
+            outcome: AppealOutcome, enteredBy: Int64?, attributes: [String: [String]], photos: [String], accountID: Int64?, remoteAddress: String
         ) {
-            self.appeal = appeal
-            self.decision = decision
-            self.submittedBy = submittedBy
+            self.outcome = outcome
             self.enteredBy = enteredBy
             self.attributes = attributes
             self.photos = photos
@@ -115,7 +111,7 @@ public final class AppealIntake: Sendable {
         var counted: RateKey?
 
         init(_ s: Submission) {
-            let a = s.appeal
+            let a = s.outcome.appeal
             let at = a.submittedAt.millis
             let week = AppealRules.week(of: a.submittedAt)
             token = a.token
@@ -129,22 +125,23 @@ public final class AppealIntake: Sendable {
                     .integer(a.requesterPersonID), .integer(s.enteredBy), .text(a.description), .real(a.latitude),
                     .real(a.longitude), .integer(a.anonymous ? 1 : 0), .text(a.state.rawValue), .integer(a.leadOrganisationID),
                     .integer(at), .integer(a.respondDue?.millis), .integer(a.resolveDue?.millis), .text(week),
-                    .text(token), .text(a.mediaURL),
+                    .text(token), .text(a.mediaURL), .integer(a.urgent ? 1 : 0),
                 ])
-            add(.event, [.text("submit"), .text(s.submittedBy.rawValue), .integer(s.accountID), .integer(nil), .text(""), .integer(at)])
-            switch s.decision {
-            case .assigned(let lead, let co, _):
-                add(.task, [.integer(lead), .text("lead"), .integer(at)])
-                for org in co { add(.task, [.integer(org), .text("co"), .integer(at)]) }
+            for change in s.outcome.tasks {
+                if case .open(let organisation, let role) = change { add(.task, [.integer(organisation), .text(role.rawValue), .integer(at)]) }
+            }
+            for entry in s.outcome.timeline {
+                let e = entry.event
                 add(
                     .event,
                     [
-                        .text("route"), .text("system"), .integer(nil), .integer(lead), .text(([lead] + co).map(String.init).joined(separator: ",")),
-                        .integer(at),
+                        .text(e.code), .text(entry.actor.rawValue), .integer(entry.actor == .system ? nil : s.accountID),
+                        .integer(entry.organisationID), .text(e.note), .text(e.detail), .integer(entry.at.millis),
                     ])
+            }
+            // Filing counts one more appeal for the lead, nothing else.
+            if let lead = s.outcome.counts.first(where: { $0.delta.total > 0 })?.organisation {
                 counted = RateKey(organisation: lead, category: a.category, community: a.communityPath, week: week)
-            case .firstReceiver(let organisation, let reason):
-                add(.event, [.text("first_receiver"), .text("system"), .integer(nil), .integer(organisation), .text(reason.rawValue), .integer(at)])
             }
             for (code, values) in s.attributes.sorted(by: { $0.key < $1.key }) {
                 for v in values where !v.isEmpty { add(.attribute, [.text(code), .text(v)]) }
@@ -198,12 +195,15 @@ public final class AppealIntake: Sendable {
                     ("requester_person_id", .integer), ("entered_by", .integer), ("description", .text), ("latitude", .real),
                     ("longitude", .real), ("anonymous", .integer), ("state", .text), ("lead_organisation_id", .integer),
                     ("submitted_at", .integer), ("respond_due", .integer), ("resolve_due", .integer), ("week", .text),
-                    ("token", .text), ("media_url", .text),
+                    ("token", .text), ("media_url", .text), ("urgent", .integer),
                 ]),
             .task: child("appeal_tasks", [("organisation_id", .integer), ("role", .text), ("assigned_at", .integer)], fixed: [("state", "'open'")]),
             .event: child(
                 "appeal_events",
-                [("event", .text), ("actor", .text), ("account_id", .integer), ("organisation_id", .integer), ("note", .text), ("at", .integer)]),
+                [
+                    ("event", .text), ("actor", .text), ("account_id", .integer), ("organisation_id", .integer), ("note", .text), ("detail", .text),
+                    ("at", .integer),
+                ]),
             .attribute: child("appeal_attributes", [("code", .text), ("value", .text)]),
             .photo: child("appeal_photos", [("sha256", .text)]),
             .audit: child(

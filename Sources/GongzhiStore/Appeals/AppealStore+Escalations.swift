@@ -59,7 +59,7 @@ extension AppealStore {
         ).first()
         guard inserted != nil else { return false }
         try await record(
-            appealID: appealID, event: "escalate", actor: .system, accountID: nil, organisationID: streetOrganisationID, note: kind.rawValue, at: at,
+            appealID: appealID, AppealTimelineEntry(.escalated(kind), actor: .system, organisationID: streetOrganisationID, at: at), accountID: nil,
             in: db)
         return true
     }

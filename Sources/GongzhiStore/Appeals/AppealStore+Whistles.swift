@@ -8,6 +8,8 @@ extension AppealStore {
         public var organisationID: Int64
         public var limitMinutes: Int
         public var reportedAt: Date?
+        /// What the department said when it reported.
+        public var note: String
     }
 
     public struct Whistle: Sendable, Equatable {
@@ -53,10 +55,12 @@ extension AppealStore {
     }
 
     /// Records a department's report; false when it had already reported (or was not summoned).
-    public func report(whistleID: Int64, organisationID: Int64, accountID: Int64?, at: Date, in db: any SQLDatabase) async throws -> Bool {
+    public func report(
+        whistleID: Int64, organisationID: Int64, note: String, accountID: Int64?, at: Date, in db: any SQLDatabase
+    ) async throws -> Bool {
         try await db.raw(
             """
-            UPDATE whistle_summons SET reported_at = \(bind: at.millis), reported_by = \(bind: accountID)
+            UPDATE whistle_summons SET reported_at = \(bind: at.millis), reported_by = \(bind: accountID), note = \(bind: note)
             WHERE whistle_id = \(bind: whistleID) AND organisation_id = \(bind: organisationID) AND reported_at IS NULL RETURNING whistle_id
             """
         ).first() != nil
@@ -111,14 +115,13 @@ extension AppealStore {
         var summons: [Int64: [Summons]] = [:]
         for row in try await db.raw(
             """
-            SELECT whistle_id, organisation_id, limit_minutes,
-                reported_at FROM whistle_summons WHERE whistle_id IN (\(binds: result.map(\.id))) ORDER BY organisation_id
+            SELECT whistle_id, organisation_id, limit_minutes, reported_at, note FROM whistle_summons WHERE whistle_id IN (\(binds: result.map(\.id))) ORDER BY organisation_id
             """
         ).all() {
             summons[try row.int64("whistle_id"), default: []].append(
                 Summons(
                     organisationID: try row.int64("organisation_id"), limitMinutes: Int(try row.int64("limit_minutes")),
-                    reportedAt: try row.optionalDate("reported_at")))
+                    reportedAt: try row.optionalDate("reported_at"), note: try row.string("note")))
         }
         for i in result.indices { result[i].summons = summons[result[i].id] ?? [] }
         return result

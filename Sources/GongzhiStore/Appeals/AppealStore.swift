@@ -3,7 +3,7 @@ import GongzhiCore
 import SQLKit
 
 /// Appeals, their handlers' tasks, their timeline and the three-rate counters.
-/// Transitions are decided by `AppealLifecycle`; this store records them.
+/// What happens to an appeal is decided by `AppealWorkflow`; this store runs its effects.
 public struct AppealStore: Sendable {
     let database: Database
     public init(database: Database) { self.database = database }
@@ -11,7 +11,7 @@ public struct AppealStore: Sendable {
     static let columns: SQLQueryString = """
         a.id, a.category, a.place_id, a.place_path, a.community_path, a.requester_person_id, a.description, a.latitude, a.longitude, a.anonymous,
         a.state, a.lead_organisation_id, a.submitted_at, a.respond_due, a.resolve_due, a.accepted_at, a.resolved_at, a.rated_resolved, a.satisfaction,
-        a.reopened, a.merged_into, a.token, a.media_url
+        a.reopened, a.merged_into, a.token, a.media_url, a.urgent
         """
 
     static func appeal(_ row: any SQLRow) throws -> Appeal {
@@ -29,7 +29,7 @@ public struct AppealStore: Sendable {
             ratedResolved: try row.optionalInt64("rated_resolved").map { $0 != 0 },
             satisfaction: try row.optionalString("satisfaction").flatMap(Satisfaction.init(rawValue:)),
             reopened: try row.int64("reopened") != 0, mergedInto: try row.optionalInt64("merged_into"), token: try row.string("token"),
-            mediaURL: try row.optionalString("media_url"))
+            mediaURL: try row.optionalString("media_url"), urgent: try row.int64("urgent") != 0)
     }
 
     public func insert(_ a: Appeal, enteredBy: Int64?, in db: any SQLDatabase) async throws -> Int64 {
@@ -37,12 +37,11 @@ public struct AppealStore: Sendable {
             let row = try await db.raw(
                 """
                 INSERT INTO appeals (category, place_id, place_path, community_path, requester_person_id, entered_by, description, latitude,
-                    longitude, anonymous,
-                                     state, submitted_at, week, token)
+                    longitude, anonymous, state, submitted_at, week, token, urgent)
                 VALUES (\(bind: a.category), \(bind: a.placeID), \(bind: a.placePath), \(bind: a.communityPath), \(bind: a.requesterPersonID),
                     \(bind: enteredBy),
                         \(bind: a.description), \(bind: a.latitude), \(bind: a.longitude), \(bind: a.anonymous ? 1 : 0), \(bind: a.state.rawValue),
-                        \(bind: a.submittedAt.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token))
+                        \(bind: a.submittedAt.millis), \(bind: AppealRules.week(of: a.submittedAt)), \(bind: a.token), \(bind: a.urgent ? 1 : 0))
                 RETURNING id
                 """
             ).first()
@@ -109,47 +108,43 @@ public struct AppealStore: Sendable {
         }
     }
 
-    /// Records a routing decision made by `Routing.route`: the appeal's new
-    /// state and deadlines, a task for the lead and each co-handler, the
-    /// timeline entry, and one more appeal on the lead's counters.
-    public func saveRouting(
-        _ appeal: Appeal, _ decision: RoutingDecision, actor: AppealActor, accountID: Int64?, now: Date, in db: any SQLDatabase
-    ) async throws {
-        try await update(appeal, in: db)
-        switch decision {
-        case .assigned(let lead, let co, _):
-            try await addTask(appealID: appeal.id, organisationID: lead, role: .lead, now: now, in: db)
-            for org in co { try await addTask(appealID: appeal.id, organisationID: org, role: .co, now: now, in: db) }
-            try await record(
-                appealID: appeal.id, event: "route", actor: actor, accountID: accountID, organisationID: lead,
-                note: ([lead] + co).map(String.init).joined(separator: ","), at: now, in: db)
-            try await count(
-                organisationID: lead, category: appeal.category, communityPath: appeal.communityPath, week: AppealRules.week(of: appeal.submittedAt),
-                ThreeRates(total: 1, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
-        case .firstReceiver(let organisation, let reason):
-            try await record(
-                appealID: appeal.id, event: "first_receiver", actor: .system, accountID: nil, organisationID: organisation, note: reason.rawValue,
-                at: now, in: db)
+    /// An appeal with its tasks, as the scope may read it: what the workflow decides on.
+    public func standing(id: Int64, readableBy scope: ReadScope, in db: any SQLDatabase) async throws -> AppealStanding? {
+        guard let appeal = try await appeal(id: id, readableBy: scope, in: db) else { return nil }
+        return AppealStanding(appeal: appeal, tasks: try await tasks(appealID: id, in: db))
+    }
+
+    public func standing(id: Int64, readableBy scope: ReadScope) async throws -> AppealStanding? {
+        try await database.read { db in try await standing(id: id, readableBy: scope, in: db) }
+    }
+
+    /// Runs the effects `AppealWorkflow` decided, in the caller's transaction:
+    /// the appeal's fields, its tasks in order, its photos, its timeline and
+    /// the counters (under the appeal's category, community and week of filing).
+    public func apply(_ outcome: AppealOutcome, accountID: Int64?, in db: any SQLDatabase) async throws {
+        let a = outcome.appeal
+        try await update(a, in: db)
+        for change in outcome.tasks {
+            switch change {
+            case .open(let organisation, let role):
+                try await addTask(appealID: a.id, organisationID: organisation, role: role, now: outcome.at, in: db)
+            case .settle(let organisation, let state, let note):
+                try await setTask(appealID: a.id, organisationID: organisation, state: state, note: note, now: outcome.at, in: db)
+            case .closeOpen: try await closeTasks(appealID: a.id, now: outcome.at, in: db)
+            }
+        }
+        for sha in outcome.photos { try await addPhoto(appealID: a.id, sha256: sha, in: db) }
+        for entry in outcome.timeline { try await record(appealID: a.id, entry, accountID: entry.actor == .system ? nil : accountID, in: db) }
+        let week = AppealRules.week(of: a.submittedAt)
+        for count in outcome.counts {
+            try await self.count(
+                organisationID: count.organisation, category: a.category, communityPath: a.communityPath, week: week, count.delta, in: db)
         }
     }
 
     // MARK: Tasks
 
-    public enum TaskRole: String, Sendable { case lead, co }
-    public enum TaskState: String, Sendable { case open, accepted, done, returned, closed }
-
-    public struct Task: Sendable, Equatable {
-        public var id: Int64
-        public var appealID: Int64
-        public var organisationID: Int64
-        public var role: TaskRole
-        public var state: TaskState
-        public var assignedAt: Date
-        public var doneAt: Date?
-        public var note: String
-    }
-
-    public func addTask(appealID: Int64, organisationID: Int64, role: TaskRole, now: Date, in db: any SQLDatabase) async throws {
+    public func addTask(appealID: Int64, organisationID: Int64, role: AppealTask.Role, now: Date, in db: any SQLDatabase) async throws {
         try await db.raw(
             """
             INSERT INTO appeal_tasks (appeal_id, organisation_id, role, state, assigned_at) VALUES (\(bind: appealID), \(bind: organisationID),
@@ -158,7 +153,9 @@ public struct AppealStore: Sendable {
         ).run()
     }
 
-    public func setTask(appealID: Int64, organisationID: Int64, state: TaskState, note: String?, now: Date, in db: any SQLDatabase) async throws {
+    public func setTask(
+        appealID: Int64, organisationID: Int64, state: AppealTask.State, note: String?, now: Date, in db: any SQLDatabase
+    ) async throws {
         let doneAt: Int64? = state == .done || state == .returned ? now.millis : nil
         try await db.raw(
             """
@@ -179,7 +176,7 @@ public struct AppealStore: Sendable {
         ).run()
     }
 
-    public func tasks(appealID: Int64, in db: any SQLDatabase) async throws -> [Task] {
+    public func tasks(appealID: Int64, in db: any SQLDatabase) async throws -> [AppealTask] {
         try await db.raw(
             """
             SELECT id, appeal_id, organisation_id, role, state, assigned_at, done_at,
@@ -188,19 +185,19 @@ public struct AppealStore: Sendable {
         ).all().map(Self.task)
     }
 
-    public func tasks(appealID: Int64) async throws -> [Task] {
+    public func tasks(appealID: Int64) async throws -> [AppealTask] {
         try await database.read { db in try await tasks(appealID: appealID, in: db) }
     }
 
-    static func task(_ row: any SQLRow) throws -> Task {
-        Task(
+    static func task(_ row: any SQLRow) throws -> AppealTask {
+        AppealTask(
             id: try row.int64("id"), appealID: try row.int64("appeal_id"), organisationID: try row.int64("organisation_id"),
-            role: TaskRole(rawValue: try row.string("role")) ?? .co, state: TaskState(rawValue: try row.string("state")) ?? .open,
+            role: AppealTask.Role(rawValue: try row.string("role")) ?? .co, state: AppealTask.State(rawValue: try row.string("state")) ?? .open,
             assignedAt: try row.date("assigned_at"), doneAt: try row.optionalDate("done_at"), note: try row.string("note"))
     }
 
-    /// An organisation's queue: appeals with a task of theirs still open, soonest deadline first.
-    public func queue(organisationIDs: [Int64], limit: Int) async throws -> [(appeal: Appeal, task: Task)] {
+    /// An organisation's queue: appeals with a task of theirs still open, urgent ones first, then soonest deadline.
+    public func queue(organisationIDs: [Int64], limit: Int) async throws -> [(appeal: Appeal, task: AppealTask)] {
         guard !organisationIDs.isEmpty else { return [] }
         return try await database.read { db in
             try await db.raw(
@@ -210,15 +207,15 @@ public struct AppealStore: Sendable {
                        t.done_at AS task_done, t.note AS task_note
                 FROM appeal_tasks t JOIN appeals a ON a.id = t.appeal_id
                 WHERE t.organisation_id IN (\(binds: organisationIDs)) AND t.state IN ('open', 'accepted')
-                ORDER BY COALESCE(a.resolve_due, a.submitted_at), a.id LIMIT \(bind: limit)
+                ORDER BY a.urgent DESC, COALESCE(a.resolve_due, a.submitted_at), a.id LIMIT \(bind: limit)
                 """
             ).all().map { row in
                 (
                     try Self.appeal(row),
-                    Task(
+                    AppealTask(
                         id: try row.int64("task_id"), appealID: try row.int64("id"), organisationID: try row.int64("task_org"),
-                        role: TaskRole(rawValue: try row.string("task_role")) ?? .co,
-                        state: TaskState(rawValue: try row.string("task_state")) ?? .open,
+                        role: AppealTask.Role(rawValue: try row.string("task_role")) ?? .co,
+                        state: AppealTask.State(rawValue: try row.string("task_state")) ?? .open,
                         assignedAt: try row.date("task_assigned"), doneAt: try row.optionalDate("task_done"), note: try row.string("task_note"))
                 )
             }
@@ -253,18 +250,26 @@ public struct AppealStore: Sendable {
         }
     }
 
-    /// Appeals in these subtrees, newest first; `unclassified` only those
-    /// waiting in the first-receiver queue; `overdueAt` only those past their deadline.
-    public func appeals(under paths: [String], unclassified: Bool = false, overdueAt: Date? = nil, limit: Int) async throws -> [Appeal] {
+    /// Appeals in these subtrees, urgent first, then newest; `unclassified`
+    /// only those waiting in the first-receiver queue; `overdueAt` only those
+    /// past their deadline. A page of them, and how many there are in all.
+    public func appeals(
+        under paths: [String], unclassified: Bool = false, overdueAt: Date? = nil, limit: Int, offset: Int = 0
+    ) async throws -> (appeals: [Appeal], total: Int) {
         try await database.read { db in
             var filter = subtreeCondition("a.place_path", paths: paths)
-            if unclassified { filter = "\(filter) AND a.state IN ('submitted', 'returned', 'reopened')" }
+            if unclassified { filter = "\(filter) AND a.state IN (\(binds: AppealWorkflow.waiting.map(\.rawValue).sorted()))" }
             if let overdueAt {
                 filter = "\(filter) AND \(Self.overdue(at: overdueAt))"
             }
-            return try await db.raw(
-                "SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.submitted_at DESC, a.id DESC LIMIT \(bind: limit)"
+            let total = try await db.raw("SELECT COUNT(*) AS n FROM appeals a WHERE \(filter)").first().map { try $0.int64("n") } ?? 0
+            let page = try await db.raw(
+                """
+                SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.urgent DESC, a.submitted_at DESC, a.id DESC
+                LIMIT \(bind: limit) OFFSET \(bind: offset)
+                """
             ).all().map(Self.appeal)
+            return (page, Int(total))
         }
     }
 
@@ -304,35 +309,32 @@ public struct AppealStore: Sendable {
 
     // MARK: Timeline
 
-    public struct Event: Sendable, Equatable {
-        public var event: String
-        public var actor: AppealActor
-        public var organisationID: Int64?
-        public var note: String
-        public var at: Date
-    }
-
-    public func record(
-        appealID: Int64, event: String, actor: AppealActor, accountID: Int64?, organisationID: Int64?, note: String, at: Date, in db: any SQLDatabase
-    ) async throws {
+    /// Writes one timeline entry.
+    public func record(appealID: Int64, _ entry: AppealTimelineEntry, accountID: Int64?, in db: any SQLDatabase) async throws {
+        let e = entry.event
         try await db.raw(
             """
-            INSERT INTO appeal_events (appeal_id, event, actor, account_id, organisation_id, note, at)
-            VALUES (\(bind: appealID), \(bind: event), \(bind: actor.rawValue), \(bind: accountID), \(bind: organisationID), \(bind: note),
-                \(bind: at.millis))
+            INSERT INTO appeal_events (appeal_id, event, actor, account_id, organisation_id, note, detail, at)
+            VALUES (\(bind: appealID), \(bind: e.code), \(bind: entry.actor.rawValue), \(bind: accountID), \(bind: entry.organisationID),
+                \(bind: e.note), \(bind: e.detail), \(bind: entry.at.millis))
             """
         ).run()
     }
 
-    public func events(appealID: Int64) async throws -> [Event] {
+    /// The timeline, oldest first.
+    public func timeline(appealID: Int64) async throws -> [AppealTimelineEntry] {
         try await database.read { db in
-            try await db.raw("SELECT event, actor, organisation_id, note, at FROM appeal_events WHERE appeal_id = \(bind: appealID) ORDER BY id")
-                .all().map {
-                    Event(
-                        event: try $0.string("event"), actor: AppealActor(rawValue: try $0.string("actor")) ?? .system,
-                        organisationID: try $0.optionalInt64("organisation_id"),
-                        note: try $0.string("note"), at: try $0.date("at"))
-                }
+            try await db.raw(
+                "SELECT event, actor, organisation_id, note, detail, at FROM appeal_events WHERE appeal_id = \(bind: appealID) ORDER BY id"
+            ).all().compactMap { row in
+                guard
+                    let event = AppealTimelineEvent.stored(
+                        code: try row.string("event"), detail: try row.string("detail"), note: try row.string("note"))
+                else { return nil }
+                return AppealTimelineEntry(
+                    event, actor: AppealActor(rawValue: try row.string("actor")) ?? .system, organisationID: try row.optionalInt64("organisation_id"),
+                    at: try row.date("at"))
+            }
         }
     }
 

@@ -238,106 +238,77 @@ private struct Builder {
             "fire_lane_blocked": "消防通道被私家车长期占用。", "property_fee": "物业费上涨没有公示。", "heating": "家里暖气不热，室温只有14度。",
         ]
         let codes = DemoLists.categories.map(\.code)
+        let lists = RoutingLists(
+            entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving, calendar: calendar, categories: Set(codes))
+        let (store, db) = (appealStore, db)
+        // Every appeal goes through the workflow, as a resident's and a handler's would.
+        func file(_ appeal: Appeal) async throws -> Appeal {
+            var outcome = AppealWorkflow.file(appeal, by: .requester, lists: lists, now: appeal.submittedAt)
+            outcome.appeal.id = try await store.insert(outcome.appeal, enteredBy: nil, in: db)
+            try await store.apply(outcome, accountID: nil, in: db)
+            return outcome.appeal
+        }
+        func step(_ action: AppealAction, _ id: Int64, by capacity: AppealCapacity, at: Date) async throws {
+            guard let standing = try await store.standing(id: id, readableBy: .system(Self.demoWorkflow), in: db) else { return }
+            try await store.apply(try AppealWorkflow.apply(action, to: standing, by: capacity, lists: lists, now: at), accountID: nil, in: db)
+        }
+        let requester = AppealCapacity(requester: true)
         // About 1,500 for the full demo district; a few dozen for the tests' small one.
         for n in 0..<(buildingCount * buildingCount * 15) {
             let place = homes[random.int(homes.count)]
             let category = codes[random.int(codes.count)]
             let submitted = now.addingTimeInterval(-Double(3600 * (2 + random.int(84 * 24))))
             let community = Place.ancestorPath(of: place.path, at: .community)!
-            var appeal = Appeal(
-                id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: nil,
-                description: texts[category]!, latitude: nil, longitude: nil, anonymous: random.int(5) == 0, state: .submitted,
-                leadOrganisationID: nil,
-                submittedAt: submitted, token: "demo-\(n)-\(random.next())")
-            appeal.id = try await appealStore.insert(appeal, enteredBy: nil, in: db)
-            try await appealStore.record(
-                appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
-            let decision = Routing.route(
-                category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
-            guard case .assigned(let lead, _, let entry) = decision else {
-                try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
-                continue
+            // Now and then someone is trapped in a lift: urgent, with the answer that made it so.
+            let trapped = category == "elevator_failure" && random.int(4) == 0
+            let appeal = try await file(
+                Appeal(
+                    id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: nil,
+                    description: texts[category]!, latitude: nil, longitude: nil, anonymous: random.int(5) == 0, state: .submitted,
+                    leadOrganisationID: nil, submittedAt: submitted, token: "demo-\(n)-\(random.next())", urgent: trapped))
+            if trapped {
+                try await db.raw("INSERT INTO appeal_attributes (appeal_id, code, value) VALUES (\(bind: appeal.id), 'trapped', 'yes')").run()
             }
-            appeal.state = .routed
-            appeal.leadOrganisationID = lead
-            (appeal.respondDue, appeal.resolveDue) = AppealRules.deadlines(entry, routedAt: submitted, calendar: calendar)
-            try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
-            let week = AppealRules.week(of: submitted)
-            var delta = ThreeRates.zero
+            guard let lead = appeal.leadOrganisationID, let due = appeal.respondDue else { continue }
+            let handler = AppealCapacity(staffOf: [lead])
             // Most are answered in time; some late; a few not yet.
-            let accepted = submitted.addingTimeInterval(Double(entry.respondHours) * 3600 * (random.int(10) < 8 ? 0.5 : 1.6))
+            let limit = due.timeIntervalSince(submitted)
+            let accepted = submitted.addingTimeInterval(limit * (random.int(10) < 8 ? 0.5 : 1.6))
             guard accepted < now, random.int(20) != 0 else { continue }
-            appeal.state = .accepted
-            appeal.acceptedAt = accepted
-            if accepted <= appeal.respondDue! { delta.respondedInTime += 1 }
-            try await appealStore.record(
-                appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: accepted, in: db)
+            try await step(.accept, appeal.id, by: handler, at: accepted)
             let resolved = accepted.addingTimeInterval(Double(3600 * (4 + random.int(24 * 6))))
-            if resolved < now && random.int(10) < 9 {
-                appeal.state = .resolved
-                appeal.resolvedAt = resolved
-                try await appealStore.record(
-                    appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已处理", at: resolved, in: db)
-                if random.int(10) < 8 {
-                    let r = random.int(100)
-                    let satisfaction: Satisfaction = r < 68 ? .yes : r < 88 ? .partly : .no
-                    let fixed = satisfaction != .no || random.int(3) == 0
-                    appeal.state = .rated
-                    appeal.ratedResolved = fixed
-                    appeal.satisfaction = satisfaction
-                    delta = delta + ThreeRates.returnVisit(resolved: fixed, satisfaction: satisfaction)
-                    try await appealStore.record(
-                        appealID: appeal.id, event: "rate", actor: .requester, accountID: nil, organisationID: nil,
-                        note: "\(fixed ? "resolved" : "unresolved") \(satisfaction.rawValue)", at: resolved.addingTimeInterval(86_400), in: db)
-                }
-                // Past the return visit, the platform has closed it.
-                let closes = resolved.addingTimeInterval(AppealRules.returnVisitWindow + 60)
-                if closes < now {
-                    appeal.state = .closed
-                    try await appealStore.record(
-                        appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: closes, in: db)
-                }
+            guard resolved < now && random.int(10) < 9 else { continue }
+            try await step(.resolve(note: "已处理"), appeal.id, by: handler, at: resolved)
+            if random.int(10) < 8 {
+                let r = random.int(100)
+                let satisfaction: Satisfaction = r < 68 ? .yes : r < 88 ? .partly : .no
+                let fixed = satisfaction != .no || random.int(3) == 0
+                try await step(
+                    .rate(resolved: fixed, satisfaction: satisfaction, comment: ""), appeal.id, by: requester, at: resolved.addingTimeInterval(86_400)
+                )
             }
-            try await appealStore.update(appeal, in: db)
-            try await appealStore.closeTasks(appealID: appeal.id, now: now, in: db)
-            try await appealStore.count(organisationID: lead, category: category, communityPath: community, week: week, delta, in: db)
+            // Past the return visit, the platform has closed it.
+            let closes = resolved.addingTimeInterval(AppealRules.returnVisitWindow + 60)
+            if closes < now { try await step(.close, appeal.id, by: .system, at: closes) }
         }
         guard let resident, let place = homes.first(where: { $0.id == home }) else { return }
         let community = Place.ancestorPath(of: place.path, at: .community)!
         for (category, text, resolvedAgo) in [("elevator_failure", "1号楼电梯按钮失灵，已经两天了。", Optional(86_400.0)), ("pipe_leak_common", "1单元楼道顶部在滴水。", nil)]
         {
             let submitted = now.addingTimeInterval(-(resolvedAgo ?? 0) - 7200)
-            var appeal = Appeal(
-                id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: resident,
-                description: text, latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
-                submittedAt: submitted,
-                token: "demo-resident-\(category)")
-            appeal.id = try await appealStore.insert(appeal, enteredBy: nil, in: db)
-            try await appealStore.record(
-                appealID: appeal.id, event: "submit", actor: .requester, accountID: nil, organisationID: nil, note: "", at: submitted, in: db)
-            let decision = Routing.route(
-                category: category, at: place.path, entries: DemoLists.responsibility, negative: DemoLists.negative, organisations: serving)
-            guard case .assigned(let lead, _, let entry) = decision else { continue }
-            appeal.state = .routed
-            appeal.leadOrganisationID = lead
-            (appeal.respondDue, appeal.resolveDue) = AppealRules.deadlines(entry, routedAt: submitted, calendar: calendar)
-            try await appealStore.saveRouting(appeal, decision, actor: .system, accountID: nil, now: submitted, in: db)
-            guard let ago = resolvedAgo else { continue }
-            appeal.state = .resolved
-            appeal.acceptedAt = submitted.addingTimeInterval(1800)
-            appeal.resolvedAt = now.addingTimeInterval(-ago / 2)
-            try await appealStore.record(
-                appealID: appeal.id, event: "accept", actor: .handler, accountID: nil, organisationID: lead, note: "", at: appeal.acceptedAt!, in: db)
-            try await appealStore.record(
-                appealID: appeal.id, event: "resolve", actor: .handler, accountID: nil, organisationID: lead, note: "已更换按钮面板。",
-                at: appeal.resolvedAt!, in: db)
-            try await appealStore.update(appeal, in: db)
-            try await appealStore.setTask(appealID: appeal.id, organisationID: lead, state: .done, note: "已更换按钮面板。", now: appeal.resolvedAt!, in: db)
-            try await appealStore.count(
-                organisationID: lead, category: category, communityPath: community, week: AppealRules.week(of: submitted),
-                ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
+            let appeal = try await file(
+                Appeal(
+                    id: 0, category: category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: resident,
+                    description: text, latitude: nil, longitude: nil, anonymous: false, state: .submitted, leadOrganisationID: nil,
+                    submittedAt: submitted, token: "demo-resident-\(category)"))
+            guard let lead = appeal.leadOrganisationID, let ago = resolvedAgo else { continue }
+            let handler = AppealCapacity(staffOf: [lead])
+            try await step(.accept, appeal.id, by: handler, at: submitted.addingTimeInterval(1800))
+            try await step(.resolve(note: "已更换按钮面板。"), appeal.id, by: handler, at: now.addingTimeInterval(-ago / 2))
         }
     }
+
+    static let demoWorkflow = "the demo takes its appeals through the workflow"
 
     /// Three consultations of the home community at different stages: an
     /// owners' vote open now, a residents' meeting counted and waiting to be

@@ -11,7 +11,14 @@ enum DemoLists {
             attributes: [
                 CategoryAttribute(
                     code: "trapped", datatype: .singlevaluelist, required: false, description: "是否有人被困？ / Is anyone trapped?", order: 1,
-                    values: [.init(key: "yes", name: "有人被困 / Yes"), .init(key: "no", name: "无人被困 / No")])
+                    values: [
+                        .init(
+                            key: "yes", name: "有人被困 / Yes", urgent: true,
+                            advice: "请被困人员保持冷静、不要扒门，按轿厢内警铃或拨打电梯内的救援电话；紧急情况请拨打 119。"
+                                + " / Stay calm, do not force the doors, press the alarm or call the rescue number in the lift; in an emergency call 119."
+                        ),
+                        .init(key: "no", name: "无人被困 / No"),
+                    ])
             ]),
         .init(
             code: "pipe_leak_common", name: Bilingual(zh: "公共部位管道漏水", en: "Leaking pipe in a common area"), description: "楼道、地下室、管井漏水",

@@ -47,7 +47,7 @@ public struct Migrator: Sendable {
     let database: Database
     static let all: [Migration] = [
         .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency, .attachments, .consultations, .proposals, .lists, .appeals,
-        .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence, .voteEntries,
+        .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence, .voteEntries, .appealWorkflow,
     ]
 
     public init(database: Database) { self.database = database }

@@ -116,16 +116,16 @@ extension APIHandler {
         let requester = try await appeals.requester(view, by: principal).map(Components.Schemas.Person.init)
         return .init(
             appeal: .init(view.appeal, description: appeals.description(view), mediaURL: .some(appeals.mediaURL(view))), requester: requester,
-            tasks: view.tasks.map {
+            tasks: view.standing.currentTasks.map {
                 .init(
                     organisationId: $0.organisationID, role: .init(rawValue: $0.role.rawValue)!, state: .init(rawValue: $0.state.rawValue)!,
                     assignedAt: $0.assignedAt, doneAt: $0.doneAt, note: PersonalDataMask.text($0.note))
             },
-            photos: view.photos,
-            timeline: view.events.map {
+            photos: view.photos, allowedActions: view.allowed.map { .init(rawValue: $0.rawValue)! },
+            timeline: view.timeline.map {
                 .init(
-                    event: $0.event, actor: .init(rawValue: $0.actor.rawValue)!, organisationId: $0.organisationID,
-                    note: PersonalDataMask.text($0.note), at: $0.at)
+                    event: .init(rawValue: $0.event.code)!, detail: $0.event.detail, actor: .init(rawValue: $0.actor.rawValue)!,
+                    organisationId: $0.organisationID, note: PersonalDataMask.text($0.event.note), at: $0.at)
             })
     }
 
@@ -133,7 +133,7 @@ extension APIHandler {
         guard case .json(let body) = input.body else { throw AppError.malformed }
         let principal = try principal()
         let note = body.note ?? ""
-        let action: AppealService.Action
+        let action: AppealAction
         switch body.action {
         case .accept: action = .accept
         case .start: action = .start
@@ -154,7 +154,10 @@ extension APIHandler {
             action = .classify(category: category)
         case .merge:
             guard let into = body.into else { throw AppError.invalid("missing_field", detail: "into") }
-            action = .merge(into: into)
+            action = try await appeals.merge(into: into, by: principal)
+        case .assign:
+            guard let lead = body.lead else { throw AppError.invalid("missing_field", detail: "lead") }
+            action = .assign(lead: lead)
         }
         let appeal = try await appeals.act(input.path.appealId, action, by: principal)
         return .ok(.init(body: .json(try await detail(appeal.id, principal))))
@@ -179,7 +182,7 @@ extension APIHandler {
     }
 
     func listOverdueAppeals(_ input: Operations.ListOverdueAppeals.Input) async throws -> Operations.ListOverdueAppeals.Output {
-        let items = try await appeals.overdue(try principal())
+        let items = try await appeals.overdue(try principal()).items
         return .ok(
             .init(
                 body: .json(
@@ -227,7 +230,8 @@ extension Components.Schemas.Appeal {
             state: .init(rawValue: a.state.rawValue)!,
             leadOrganisationId: a.leadOrganisationID, submittedAt: a.submittedAt, respondDue: a.respondDue, resolveDue: a.resolveDue,
             acceptedAt: a.acceptedAt, resolvedAt: a.resolvedAt, satisfaction: a.satisfaction.flatMap { .init(rawValue: $0.rawValue) },
-            ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? PersonalDataMask.url(a.mediaURL))
+            ratedResolved: a.ratedResolved, anonymous: a.anonymous, mergedInto: a.mergedInto, mediaUrl: mediaURL ?? PersonalDataMask.url(a.mediaURL),
+            urgent: a.urgent)
     }
 }
 
@@ -249,7 +253,9 @@ extension APIHandler {
                     case .pending(let left): (.pending, left)
                     }
                 return .init(
-                    organisationId: s.organisationID, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt, status: status, minutes: minutes)
+                    organisationId: s.organisationID, limitMinutes: s.limitMinutes, reportedAt: s.reportedAt,
+                    note: s.reportedAt == nil ? nil : s.note,
+                    status: status, minutes: minutes)
             })
     }
 
@@ -293,7 +299,8 @@ extension APIHandler {
 
     func reportToWhistle(_ input: Operations.ReportToWhistle.Input) async throws -> Operations.ReportToWhistle.Output {
         let principal = try principal()
-        try await whistles.report(input.path.whistleId, by: principal)
+        let note: String? = if case .json(let body) = input.body { body.note } else { nil }
+        try await whistles.report(input.path.whistleId, note: note ?? "", by: principal)
         guard let w = try await services.appeals.whistle(id: input.path.whistleId) else { throw AppError.notFound }
         return .ok(.init(body: .json(whistleBody(w))))
     }

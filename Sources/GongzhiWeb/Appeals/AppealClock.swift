@@ -21,7 +21,7 @@ public struct AppealClock: Sendable {
     public func escalate(now: Date) async throws -> Int {
         let store = services.appeals
         let audit = services.audit
-        let organisations = try await AppealService(services: services).routingContext().organisations
+        let organisations = try await AppealService(services: services).routingContext().lists.organisations
         var escalated = 0
         var after: Int64 = 0
         while true {
@@ -60,23 +60,21 @@ public struct AppealClock: Sendable {
                 resolvedBefore: now.addingTimeInterval(-AppealRules.returnVisitWindow), after: after, limit: Self.batch)
             guard let last = due.last else { break }
             after = last.id
+            let lists = try await AppealService(services: services).routingContext().lists
             closed += try await services.database.transaction { db in
                 var records: [AuditStore.Record] = []
                 for candidate in due {
                     // Read again under the writer: the requester may have just rated or reopened it.
                     guard
-                        var appeal = try await store.appeal(
+                        let standing = try await store.standing(
                             id: candidate.id, readableBy: .system("the clock closes appeals after their return visit"), in: db),
-                        AppealRules.closesAfterReturnVisit(appeal, now: now)
+                        AppealRules.closesAfterReturnVisit(standing.appeal, now: now)
                     else { continue }
-                    appeal.state = try AppealLifecycle.transition(appeal.state, .close, by: .system)
-                    try await store.update(appeal, in: db)
-                    try await store.closeTasks(appealID: appeal.id, now: now, in: db)
-                    try await store.record(
-                        appealID: appeal.id, event: "close", actor: .system, accountID: nil, organisationID: nil, note: "", at: now, in: db)
+                    let outcome = try AppealWorkflow.apply(.close, to: standing, by: .system, lists: lists, now: now)
+                    try await store.apply(outcome, accountID: nil, in: db)
                     records.append(
                         .init(
-                            accountID: nil, action: .update, objectType: "appeal", objectID: String(appeal.id), detail: "close after return visit",
+                            accountID: nil, action: .update, objectType: "appeal", objectID: String(candidate.id), detail: "close after return visit",
                             remoteAddress: "", at: now))
                 }
                 try await audit.append(records, in: db)

@@ -35,7 +35,7 @@ struct AppealPages {
                 return kit.redirect("/whistles", context)
             } catch {
                 let shown = try kit.formError(error, context)
-                return try await whistles(request, context, error: shown.message, status: shown.status)
+                return try await whistles(request, context, error: shown.message, status: shown.status, form: f)
             }
         }
         // A summoned department reports; the street closes a settled matter.
@@ -45,7 +45,11 @@ struct AppealPages {
                 do {
                     let service = WhistleService(services: services)
                     let id = try kit.id(context)
-                    if path == "report" { try await service.report(id, by: principal) } else { try await service.close(id, by: principal) }
+                    if path == "report" {
+                        try await service.report(id, note: context.form["note"] ?? "", by: principal)
+                    } else {
+                        try await service.close(id, by: principal)
+                    }
                     return kit.redirect("/whistles", context)
                 } catch {
                     let shown = try kit.formError(error, context)
@@ -102,8 +106,9 @@ struct AppealPages {
     func summary(_ a: Appeal, _ names: [String: String], _ locale: Locale, now: Date) -> [String: Any] {
         return [
             "id": a.id, "category": names[a.category] ?? a.category, "state": kit.label("appeal_state_", a.state.rawValue, locale),
-            "date": kit.date(a.submittedAt), "due": a.resolveDue.map(kit.date) ?? "", "text": String(PersonalDataMask.text(a.description).prefix(60)),
-            "overdue": !EscalationRules.missed(a, now: now).isEmpty,
+            "date": kit.date(a.submittedAt), "due": a.resolveDue.map { kit.deadline($0, locale) } ?? "",
+            "text": String(PersonalDataMask.text(a.description).prefix(60)),
+            "overdue": !EscalationRules.missed(a, now: now).isEmpty, "urgent": a.urgent,
         ]
     }
 
@@ -256,66 +261,108 @@ struct AppealPages {
         return answers
     }
 
+    /// Appeals' places in words, by appeal id: community, building, unit and
+    /// household for those entitled to it, the building alone for other readers.
+    func placeLabels(_ appeals: [Appeal], whole: Bool) async throws -> [Int64: String] {
+        let paths = Dictionary(
+            uniqueKeysWithValues: appeals.map { a in
+                (a.id, whole ? a.placePath : Place.ancestorPath(of: a.placePath, at: .building) ?? a.communityPath)
+            })
+        let ids = Set(paths.values.flatMap { $0.split(separator: "/").compactMap { Int64($0) } })
+        let found = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: Array(ids)).map { ($0.id, $0) })
+        return paths.mapValues { path in
+            path.split(separator: "/").compactMap { Int64($0).flatMap { found[$0] } }.filter { $0.kind >= .community && $0.kind != .grid }
+                .map(\.name).joined(separator: " · ")
+        }
+    }
+
+    /// A timeline entry in the reader's words: its label and what it carries
+    /// (organisations, a category, a rating) named, never shown as codes.
+    func timelineRow(_ e: AppealTimelineEntry, orgs: [Int64: String], names: [String: String], locale: Locale) -> [String: Any] {
+        func org(_ id: Int64) -> String { orgs[id] ?? "#\(id)" }
+        var note = PersonalDataMask.text(e.event.note)
+        var detail = ""
+        switch e.event {
+        case .routed(let lead, let co):
+            detail =
+                kit.t.text("appeal_timeline_lead", locale) + org(lead)
+                + (co.isEmpty ? "" : "；" + kit.t.text("appeal_timeline_co", locale) + co.map(org).joined(separator: "、"))
+        case .firstReceiver(let reason): detail = kit.label("appeal_first_receiver_", reason.rawValue, locale)
+        case .rated(let resolved, let satisfaction, _):
+            detail =
+                kit.t.text(resolved ? "appeal_rated_resolved" : "appeal_rated_unresolved", locale) + " · "
+                + kit.label("satisfaction_", satisfaction.rawValue, locale)
+        case .classified(let category): detail = names[category] ?? category
+        case .merged(let into): detail = kit.t.text("appeal_merged_into", locale) + " #\(into)"
+        case .escalated(let kind): detail = kit.label("overdue_", kind.rawValue, locale)
+        case .whistled(let kind, let departments):
+            detail = kit.label("whistle_", kind.rawValue, locale) + " · " + departments.map(org).joined(separator: "、")
+        case .closed where e.actor == .system: detail = kit.t.text("appeal_closed_after_return_visit", locale)
+        default: break
+        }
+        if note.isEmpty { note = detail } else if !detail.isEmpty { note = detail + " — " + note }
+        return [
+            "event": kit.label("appeal_event_", e.event.code, locale), "date": kit.date(e.at),
+            // A routing names its organisations in the detail.
+            "organisation": e.event.code == "route" ? "" : e.organisationID.map(org) ?? "", "note": note,
+        ]
+    }
+
     func detail(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let principal = try kit.principal(request, context)
         let locale = context.locale
         let view = try await service.view(try kit.id(context), by: principal)
         let a = view.appeal
-        let categories = try await categories()
+        let routing = try await service.routingContext()
+        let categories = routing.categories
         let names = try await categoryNames(locale, categories)
-        let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
+        let orgs = routing.names
         let now = services.now()
         var data = summary(a, names, locale, now: now)
         data["description"] = service.description(view)
-        data["respondDue"] = a.respondDue.map(kit.date) ?? ""
+        data["respondDue"] = a.acceptedAt == nil ? a.respondDue.map { kit.deadline($0, locale) } ?? "" : ""
+        data["due"] = a.resolveDue.map { kit.deadline($0, locale) } ?? ""
         data["lead"] = a.leadOrganisationID.flatMap { orgs[$0] } ?? ""
+        data["place"] = try await placeLabels([a], whole: view.seesPlace)[a.id] ?? ""
         data["error"] = error ?? ""
         data["anonymous"] = a.anonymous
         if let media = service.mediaURL(view) { data["media"] = media }
         if !view.isRequester, let shown = try await service.requester(view, by: principal) {
             data["requester"] = ["name": shown.name, "phone": shown.phone ?? ""]
         }
-        data["tasks"] = view.tasks.map { t -> [String: Any] in
+        data["tasks"] = view.standing.currentTasks.map { t -> [String: Any] in
             [
                 "organisation": orgs[t.organisationID] ?? "", "role": kit.label("task_role_", t.role.rawValue, locale),
                 "state": kit.label("task_state_", t.state.rawValue, locale), "note": PersonalDataMask.text(t.note),
             ]
         }
-        data["timeline"] = view.events.map { e -> [String: Any] in
-            [
-                "event": kit.label("appeal_event_", e.event, locale), "date": kit.date(e.at),
-                "organisation": e.organisationID.flatMap { orgs[$0] } ?? "",
-                "note": e.event == "route" || e.event == "first_receiver"
-                    ? ""
-                    : e.event == "escalate"
-                        ? kit.label("overdue_", e.note, locale)
-                        : e.event == "close" && e.actor == .system
-                            ? kit.t.text("appeal_closed_after_return_visit", locale) : PersonalDataMask.text(e.note),
-            ]
-        }
+        data["timeline"] = view.timeline.map { timelineRow($0, orgs: orgs, names: names, locale: locale) }
         data["photos"] = view.photos.map { ["href": AppealLinks.photo(view.appeal.id, sha256: $0)] }
-        // Answers to the category's questions, in the category's words.
+        // Answers to the category's questions, in the category's words and the reader's language.
+        let english = locale == .en
         let asked = categories.first { $0.code == a.category }?.attributes ?? []
-        data["answers"] = try await services.appeals.attributes(appealID: a.id).map { answer -> [String: Any] in
+        let answers = try await services.appeals.attributes(appealID: a.id)
+        data["answers"] = answers.map { answer -> [String: Any] in
             let question = asked.first { $0.code == answer.code }
             return [
-                "question": question?.description ?? answer.code, "answer": question?.values.first { $0.key == answer.value }?.name ?? answer.value,
+                "question": question.map { BilingualText.pick($0.description, english: english) } ?? answer.code,
+                "answer": question?.values.first { $0.key == answer.value }.map { BilingualText.pick($0.name, english: english) } ?? answer.value,
             ]
         }
-        let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
-        let co = view.handlingFor.first { $0.role == .co && ($0.state == .open || $0.state == .accepted) }
-        data["canAccept"] = lead != nil && a.state == .routed
-        data["canStart"] = lead != nil && a.state == .accepted
-        data["canResolve"] = lead != nil && (a.state == .accepted || a.state == .inProgress)
-        data["canReturn"] = lead != nil && (a.state == .routed || a.state == .accepted)
-        data["canCoDone"] = co != nil
-        data["canNote"] = (lead != nil || co != nil) && a.state.isBeingWorked
-        data["canRate"] = view.isRequester && a.state == .resolved
-        data["canReopen"] = view.isRequester && a.state == .rated && !a.reopened && a.satisfaction != .yes
-        data["canWithdraw"] = view.isRequester && !a.state.isFinal && a.state != .resolved && a.state != .rated
-        data["canClassify"] = view.isDispatcher && [.submitted, .returned, .reopened].contains(a.state)
-        data["canWhistle"] = !a.state.isFinal && principal.grants.contains { $0.role == .streetOfficer && $0.reaches(a.placePath) }
-        data["categories"] = categories.map { ["code": $0.code, "name": kit.text($0.name, locale)] }
+        if a.urgent {
+            let given = Dictionary(grouping: answers, by: \.code).mapValues { $0.map(\.value) }
+            data["advice"] = AttributeRules.urgency(given, against: asked).advice.map { BilingualText.pick($0, english: english) }
+        }
+        // The buttons are exactly the actions the workflow would accept now.
+        for kind in view.allowed { data["can_" + kind.rawValue] = true }
+        data["canWhistle"] = view.allowed.contains(.whistle)
+        data["categories"] = categories.map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": $0.code == a.category] }
+        if view.allowed.contains(.assign) {
+            data["bodies"] = routing.lists.organisations.filter {
+                $0.serves(a.placePath) && Routing.mayHold($0, category: a.category, negative: routing.lists.negative)
+            }
+            .map { ["id": $0.id, "name": orgs[$0.id] ?? "#\($0.id)"] }
+        }
         data["satisfactions"] = Satisfaction.allCases.map { ["value": $0.rawValue, "label": kit.label("satisfaction_", $0.rawValue, locale)] }
         return kit.render("appeals/appeal", data, request, context, status: status)
     }
@@ -326,25 +373,32 @@ struct AppealPages {
         let f = context.form
         let note = f["note"] ?? ""
         do {
-            let action: AppealService.Action
-            switch f["action"] {
-            case "accept": action = .accept
-            case "start": action = .start
-            case "resolve": action = .resolve(note: note)
-            case "return": action = .giveBack(reason: note)
-            case "co_done": action = .coDone(note: note)
-            case "note": action = .note(note)
-            case "rate":
+            let action: AppealAction
+            switch f["action"].flatMap(AppealActionKind.init(rawValue:)) {
+            case .accept: action = .accept
+            case .start: action = .start
+            case .resolve: action = .resolve(note: note)
+            case .giveBack: action = .giveBack(reason: note)
+            case .coDone: action = .coDone(note: note)
+            case .note: action = .note(note)
+            case .rate:
                 guard let s = f["satisfaction"].flatMap(Satisfaction.init(rawValue:)), let r = f["resolved"] else {
                     throw AppError.invalid("appeal_rating_required")
                 }
                 action = .rate(resolved: r == "yes", satisfaction: s, comment: note)
-            case "withdraw": action = .withdraw
-            case "reopen": action = .reopen
-            case "classify": action = .classify(category: f["category"] ?? "")
-            default: throw AppError.malformed
+            case .withdraw: action = .withdraw
+            case .reopen: action = .reopen
+            case .close: action = .close
+            case .classify: action = .classify(category: f["category"] ?? "")
+            case .assign:
+                guard let lead = try f.integer("lead", .id) else { throw AppError.invalid("missing_field", detail: "lead") }
+                action = .assign(lead: lead)
+            case .merge:
+                guard let into = try f.integer("into", .id) else { throw AppError.invalid("missing_field", detail: "into") }
+                action = try await service.merge(into: into, by: principal)
+            case .photo, .whistle, nil: throw AppError.malformed
             }
-            _ = try await service.act(id, action, by: principal)
+            try await service.act(id, action, by: principal)
             return kit.redirect(AppealLinks.appeal(id), context)
         } catch {
             let shown = try kit.formError(error, context)
@@ -356,40 +410,85 @@ struct AppealPages {
 
     func tasks(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try kit.principal(request, context)
-        guard !service.organisationIDs(principal).isEmpty else { throw AppError.notFound }
+        guard !principal.staffOrganisationIDs.isEmpty else { throw AppError.notFound }
         let locale = context.locale
         let names = try await categoryNames(locale)
         let now = services.now()
-        let items = try await service.queue(principal).map { item -> [String: Any] in
+        let queue = try await service.queue(principal)
+        // Handlers hold a task on each: they are entitled to the whole place.
+        let places = try await placeLabels(queue.map(\.appeal), whole: true)
+        let items = queue.map { item -> [String: Any] in
             var s = summary(item.appeal, names, locale, now: now)
             s["role"] = kit.label("task_role_", item.task.role.rawValue, locale)
-            s["respondDue"] = item.appeal.acceptedAt == nil ? item.appeal.respondDue.map(kit.date) ?? "" : ""
+            s["taskState"] = kit.label("task_state_", item.task.state.rawValue, locale)
+            s["respondDue"] = item.appeal.acceptedAt == nil ? item.appeal.respondDue.map { kit.deadline($0, locale) } ?? "" : ""
+            s["place"] = places[item.appeal.id] ?? ""
             return s
         }
-        return kit.render("appeals/tasks", ["items": items], request, context)
+        let summonses = try await WhistleService(services: services).pending(principal, now: now).map { w -> [String: Any] in
+            [
+                "id": w.id, "kind": kit.label("whistle_", w.kind.rawValue, locale), "matter": w.matter, "date": kit.date(w.blownAt),
+                "appeal": w.appealID.map { ["id": $0] } as Any,
+            ]
+        }
+        return kit.render("appeals/tasks", ["items": items, "summonses": summonses], request, context)
     }
+
+    /// How many rows a board shows at once.
+    static let boardPage = 20
 
     func dispatch(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try kit.principal(request, context)
         let locale = context.locale
         let names = try await categoryNames(locale)
         let now = services.now()
-        let queue = try await service.dispatch(principal, overdue: false).map { summary($0, names, locale, now: now) }
+        let page = Int(try kit.query(request, "page", .page) ?? 1)
+        let offset = (page - 1) * Self.boardPage
         let orgs = try await service.routingContext().names
-        let overdue = try await service.overdue(principal).map { item -> [String: Any] in
-            var row = summary(item.appeal, names, locale, now: now)
-            row["lead"] = item.appeal.leadOrganisationID.flatMap { orgs[$0] } ?? ""
-            row["escalations"] = item.escalations.map { e -> [String: Any] in
-                ["street": orgs[e.streetOrganisationID] ?? "", "kind": kit.label("overdue_", e.kind.rawValue, locale), "date": kit.date(e.at)]
+        // Both counts first: the tabs show them, and the overdue board comes first when it has anything.
+        let overdueTotal = try await service.dispatch(principal, overdue: true, limit: 0).total
+        let queueTotal = try await service.dispatch(principal, overdue: false, limit: 0).total
+        let tab =
+            request.uri.queryParameters.get("tab") == "queue" || (request.uri.queryParameters.get("tab") == nil && overdueTotal == 0)
+            ? "queue" : "overdue"
+        var rows: [[String: Any]] = []
+        let total = tab == "queue" ? queueTotal : overdueTotal
+        if tab == "queue" {
+            let (queue, _) = try await service.dispatch(principal, overdue: false, limit: Self.boardPage, offset: offset)
+            let places = try await placeLabels(queue, whole: true)
+            rows = queue.map {
+                var row = summary($0, names, locale, now: now)
+                row["place"] = places[$0.id] ?? ""
+                return row
             }
-            return row
+        } else {
+            let (items, _) = try await service.overdue(principal, limit: Self.boardPage, offset: offset)
+            let places = try await placeLabels(items.map(\.appeal), whole: true)
+            rows = items.map { item in
+                var row = summary(item.appeal, names, locale, now: now)
+                row["place"] = places[item.appeal.id] ?? ""
+                row["lead"] = item.appeal.leadOrganisationID.flatMap { orgs[$0] } ?? ""
+                row["missed"] = item.missed.map { kit.label("overdue_", $0.rawValue, locale) }.joined(separator: "、")
+                row["escalations"] = item.escalations.map { e -> [String: Any] in
+                    ["street": orgs[e.streetOrganisationID] ?? "", "kind": kit.label("overdue_", e.kind.rawValue, locale), "date": kit.date(e.at)]
+                }
+                return row
+            }
         }
-        return kit.render("appeals/dispatch", ["queue": queue, "overdue": overdue], request, context)
+        let pages = max(1, (total + Self.boardPage - 1) / Self.boardPage)
+        return kit.render(
+            "appeals/dispatch",
+            [
+                "rows": rows, "isQueue": tab == "queue", "overdueTotal": overdueTotal, "queueTotal": queueTotal, "page": page, "pages": pages,
+                "prev": page > 1 ? "/dispatch?tab=\(tab)&page=\(page - 1)" : "", "next": page < pages ? "/dispatch?tab=\(tab)&page=\(page + 1)" : "",
+            ], request, context)
     }
 
     /// The whistle board: what the street blew and who reported when; departments report from here.
-    func whistles(_ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok) async throws -> Response
-    {
+    /// `form`: what was typed, kept when the whistle could not be blown.
+    func whistles(
+        _ request: Request, _ context: AppRequestContext, error: String? = nil, status: HTTPResponse.Status = .ok, form: [String: String] = [:]
+    ) async throws -> Response {
         let principal = try kit.principal(request, context)
         let locale = context.locale
         let service = WhistleService(services: services)
@@ -402,8 +501,10 @@ struct AppealPages {
         var places: [[String: Any]] = []
         for street in streets {
             if let place = try await services.places.place(id: street.organisation.placeID) {
-                places.append(["id": place.id, "name": place.name])
-                places += try await services.places.children(of: place.id).map { ["id": $0.id, "name": place.name + " · " + $0.name] }
+                places.append(["id": place.id, "name": place.name, "selected": form["place"] == String(place.id)])
+                places += try await services.places.children(of: place.id).map {
+                    ["id": $0.id, "name": place.name + " · " + $0.name, "selected": form["place"] == String($0.id)]
+                }
             }
         }
         // What the departments and the streets are assessed on, over the whistles shown.
@@ -445,19 +546,23 @@ struct AppealPages {
                                 "status": kit.label("whistle_status_", status, locale),
                                 "minutes": minutes, "late": status == "late" || status == "missing",
                                 "canReport": s.reportedAt == nil && mine.contains(s.organisationID), "whistle": w.id,
+                                "organisationID": s.organisationID, "reportNote": s.note,
                             ]
                         },
                     ]) { a, _ in a }
                 },
                 "canBlow": !streets.isEmpty, "places": places,
-                "departments": all.filter { $0.organisation.kind == .department }.map { ["id": $0.organisation.id, "name": $0.organisation.name] },
+                "departments": all.filter { $0.organisation.kind == .department }.map {
+                    ["id": $0.organisation.id, "name": $0.organisation.name, "checked": form["dept_\($0.organisation.id)"] == "on"]
+                },
                 "kinds": WhistleKind.allCases.map {
                     [
                         "value": $0.rawValue,
                         "label": kit.label("whistle_", $0.rawValue, locale) + " · \($0.defaultReportMinutes) " + kit.t.text("minutes", locale),
+                        "selected": form["kind"] == $0.rawValue,
                     ]
                 },
-                "appealID": request.uri.queryParameters.get("appeal") ?? "", "error": error ?? "",
+                "appealID": form["appeal"] ?? request.uri.queryParameters.get("appeal") ?? "", "error": error ?? "", "form": form,
             ], request, context, status: status)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import GongzhiCore
 import GongzhiStore
+import SQLKit
 
 /// Appeals for the API and the pages: who may see and do what, the core's
 /// routing and lifecycle, then the store, each change in one transaction
@@ -23,6 +24,9 @@ struct AppealService {
         var onBehalfOf: Int64?
         /// A picture the client published elsewhere (Open311's media_url).
         var mediaURL: String?
+        /// Photos uploaded at an earlier step of the same form (the similar
+        /// appeals step), already stored, by SHA-256.
+        var heldPhotos: [String] = []
     }
 
     /// The organisations routing can choose from.
@@ -64,7 +68,7 @@ struct AppealService {
         if let other = draft.onBehalfOf {
             // Taking an appeal by phone is for dispatchers of the place, for a resident who lives there;
             // decided before anything is written, so a refusal leaves nothing behind.
-            guard principal.takesAppealsOnBehalf(at: place.path),
+            guard principal.dispatches(at: place.path),
                 try await services.people.householdPaths(personID: other).contains(where: { $0.hasPrefix(community) })
             else {
                 throw AppError.notFound
@@ -74,11 +78,12 @@ struct AppealService {
         let photos = try draft.photos.map { ($0.bytes, try AttachmentRules.describe(name: $0.name, bytes: $0.bytes)) }
         if let notImage = photos.first(where: { !$0.1.contentType.hasPrefix("image/") }) { throw AttachmentError.unsupportedType(notImage.1.name) }
         let now = services.now()
+        let urgency = AttributeRules.urgency(draft.attributes, against: category.attributes)
         let appeal = Appeal(
             id: 0, category: draft.category, placeID: place.id, placePath: place.path, communityPath: community, requesterPersonID: requester,
             description: draft.description.trimmed, latitude: draft.latitude, longitude: draft.longitude,
             anonymous: draft.anonymous, state: .submitted, leadOrganisationID: nil, submittedAt: now, token: AppealRules.newToken(at: now),
-            mediaURL: draft.mediaURL)
+            mediaURL: draft.mediaURL, urgent: urgency.urgent)
         if !photos.isEmpty {
             // Photos are stored by content first; an appeal that then fails leaves only unreferenced files.
             let attachments = services.attachments
@@ -86,13 +91,12 @@ struct AppealService {
                 for (bytes, photo) in photos { try await attachments.save(photo, content: bytes, now: now, in: db) }
             }
         }
-        var (routed, decision) = try Self.routed(appeal, context: context, excluding: [], actor: .system, now: now)
-        routed.id = try await services.intake.submit(
+        var outcome = AppealWorkflow.file(appeal, by: draft.onBehalfOf == nil ? .requester : .dispatcher, lists: context.lists, now: now)
+        outcome.appeal.id = try await services.intake.submit(
             AppealIntake.Submission(
-                appeal: routed, decision: decision, submittedBy: draft.onBehalfOf == nil ? .requester : .dispatcher,
-                enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, attributes: draft.attributes, photos: photos.map(\.1.sha256),
-                accountID: principal.accountID, remoteAddress: RequestScope.remoteAddress))
-        return routed
+                outcome: outcome, enteredBy: draft.onBehalfOf == nil ? nil : principal.accountID, attributes: draft.attributes,
+                photos: photos.map(\.1.sha256) + draft.heldPhotos, accountID: principal.accountID, remoteAddress: RequestScope.remoteAddress))
+        return outcome.appeal
     }
 
     /// What routing reads: the current lists, the bodies that can be
@@ -100,10 +104,7 @@ struct AppealService {
     /// (and dropped when a list is published here): several processes see a
     /// new list within that time.
     struct RoutingContext: Sendable {
-        var entries: [ResponsibilityEntry]
-        var negative: [NegativeEntry]
-        var organisations: [ServingOrganisation]
-        var calendar: WorkingCalendar
+        var lists: RoutingLists
         var categories: [ListStore.Category]
         /// Organisation names by id, for notices.
         var names: [Int64: String]
@@ -112,68 +113,44 @@ struct AppealService {
     func routingContext() async throws -> RoutingContext {
         let services = services
         return try await services.routing.value(0) {
-            RoutingContext(
-                entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
-                organisations: try await serving(), calendar: try await services.lists.calendar(), categories: try await services.lists.categories(),
+            let categories = try await services.lists.categories()
+            return RoutingContext(
+                lists: RoutingLists(
+                    entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
+                    organisations: try await serving(), calendar: try await services.lists.calendar(), categories: Set(categories.map(\.code))),
+                categories: categories,
                 names: Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) }))
         }!
-    }
-
-    /// Routes by the lists: the lead and every co-handler get their task at
-    /// once, with the entry's deadlines. With no match the appeal waits for
-    /// the first receiver, who classifies it by hand.
-    static func routed(
-        _ appeal: Appeal, context: RoutingContext, excluding: Set<Int64>, actor: AppealActor, now: Date
-    ) throws -> (Appeal, RoutingDecision) {
-        var a = appeal
-        let decision = Routing.route(
-            category: a.category, at: a.placePath, entries: context.entries, negative: context.negative,
-            organisations: context.organisations, excluding: excluding)
-        switch decision {
-        case .assigned(let lead, _, let entry):
-            a.state = try AppealLifecycle.transition(a.state, .route, by: actor)
-            a.leadOrganisationID = lead
-            (a.respondDue, a.resolveDue) = AppealRules.deadlines(entry, routedAt: now, calendar: context.calendar)
-            a.acceptedAt = nil
-        case .firstReceiver:
-            a.leadOrganisationID = nil
-        }
-        return (a, decision)
     }
 
     // MARK: Seeing an appeal
 
     struct View {
-        var appeal: Appeal
-        var tasks: [AppealStore.Task]
-        var events: [AppealStore.Event]
+        var standing: AppealStanding
+        var appeal: Appeal { standing.appeal }
+        var tasks: [AppealTask] { standing.tasks }
+        var timeline: [AppealTimelineEntry]
         var photos: [String]
         var showsRequester: Bool
         /// The caller's organisations that hold a task on it.
-        var handlingFor: [AppealStore.Task]
+        var handlingFor: [AppealTask]
         var isRequester: Bool
-        var isDispatcher: Bool
-    }
-
-    func organisationIDs(_ principal: Principal) -> Set<Int64> { principal.staffOrganisationIDs }
-
-    /// Dispatchers classify, route and merge: committee and street staff whose area holds the appeal.
-    func isDispatcher(_ principal: Principal, _ appeal: Appeal) -> Bool {
-        principal.dispatchGrants.contains { $0.reaches(appeal.placePath) }
+        /// The capacities the caller acts in, and what the workflow lets them do now.
+        var capacity: AppealCapacity
+        var allowed: [AppealActionKind]
+        /// Whether the caller may see the place whole (household, unit); others see its building.
+        var seesPlace: Bool { isRequester || !handlingFor.isEmpty || capacity.dispatcher }
     }
 
     /// An appeal as the caller may see it; anyone else is told it does not exist.
     func view(_ id: Int64, by principal: Principal) async throws -> View {
-        guard let appeal = try await store.appeal(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
-        let tasks = try await store.tasks(appealID: id)
-        let mine = organisationIDs(principal)
-        let handling = tasks.filter { mine.contains($0.organisationID) }
-        let isRequester = appeal.requesterPersonID == principal.personID
-        let dispatcher = isDispatcher(principal, appeal)
+        guard let standing = try await store.standing(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
+        let capacity = AppealCapacity.of(principal, for: standing.appeal)
         return View(
-            appeal: appeal, tasks: tasks, events: try await store.events(appealID: id), photos: try await store.photos(appealID: id),
-            showsRequester: AppealRules.showsRequester(appeal, to: principal), handlingFor: handling, isRequester: isRequester,
-            isDispatcher: dispatcher)
+            standing: standing, timeline: try await store.timeline(appealID: id), photos: try await store.photos(appealID: id),
+            showsRequester: AppealRules.showsRequester(standing.appeal, to: principal),
+            handlingFor: standing.tasks.filter { capacity.staffOf.contains($0.organisationID) }, isRequester: capacity.requester,
+            capacity: capacity, allowed: AppealWorkflow.allowed(standing, by: capacity))
     }
 
     /// The requester as this reader of the appeal may see them, or nil when
@@ -211,203 +188,47 @@ struct AppealService {
     /// A photo added to an open appeal: by the requester (what it looks like)
     /// or by a handler (the work done). On the timeline for everyone who sees it.
     func addPhoto(_ id: Int64, name: String, bytes: Data, by principal: Principal) async throws -> View {
-        let view = try await view(id, by: principal)
-        let actor: AppealActor
-        if view.isRequester { actor = .requester } else if !view.handlingFor.isEmpty { actor = .handler } else { throw AppError.forbidden }
-        guard !view.appeal.state.isFinal else { throw AppealTransitionError.notAllowed(event: "photo", from: view.appeal.state) }
         let photo = try AttachmentRules.describe(name: name, bytes: bytes)
         guard photo.contentType.hasPrefix("image/") else { throw AttachmentError.unsupportedType(photo.name) }
-        let now = services.now()
-        let (store, attachments, audit, remote) = (store, services.attachments, services.audit, RequestScope.remoteAddress)
-        let organisation = actor == .handler ? view.handlingFor.first?.organisationID : nil
-        try await services.database.transaction { db in
+        let attachments = services.attachments
+        try await act(id, .photo(sha256: photo.sha256), by: principal) { db, now in
             try await attachments.save(photo, content: bytes, now: now, in: db)
-            try await store.addPhoto(appealID: id, sha256: photo.sha256, in: db)
-            try await store.record(
-                appealID: id, event: "photo", actor: actor, accountID: principal.accountID, organisationID: organisation, note: "", at: now, in: db)
-            try await audit.append(
-                accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: "photo \(photo.sha256)",
-                remoteAddress: remote, at: now, in: db)
         }
-        return try await self.view(id, by: principal)
+        return try await view(id, by: principal)
     }
 
     // MARK: Acting on an appeal
 
-    enum Action {
-        case accept, start
-        case resolve(note: String)
-        case giveBack(reason: String)
-        case coDone(note: String)
-        case note(String)
-        case rate(resolved: Bool, satisfaction: Satisfaction, comment: String)
-        case withdraw, reopen
-        case classify(category: String)
-        case merge(into: Int64)
-        case close
+    /// Applies an action: the caller's capacities and the appeal as it stands
+    /// (read again inside the transaction, so two people acting at once are
+    /// decided one after the other) go to `AppealWorkflow.apply`; its effects,
+    /// and the audit record, are written in the same transaction. `before`
+    /// writes what the action needs stored first (a photo's content).
+    @discardableResult
+    func act(
+        _ id: Int64, _ action: AppealAction, by principal: Principal,
+        before: (@Sendable (any SQLDatabase, Date) async throws -> Void)? = nil
+    ) async throws -> Appeal {
+        let now = services.now()
+        let lists = try await routingContext().lists
+        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        return try await services.database.transaction { db in
+            guard let standing = try await store.standing(id: id, readableBy: .principal(principal), in: db) else { throw AppError.notFound }
+            let outcome = try AppealWorkflow.apply(
+                action, to: standing, by: AppealCapacity.of(principal, for: standing.appeal), lists: lists, now: now)
+            try await before?(db, now)
+            try await store.apply(outcome, accountID: principal.accountID, in: db)
+            try await audit.append(
+                accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id),
+                detail: outcome.timeline.map(\.event.code).joined(separator: " "), remoteAddress: remote, at: now, in: db)
+            return outcome.appeal
+        }
     }
 
-    /// Applies an action: the caller's standing decides the actor, the core
-    /// decides whether the transition is allowed, then one transaction
-    /// records it with its timeline entry and counters.
-    func act(_ id: Int64, _ action: Action, by principal: Principal) async throws -> Appeal {
-        let view = try await view(id, by: principal)
-        let original = view.appeal
-        let now = services.now()
-        let lead = view.handlingFor.first { $0.role == .lead && ($0.state == .open || $0.state == .accepted) }
-        let co = view.handlingFor.first { $0.role == .co && ($0.state == .open || $0.state == .accepted) }
-        let context = try await routingContext()
-        if case .classify(let category) = action, !context.categories.contains(where: { $0.code == category }) {
-            throw AppealError.unknownCategory(category)
-        }
-        if case .merge(let into) = action {
-            guard into != id, let target = try await store.appeal(id: into, readableBy: .principal(principal)),
-                target.communityPath == original.communityPath, !target.state.isFinal
-            else { throw AppError.notFound }
-        }
-        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
-        let week = AppealRules.week(of: original.submittedAt)
-        try await services.database.transaction { db in
-            var appeal = original
-            var event = ""
-            var note = ""
-            var organisation: Int64?
-            switch action {
-            case .accept, .start, .resolve, .giveBack:
-                guard let lead else { throw AppError.forbidden }
-                organisation = lead.organisationID
-                let coreEvent: AppealEvent
-                switch action {
-                case .accept: coreEvent = .accept
-                case .start: coreEvent = .start
-                case .resolve(let n):
-                    coreEvent = .resolve
-                    note = n
-                case .giveBack(let reason):
-                    coreEvent = .giveBack(reason: reason)
-                    note = reason
-                default: fatalError("unreachable")
-                }
-                appeal.state = try AppealLifecycle.transition(appeal.state, coreEvent, by: .handler)
-                event = coreEvent.name
-                switch coreEvent {
-                case .accept:
-                    appeal.acceptedAt = now
-                    try await store.setTask(appealID: id, organisationID: lead.organisationID, state: .accepted, note: nil, now: now, in: db)
-                    if let due = appeal.respondDue, now <= due {
-                        try await store.count(
-                            organisationID: lead.organisationID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                            ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0), in: db)
-                    }
-                case .resolve:
-                    appeal.resolvedAt = now
-                    try await store.setTask(appealID: id, organisationID: lead.organisationID, state: .done, note: note, now: now, in: db)
-                    try await store.update(appeal, in: db)
-                case .giveBack:
-                    try await store.setTask(appealID: id, organisationID: lead.organisationID, state: .returned, note: note, now: now, in: db)
-                    try await store.closeTasks(appealID: id, now: now, in: db)
-                    try await store.update(appeal, in: db)
-                    try await store.record(
-                        appealID: id, event: event, actor: .handler, accountID: principal.accountID, organisationID: organisation, note: note,
-                        at: now, in: db)
-                    // Routed again without whoever has returned it; the requester sees where it went.
-                    let returnedBy = Set(try await store.tasks(appealID: id, in: db).filter { $0.state == .returned }.map(\.organisationID))
-                    let (routed, decision) = try Self.routed(appeal, context: context, excluding: returnedBy, actor: .system, now: now)
-                    try await store.saveRouting(routed, decision, actor: .system, accountID: nil, now: now, in: db)
-                    appeal = routed
-                    event = ""
-                default: break
-                }
-            case .note(let n):
-                // Any handler still holding a task may tell the requester how it goes.
-                guard let task = lead ?? co else { throw AppError.forbidden }
-                try AppealRules.checkNote(n, on: appeal.state)
-                event = "note"
-                note = n.trimmed
-                organisation = task.organisationID
-            case .coDone(let n):
-                guard let co else { throw AppError.forbidden }
-                guard appeal.state.isBeingWorked else { throw AppealTransitionError.notAllowed(event: "co_done", from: appeal.state) }
-                try await store.setTask(appealID: id, organisationID: co.organisationID, state: .done, note: n, now: now, in: db)
-                event = "co_done"
-                note = n
-                organisation = co.organisationID
-            case .rate(let resolved, let satisfaction, let comment):
-                guard view.isRequester else { throw AppError.forbidden }
-                appeal.state = try AppealLifecycle.transition(appeal.state, .rate(resolved: resolved, satisfaction: satisfaction), by: .requester)
-                appeal.ratedResolved = resolved
-                appeal.satisfaction = satisfaction
-                event = "rate"
-                note = "\(resolved ? "resolved" : "unresolved") \(satisfaction.rawValue)" + (comment.isEmpty ? "" : ": " + comment)
-                if let leadID = appeal.leadOrganisationID {
-                    try await store.count(
-                        organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                        ThreeRates.returnVisit(resolved: resolved, satisfaction: satisfaction), in: db)
-                }
-            case .withdraw:
-                guard view.isRequester else { throw AppError.forbidden }
-                appeal.state = try AppealLifecycle.transition(appeal.state, .withdraw, by: .requester)
-                try await store.closeTasks(appealID: id, now: now, in: db)
-                event = "withdraw"
-            case .reopen:
-                guard view.isRequester else { throw AppError.forbidden }
-                appeal.state = try AppealLifecycle.transition(
-                    appeal.state, .reopen, by: .requester, reopenedBefore: appeal.reopened, lastSatisfaction: appeal.satisfaction)
-                // The reopened appeal will be rated again; only the last rating counts.
-                if let leadID = appeal.leadOrganisationID, let s = appeal.satisfaction, let r = appeal.ratedResolved {
-                    try await store.count(
-                        organisationID: leadID, category: appeal.category, communityPath: appeal.communityPath, week: week,
-                        -ThreeRates.returnVisit(resolved: r, satisfaction: s), in: db)
-                }
-                appeal.reopened = true
-                appeal.ratedResolved = nil
-                appeal.satisfaction = nil
-                appeal.resolvedAt = nil
-                try await store.update(appeal, in: db)
-                try await store.record(
-                    appealID: id, event: "reopen", actor: .requester, accountID: principal.accountID, organisationID: nil, note: "", at: now, in: db)
-                let (routed, decision) = try Self.routed(appeal, context: context, excluding: [], actor: .system, now: now)
-                try await store.saveRouting(routed, decision, actor: .system, accountID: nil, now: now, in: db)
-                appeal = routed
-            case .classify(let category):
-                guard view.isDispatcher else { throw AppError.forbidden }
-                guard [.submitted, .returned, .reopened].contains(appeal.state) else {
-                    throw AppealTransitionError.notAllowed(event: "route", from: appeal.state)
-                }
-                appeal.category = category
-                try await store.update(appeal, in: db)
-                try await store.record(
-                    appealID: id, event: "classify", actor: .dispatcher, accountID: principal.accountID, organisationID: nil, note: category, at: now,
-                    in: db)
-                let returnedBy = Set(try await store.tasks(appealID: id, in: db).filter { $0.state == .returned }.map(\.organisationID))
-                let (routed, decision) = try Self.routed(appeal, context: context, excluding: returnedBy, actor: .dispatcher, now: now)
-                try await store.saveRouting(routed, decision, actor: .dispatcher, accountID: principal.accountID, now: now, in: db)
-                appeal = routed
-            case .merge(let into):
-                guard view.isDispatcher else { throw AppError.forbidden }
-                appeal.state = try AppealLifecycle.transition(appeal.state, .merge(into: into), by: .dispatcher)
-                appeal.mergedInto = into
-                try await store.closeTasks(appealID: id, now: now, in: db)
-                event = "merge"
-                note = String(into)
-            case .close:
-                guard view.isRequester else { throw AppError.forbidden }
-                appeal.state = try AppealLifecycle.transition(appeal.state, .close, by: .requester)
-                event = "close"
-            }
-            if !event.isEmpty {
-                try await store.update(appeal, in: db)
-                try await store.record(
-                    appealID: id, event: event,
-                    actor: view.isRequester && organisation == nil && !view.isDispatcher ? .requester : organisation != nil ? .handler : .dispatcher,
-                    accountID: principal.accountID, organisationID: organisation, note: note, at: now, in: db)
-            }
-            try await audit.append(
-                accountID: principal.accountID, action: .update, objectType: "appeal", objectID: String(id), detail: event.isEmpty ? "route" : event,
-                remoteAddress: remote, at: now, in: db)
-        }
-        guard let stored = try await store.appeal(id: id, readableBy: .principal(principal)) else { throw AppError.notFound }
-        return stored
+    /// The action a merge names: the target as the caller may read it, or not found.
+    func merge(into target: Int64, by principal: Principal) async throws -> AppealAction {
+        guard let appeal = try await store.appeal(id: target, readableBy: .principal(principal)) else { throw AppError.notFound }
+        return .merge(into: appeal)
     }
 
     // MARK: Queues and boards
@@ -416,15 +237,16 @@ struct AppealService {
         try await store.byRequester(personID: principal.personID, limit: 100)
     }
 
-    func queue(_ principal: Principal) async throws -> [(appeal: Appeal, task: AppealStore.Task)] {
-        try await store.queue(organisationIDs: Array(organisationIDs(principal)), limit: 200)
+    func queue(_ principal: Principal) async throws -> [(appeal: Appeal, task: AppealTask)] {
+        try await store.queue(organisationIDs: Array(principal.staffOrganisationIDs), limit: 200)
     }
 
-    /// The first-receiver queue and the overdue board: appeals in the dispatcher's area.
-    func dispatch(_ principal: Principal, overdue: Bool) async throws -> [Appeal] {
+    /// The first-receiver queue and the overdue board: appeals in the dispatcher's area, a page at a time, with their total.
+    func dispatch(_ principal: Principal, overdue: Bool, limit: Int = 200, offset: Int = 0) async throws -> (appeals: [Appeal], total: Int) {
         let paths = principal.dispatchGrants.flatMap(\.scopePaths)
         guard !paths.isEmpty else { throw AppError.notFound }
-        return try await store.appeals(under: paths, unclassified: !overdue, overdueAt: overdue ? services.now() : nil, limit: 200)
+        return try await store.appeals(
+            under: paths, unclassified: !overdue, overdueAt: overdue ? services.now() : nil, limit: limit, offset: offset)
     }
 
     /// The overdue board: appeals in the dispatcher's area past a deadline,
@@ -435,11 +257,14 @@ struct AppealService {
         var escalations: [AppealStore.Escalation]
     }
 
-    func overdue(_ principal: Principal) async throws -> [Overdue] {
+    func overdue(_ principal: Principal, limit: Int = 200, offset: Int = 0) async throws -> (items: [Overdue], total: Int) {
         let now = services.now()
-        let appeals = try await dispatch(principal, overdue: true)
+        let (appeals, total) = try await dispatch(principal, overdue: true, limit: limit, offset: offset)
         let escalations = try await store.openEscalations(appealIDs: appeals.map(\.id))
-        return appeals.map { Overdue(appeal: $0, missed: EscalationRules.missed($0, now: now).map(\.kind), escalations: escalations[$0.id] ?? []) }
+        let items = appeals.map {
+            Overdue(appeal: $0, missed: EscalationRules.missed($0, now: now).map(\.kind), escalations: escalations[$0.id] ?? [])
+        }
+        return (items, total)
     }
 
     /// The public three-rates board for a place (its communities), grouped.

@@ -38,22 +38,21 @@ struct WhistleService {
             throw AppError.invalid("whistle_departments")
         }
         let now = services.now()
+        let lists = try await AppealService(services: services).routingContext().lists
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
             let id = try await store.blow(
                 appealID: appeal?.id, placeID: place.id, placePath: place.path, kind: kind, matter: text,
                 streetOrganisationID: street.organisation.id,
                 accountID: principal.accountID, summons: summoned.map { ($0, limit) }, at: now, in: db)
-            if let appeal, !appeal.state.isFinal {
-                // Summoned departments join the appeal as co-handlers, in parallel with the lead.
-                let existing = Set(
-                    try await store.tasks(appealID: appeal.id, in: db).filter { $0.state == .open || $0.state == .accepted }.map(\.organisationID))
-                for org in summoned where !existing.contains(org) {
-                    try await store.addTask(appealID: appeal.id, organisationID: org, role: .co, now: now, in: db)
-                }
-                try await store.record(
-                    appealID: appeal.id, event: "whistle", actor: .dispatcher, accountID: principal.accountID, organisationID: street.organisation.id,
-                    note: "\(kind.rawValue): " + summoned.map(String.init).joined(separator: ","), at: now, in: db)
+            if let appeal, !appeal.state.isFinal,
+                let standing = try await store.standing(id: appeal.id, readableBy: .principal(principal), in: db)
+            {
+                // The appeal's side is the workflow's: summoned departments join as co-handlers.
+                let outcome = try AppealWorkflow.apply(
+                    .whistle(kind: kind, departments: summoned, street: street.organisation.id), to: standing,
+                    by: AppealCapacity.of(principal, for: appeal), lists: lists, now: now)
+                try await store.apply(outcome, accountID: principal.accountID, in: db)
             }
             try await audit.append(
                 accountID: principal.accountID, action: .create, objectType: "whistle", objectID: String(id),
@@ -63,20 +62,37 @@ struct WhistleService {
         }
     }
 
-    /// A summoned department reports (报到); the time is what it is assessed on.
-    func report(_ id: Int64, by principal: Principal) async throws {
+    /// A summoned department reports (报到), saying what it found or will do;
+    /// the time is what it is assessed on. On an appeal the report is on its timeline.
+    func report(_ id: Int64, note: String, by principal: Principal) async throws {
         guard let whistle = try await store.whistle(id: id) else { throw AppError.notFound }
         let mine = principal.staffOrganisationIDs
         guard let org = whistle.summons.first(where: { mine.contains($0.organisationID) })?.organisationID else { throw AppError.notFound }
+        let text = PersonalDataMask.text(note.trimmed)
+        guard text.count <= 500 else { throw AppError.invalid("whistle_report_length") }
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in
-            guard try await store.report(whistleID: id, organisationID: org, accountID: principal.accountID, at: now, in: db) else {
+            guard try await store.report(whistleID: id, organisationID: org, note: text, accountID: principal.accountID, at: now, in: db) else {
                 throw AppError.conflict("whistle_already_reported")
+            }
+            if let appealID = whistle.appealID {
+                try await store.record(
+                    appealID: appealID, AppealTimelineEntry(.reported(note: text), actor: .handler, organisationID: org, at: now),
+                    accountID: principal.accountID, in: db)
             }
             try await audit.append(
                 accountID: principal.accountID, action: .update, objectType: "whistle", objectID: String(id), detail: "reported \(org)",
                 remoteAddress: remote, at: now, in: db)
+        }
+    }
+
+    /// Summonses the caller's departments have yet to answer: their home page lists them first.
+    func pending(_ principal: Principal, now: Date) async throws -> [AppealStore.Whistle] {
+        let mine = principal.staffOrganisationIDs
+        guard !mine.isEmpty else { return [] }
+        return try await store.whistles(under: [], summoning: Array(mine), limit: 100).filter { w in
+            w.summons.contains { mine.contains($0.organisationID) && $0.reportedAt == nil }
         }
     }
 

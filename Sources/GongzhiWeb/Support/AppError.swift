@@ -12,11 +12,14 @@ public struct AppError: Error, Sendable, Equatable {
     public var code: String
     /// Extra words appended to the localized message (a field name, a time).
     public var detail: String?
+    /// A localization key whose text is appended instead (a state's name), so the detail is in the reader's words.
+    public var detailKey: String?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, detail: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ code: String, detail: String? = nil, detailKey: String? = nil) {
         self.status = status
         self.code = code
         self.detail = detail
+        self.detailKey = detailKey
     }
 
     public static let unauthorized = AppError(.unauthorized, "unauthorized")
@@ -131,13 +134,21 @@ public struct AppError: Error, Sendable, Equatable {
             case .invalid(let code): return .invalid("appeal_attribute_invalid", detail: code)
             case .unknown(let code): return .invalid("appeal_attribute_unknown", detail: code)
             }
-        case let e as AppealTransitionError:
+        case let e as AppealRuleError:
             switch e {
-            case .notAllowed(let event, let from): return AppError(.conflict, "appeal_transition", detail: "\(event) ← \(from.rawValue)")
-            case .wrongActor: return .forbidden
+            case .notAllowed(_, let from):
+                return AppError(.conflict, "appeal_transition", detailKey: "appeal_state_" + from.rawValue)
+            case .notYours: return .forbidden
             case .reasonRequired: return .invalid("appeal_reason_required")
+            case .resultNoteRequired: return .invalid("appeal_result_required")
+            case .noteLength: return .invalid("appeal_note_length")
             case .alreadyReopened: return AppError(.conflict, "appeal_reopened_once")
             case .notUnsatisfied: return AppError(.conflict, "appeal_reopen_satisfied")
+            case .unknownCategory(let code): return .invalid("appeal_category_unknown", detail: code)
+            case .noListEntry: return AppError(.conflict, "appeal_no_list_entry")
+            case .notServing: return .invalid("appeal_not_serving")
+            case .mergeTarget: return .invalid("appeal_merge_target")
+            case .departmentsRequired: return .invalid("whistle_departments")
             }
         case let e as ListError:
             switch e {

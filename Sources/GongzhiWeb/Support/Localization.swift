@@ -78,7 +78,7 @@ public struct Localizer: Sendable {
 
     public func message(for error: AppError, _ locale: Locale) -> String {
         let base = text(error.messageKey, locale)
-        guard let detail = error.detail, !detail.isEmpty else { return base }
+        guard let detail = error.detailKey.map({ text($0, locale) }) ?? error.detail, !detail.isEmpty else { return base }
         return base + (locale == .zhHans ? "：" : ": ") + detail
     }
 }

@@ -41,6 +41,14 @@ struct PageKit {
         return f.string(from: d)
     }
 
+    /// A deadline as residents read it: one falling at midnight is the end of
+    /// the day before ("2026-12-04 24:00", never "2026-12-05 00:00").
+    func deadline(_ d: Date, _ locale: Locale) -> String {
+        let c = WorkingCalendar.clock(d)
+        guard c.hour == 0, c.minute == 0 else { return date(d) }
+        return t.text("deadline_end_of_day", locale).replacingOccurrences(of: "{day}", with: "\(WorkingCalendar.clock(d.addingTimeInterval(-1)).day)")
+    }
+
     /// The English text when the reader asked for English and there is one; the Chinese otherwise.
     func text(_ b: Bilingual, _ locale: Locale) -> String { locale == .en && !b.en.isEmpty ? b.en : b.zh }
 

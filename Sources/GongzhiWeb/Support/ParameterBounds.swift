@@ -150,3 +150,19 @@ struct ParameterBoundsMiddleware: ServerMiddleware {
         return try await next(request, body, metadata)
     }
 }
+
+/// An operation whose body is optional (a report without a note) reads a
+/// request that names no content type as having no body, not as malformed
+/// JSON. Only those operations: the others keep refusing a body they need.
+struct EmptyBodyMiddleware: ServerMiddleware {
+    /// The operations of the document whose request body is optional.
+    static let optionalBodies: Set<String> = ["reportToWhistle"]
+
+    func intercept(
+        _ request: HTTPRequest, body: HTTPBody?, metadata: ServerRequestMetadata, operationID: String,
+        next: @Sendable (HTTPRequest, HTTPBody?, ServerRequestMetadata) async throws -> (HTTPResponse, HTTPBody?)
+    ) async throws -> (HTTPResponse, HTTPBody?) {
+        let absent = Self.optionalBodies.contains(operationID) && request.headerFields[.contentType] == nil
+        return try await next(request, absent ? nil : body, metadata)
+    }
+}
