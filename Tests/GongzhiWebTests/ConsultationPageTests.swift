@@ -63,10 +63,12 @@ struct ConsultationPageTests {
             let (_, receiptPage, _) = try await app.page(&owner, String(receiptURL.prefix { $0 != "#" }))
             #expect(receiptPage.contains("投票已记录") && receiptPage.contains("id=\"receipt-found\"") && receiptPage.contains("id=\"already-voted\""))
             #expect(!receiptPage.contains("— 同意"))
-            let code = try #require(
-                receiptPage.components(separatedBy: "id=\"receipt-found\"").last?.components(separatedBy: "<code class=\"receipt\">").dropFirst()
-                    .first?
-                    .components(separatedBy: "</code>").first)
+            // Shown in groups of four, with a button that copies it whole.
+            let found = try #require(receiptPage.components(separatedBy: "id=\"receipt-found\"").last)
+            let code = try #require(found.components(separatedBy: "data-copy=\"").dropFirst().first?.components(separatedBy: "\"").first)
+            let grouped = try #require(
+                found.components(separatedBy: "id=\"receipt-code-shown\">").dropFirst().first?.components(separatedBy: "</code>").first)
+            #expect(grouped.replacingOccurrences(of: " ", with: "") == code && grouped.components(separatedBy: " ").dropLast().allSatisfy { $0.count == 4 })
             let (_, again, _) = try await app.page(&owner, location)
             #expect(!again.contains("id=\"receipt-found\""))
             // A receipt cookie anyone could set shows nothing unless it names a ballot of this consultation's box.

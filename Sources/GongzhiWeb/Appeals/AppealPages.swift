@@ -161,15 +161,21 @@ struct AppealPages {
                         "attributes": c.attributes.sorted { $0.order < $1.order }.map { a -> [String: Any] in
                             let field = Self.attributeField(c.code, a.code)
                             var row: [String: Any] = [
-                                "field": field, "description": a.description, "required": a.required, "value": values[field] ?? "",
+                                "field": field, "description": BilingualText.pick(a.description, english: locale == .en), "required": a.required,
+                                "value": values[field] ?? "",
                                 "choices": [[String: Any]](), "options": [[String: Any]](),
                             ]
                             switch a.datatype {
                             case .singlevaluelist:
-                                row["choices"] = a.values.map { ["key": $0.key, "name": $0.name, "selected": values[field] == $0.key] }
+                                row["choices"] = a.values.map {
+                                    ["key": $0.key, "name": BilingualText.pick($0.name, english: locale == .en), "selected": values[field] == $0.key]
+                                }
                             case .multivaluelist:
                                 row["options"] = a.values.map {
-                                    ["field": field + "." + $0.key, "name": $0.name, "checked": values[field + "." + $0.key] == "on"]
+                                    [
+                                        "field": field + "." + $0.key, "name": BilingualText.pick($0.name, english: locale == .en),
+                                        "checked": values[field + "." + $0.key] == "on",
+                                    ]
                                 }
                             case .text: row["long"] = true
                             case .number: row["type"] = "number"
@@ -186,14 +192,41 @@ struct AppealPages {
                     return p
                 },
                 "form": values, "error": error ?? "", "similar": similar, "hasSimilar": !similar.isEmpty,
+                "heldCount": values.keys.filter { $0.hasPrefix("held.") }.count,
+                "held": values.filter { $0.key.hasPrefix("held.") }.sorted { $0.key < $1.key }.map { ["name": $0.key, "value": $0.value] },
                 "staff": !principal.onBehalfPaths.isEmpty, "candidates": candidates,
             ], request, context, status: status)
     }
 
+    /// The photos this submission carries: those uploaded now (stored here) and
+    /// those held from an earlier step (the similar-appeals step, an error) whose field verifies.
+    func heldPhotos(_ context: AppRequestContext, _ principal: Principal) async throws -> [String] {
+        var held: [String] = []
+        for (key, value) in context.form.sorted(by: { $0.key < $1.key }) where key.hasPrefix("held.") {
+            guard let sha = kit.heldHash(Substring(value), principal), !held.contains(sha) else { continue }
+            held.append(sha)
+        }
+        let uploads = try context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { file in
+            let photo = try AttachmentRules.describe(name: file.filename, bytes: file.content)
+            guard photo.contentType.hasPrefix("image/") else { throw AttachmentError.unsupportedType(photo.name) }
+            return (photo, file.content)
+        }
+        guard !uploads.isEmpty else { return held }
+        let (attachments, now) = (services.attachments, services.now())
+        try await services.database.transaction { db in
+            for (photo, bytes) in uploads { try await attachments.save(photo, content: bytes, now: now, in: db) }
+        }
+        return held + uploads.map(\.0.sha256).filter { !held.contains($0) }
+    }
+
     func submit(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try kit.principal(request, context)
-        let f = context.form
+        var f = context.form
         do {
+            // Photos are kept from here on, whatever step or error follows.
+            let photos = try await heldPhotos(context, principal)
+            f = f.filter { !$0.key.hasPrefix("held.") }
+            for (i, sha) in photos.enumerated() { f["held.\(i)"] = kit.heldUpload(sha, principal) }
             guard let place = try f.integer("place", .id) else { throw AppError.invalid("missing_field", detail: "place") }
             let category = f["category"] ?? ""
             // Before filing, show open appeals like it so the resident can follow one instead.
@@ -229,9 +262,7 @@ struct AppealPages {
             let draft = AppealService.Draft(
                 category: category, placeID: place, description: f["description"] ?? "", latitude: nil, longitude: nil,
                 anonymous: f["anonymous"] == "on",
-                photos: context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { ($0.filename, $0.content) },
-                attributes: Self.answers(f, category: category, asked: asked),
-                onBehalfOf: onBehalf)
+                attributes: Self.answers(f, category: category, asked: asked), onBehalfOf: onBehalf, heldPhotos: photos)
             let appeal = try await service.submit(draft, by: principal)
             return kit.redirect(AppealLinks.appeal(appeal.id), context)
         } catch {

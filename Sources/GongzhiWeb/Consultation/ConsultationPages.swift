@@ -423,7 +423,7 @@ struct ConsultationPages {
         data["ballotForm"] = ballotForm(c, locale)
         if let r = shownReceipt {
             data["receipt"] = [
-                "code": r.code, "found": r.found, "cast": r.cast,
+                "code": r.code, "grouped": Self.grouped(r.code.replacingOccurrences(of: " ", with: "")), "found": r.found, "cast": r.cast,
                 "choice": r.choice.map { describe($0, c, locale) } ?? "",
             ]
         }

@@ -79,7 +79,7 @@ struct DisclosurePages {
         if let f = d.finance { data["finance"] = financeDict(f, locale) }
         data["attachments"] = (d.attachments ?? []).map { a -> [String: Any] in
             [
-                "name": a.name, "sha256": a.sha256, "size": ByteCountFormatter.string(fromByteCount: a.size, countStyle: .file),
+                "name": a.name, "sha256": a.sha256, "size": kit.fileSize(a.size, locale),
                 "href": "/attachments/\(a.sha256)?name=\(a.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")",
             ]
         }
@@ -212,21 +212,33 @@ struct DisclosurePages {
     func publish(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let principal = try kit.principal(request, context)
         let f = context.form
+        // What the form shows again, on a confirmation or an error: with the files already attached.
+        var values = f
         do {
             guard let kind = DisclosureKind(rawValue: f["kind"] ?? ""), let action = DisclosureAction(rawValue: f["action"] ?? "publish"),
                 let org = try f.integer("organisation", .id)
             else { throw AppError.invalid("bad_request") }
+            // Files are stored on the first submission; a later round carries them as held fields, each once.
+            var attachments: [(sha256: String, name: String)] = []
+            for line in (f["attachments"] ?? "").split(separator: "\n") {
+                let pair = line.split(separator: " ", maxSplits: 1)
+                guard pair.count == 2, let sha = kit.heldHash(pair[0], principal), !attachments.contains(where: { $0.sha256 == sha }) else {
+                    continue
+                }
+                attachments.append((sha, String(pair[1])))
+            }
+            func hold() {
+                values["attachments"] = attachments.map { "\(kit.heldUpload($0.sha256, principal)) \($0.name)" }.joined(separator: "\n")
+                values["attachmentNames"] = attachments.map(\.name).joined(separator: "、")
+            }
+            for file in context.files where file.name == "files" && !file.content.isEmpty {
+                let stored = try await service.upload(name: file.filename, bytes: file.content, by: principal)
+                if !attachments.contains(where: { $0.sha256 == stored.sha256 }) { attachments.append((stored.sha256, stored.name)) }
+                hold()
+            }
+            hold()
             let lines = try Self.parseLines(f["lines"] ?? "")
             let finance = kind == .finance ? FinanceStatement(period: (f["period"] ?? "").trimmingCharacters(in: .whitespaces), lines: lines) : nil
-            // Files are stored on the first submission; a confirmation round carries their hashes.
-            var attachments: [(sha256: String, name: String)] = (f["attachments"] ?? "").split(separator: "\n").compactMap { line in
-                let pair = line.split(separator: " ", maxSplits: 1)
-                return pair.count == 2 ? (String(pair[0]), String(pair[1])) : nil
-            }
-            for file in context.files where file.name == "files" {
-                let stored = try await service.upload(name: file.filename, bytes: file.content, by: principal)
-                attachments.append((stored.sha256, stored.name))
-            }
             let draft = DisclosureService.Draft(
                 kind: kind, action: action, replaces: try f.integer("replaces", .id), organisationID: org,
                 title: Bilingual(zh: f["titleZh"] ?? "", en: f["titleEn"] ?? ""), body: Bilingual(zh: f["bodyZh"] ?? "", en: f["bodyEn"] ?? ""),
@@ -234,9 +246,7 @@ struct DisclosurePages {
             let found = DisclosureService.personalData(in: draft)
             // Personal data is shown back once, masked, before anything is published.
             if !found.isEmpty && f["confirmed"] != "1" {
-                var values = f
                 values["confirmed"] = "1"
-                values["attachments"] = attachments.map { "\($0.sha256) \($0.name)" }.joined(separator: "\n")
                 return try await form(request, context, draft: values, error: nil, found: found)
             }
             let (disclosure, _) = try await service.publish(draft, by: principal)
@@ -244,7 +254,7 @@ struct DisclosurePages {
         } catch {
             // What the publisher can fix is shown on the form; not-found and faults go to the error page.
             let shown = try kit.formError(error, context)
-            return try await form(request, context, draft: f, error: shown.message, found: [])
+            return try await form(request, context, draft: values, error: shown.message, found: [])
         }
     }
 }

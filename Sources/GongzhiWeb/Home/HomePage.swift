@@ -48,10 +48,16 @@ struct HomePage {
             if !principal.staffOrganisationIDs.isEmpty { card("tasks", "/tasks") }
             if !principal.dispatchGrants.isEmpty { card("dispatch", "/dispatch") }
             if principal.has(.viewAudit) { card("audit", "/audit") }
-            card("tokens", "/tokens")
-            card("docs", "/docs")
+            // Access tokens and the API are for staff and the systems they connect; a resident's page keeps to their own matters.
+            if principal.grants.contains(where: \.role.isStaff) {
+                card("tokens", "/tokens")
+                card("docs", "/docs")
+            }
+            // A department told of summonses it has yet to answer, first thing.
+            let summonses = try await WhistleService(services: services).pending(principal, now: services.now()).count
             let (me, _) = try await PeopleService(services: services).person(principal.personID, for: principal, reveal: false)
-            return kit.render("home/home", ["me": kit.personDict(me, locale), "grants": grants, "cards": cards], request, context)
+            return kit.render(
+                "home/home", ["me": kit.personDict(me, locale), "grants": grants, "cards": cards, "summonses": summonses], request, context)
         }
     }
 }

@@ -7,6 +7,20 @@
   const button = document.getElementById("verify");
   if (!button) return;
   const out = document.getElementById("verify-result");
+  // The result in plain words, and the technical detail folded away beneath it.
+  function show(target, words, technical) {
+    target.replaceChildren();
+    const p = document.createElement("p");
+    p.textContent = words;
+    const details = document.createElement("details");
+    details.className = "technical";
+    const summary = document.createElement("summary");
+    summary.textContent = button.dataset.technical;
+    const code = document.createElement("code");
+    code.textContent = technical;
+    details.append(summary, code);
+    target.append(p, details);
+  }
   const enc = new TextEncoder();
 
   function hex(bytes) { return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join(""); }
@@ -73,12 +87,12 @@
         if (hex(await sha256(bytes)) !== file.sha256) throw new Error("attachment " + file.name + " differs from the log");
       }
       out.className = "notice";
-      out.textContent = (signed === null ? button.dataset.nosig : button.dataset.ok)
-        .replace("{index}", index).replace("{size}", proof.size).replace("{root}", hex(root).slice(0, 16) + "…")
-        + ((content.attachments || []).length ? " " + button.dataset.files.replace("{count}", content.attachments.length) : "");
+      const files = (content.attachments || []).length ? " " + button.dataset.files.replace("{count}", content.attachments.length) : "";
+      const technical = button.dataset.detail.replace("{index}", index).replace("{size}", proof.size).replace("{root}", hex(root));
+      show(out, (signed === null ? button.dataset.nosig : button.dataset.ok) + files, technical);
     } catch (e) {
       out.className = "error";
-      out.textContent = button.dataset.fail + " " + e.message;
+      show(out, button.dataset.fail, e.message);
     }
   });
 })();

@@ -41,6 +41,28 @@ struct PageKit {
         return f.string(from: d)
     }
 
+    /// A file uploaded at an earlier step of a form (a confirmation, an error),
+    /// already stored, carried in a hidden field as its hash bound to the account
+    /// by the server's key: nobody can name a file they did not upload (another
+    /// appeal's photo) and have it attached or published.
+    func heldUpload(_ sha256: String, _ principal: Principal) -> String {
+        sha256 + "." + Secret.mac("held-upload:\(principal.accountID):\(sha256)", key: services.settings.secretKey)
+    }
+
+    /// The hash a held field names, if the field is this account's.
+    func heldHash(_ field: Substring, _ principal: Principal) -> String? {
+        guard let dot = field.firstIndex(of: ".") else { return nil }
+        let sha = String(field[..<dot])
+        return Secret.constantTimeEquals(heldUpload(sha, principal), String(field)) ? sha : nil
+    }
+
+    /// A file's size in the reader's words ("1.2 MB", "350 字节"), never a bare "bytes" on a Chinese page.
+    func fileSize(_ bytes: Int64, _ locale: Locale) -> String {
+        if bytes < 1024 { return "\(bytes) " + t.text("size_bytes", locale) }
+        let (value, unit) = bytes < 1024 * 1024 ? (Double(bytes) / 1024, "KB") : (Double(bytes) / 1024 / 1024, "MB")
+        return String(format: "%.1f ", value) + unit
+    }
+
     /// A deadline as residents read it: one falling at midnight is the end of
     /// the day before ("2026-12-04 24:00", never "2026-12-05 00:00").
     func deadline(_ d: Date, _ locale: Locale) -> String {
