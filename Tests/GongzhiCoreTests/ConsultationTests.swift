@@ -24,7 +24,9 @@ struct ConsultationTests {
     @Test("nothing is voted on before it was publicised for the required days; 15 for an owners' assembly")
     func publicityPeriod() throws {
         try ConsultationRules.validate(consultation())
-        #expect(throws: ConsultationError.publicityTooShort(requiredDays: 7)) { try ConsultationRules.validate(consultation(opensAfter: 6.99)) }
+        #expect(throws: ConsultationError.publicityTooShort(requiredDays: 7, earliestOpening: t0.addingTimeInterval(7 * day))) {
+            try ConsultationRules.validate(consultation(opensAfter: 6.99))
+        }
         let owners = consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService))
         try ConsultationRules.validate(owners)
         #expect(owners.schedule.publicityDays == 15)
@@ -32,7 +34,7 @@ struct ConsultationTests {
             try ConsultationRules.validate(
                 consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService), publicityDays: 14))
         }
-        #expect(throws: ConsultationError.publicityTooShort(requiredDays: 15)) {
+        #expect(throws: ConsultationError.publicityTooShort(requiredDays: 15, earliestOpening: t0.addingTimeInterval(15 * day))) {
             try ConsultationRules.validate(consultation(form: .ownersAssembly, body: .owners, rule: .ownersJoint(.propertyService), opensAfter: 14))
         }
         // Casting a ballot checks the same rule, whatever the schedule says.
@@ -315,5 +317,29 @@ struct VoteEntryRulesTests {
         #expect(throws: BallotError.rejectionWithoutReason) { try VoteEntryRules.reason(" \n ") }
         #expect(try VoteEntryRules.reason(String(repeating: "字", count: 500)).count == 500)
         #expect(throws: BallotError.rejectionWithoutReason) { try VoteEntryRules.reason(String(repeating: "字", count: 501)) }
+    }
+}
+
+@Suite("The register's keys and the organiser's chosen rule")
+struct VoterKeyAndRuleTests {
+    @Test("a voter key reads back as written, fits only its body, and junk is no key")
+    func voterKeys() {
+        for key in ["o:12", "o:developer", "h:7", "p:3"] { #expect(VoterKey(key)?.key == key) }
+        for junk in ["", "h:", "h:0", "h:-1", "h:07", "x:1", "h:1:2", "p:abc", "o:Developer", "h:99999999999999999999"] {
+            #expect(VoterKey(junk) == nil, "\(junk)")
+        }
+        #expect(VoterKey.household(7).fits(.householdRepresentatives) && !VoterKey.household(7).fits(.owners))
+        #expect(VoterKey.person(3).fits(.adultResidents) && VoterKey.person(3).fits(.committeeMembers) && !VoterKey.person(3).fits(.owners))
+        #expect(VoterKey.owner(.developer).fits(.owners))
+        // What an officer types becomes the register's key.
+        #expect(VoteEntryRules.voterKey(" 12 ", body: .owners) == "o:12" && VoteEntryRules.voterKey("H：7", body: .owners) == "h:7")
+    }
+
+    @Test("the chosen rule takes the law's thresholds; an owners' decision must name its art. 278 item")
+    func chosenRule() throws {
+        #expect(throws: ConsultationError.matterRequired) { try RuleSet.chosen(.ownersJoint, matter: nil, participation: nil, approval: nil) }
+        #expect(try RuleSet.chosen(.residentsMeeting, matter: nil, participation: nil, approval: nil) == .residentsMeeting)
+        let stricter = try RuleSet.chosen(.simpleMajority, matter: nil, participation: .moreThanHalf, approval: .atLeastTwoThirds)
+        #expect(stricter.participation == .moreThanHalf && stricter.approval == .atLeastTwoThirds && stricter.kind == .simpleMajority)
     }
 }

@@ -183,6 +183,9 @@ struct OperationsTests {
             #expect(yaml.hasPrefix("openapi: \"3.1.0\"") && headers[.contentType]?.hasPrefix("application/yaml") == true)
             let (status, docs, _) = try await app.page(&browser, "/docs")
             #expect(status == .ok && docs.contains("/api/v1/households/{householdId}") && docs.contains("ErrorResponse"))
+            // Its Markdown rendered, a contents list by tag, and the frame in the document's language (English).
+            #expect(docs.contains("<code>Authorization: Bearer &lt;token&gt;</code>") && !docs.contains("`POST /tokens`"))
+            #expect(docs.contains("id=\"docs-contents\"") && docs.contains("href=\"#tag-Appeals\"") && docs.contains("<html lang=\"en\""))
             // The disclosure board's period filter reads as words, never as a key or a code.
             let (_, board, _) = try await app.page(&browser, "/disclosures?days=7")
             #expect(board.contains("最近一周") && !board.contains("period_days") && !board.contains("Optional("))

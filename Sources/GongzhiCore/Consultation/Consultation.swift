@@ -174,6 +174,26 @@ public struct RuleSet: Sendable, Equatable {
     public static let simpleMajority = RuleSet(kind: .simpleMajority, participation: nil, approval: .moreThanHalf, basis: "议事规则：过半数")
     public static let twoThirds = RuleSet(kind: .twoThirds, participation: nil, approval: .atLeastTwoThirds, basis: "议事规则：三分之二以上")
     public static let plurality = RuleSet(kind: .plurality, participation: nil, approval: Threshold(0, 1, strict: true), basis: "得票多者当选")
+
+    /// The rule an organiser chose: the kind with the law's thresholds, unless
+    /// stricter ones are given (`ConsultationRules.validate` refuses looser ones).
+    public static func chosen(
+        _ kind: Kind, matter: OwnersMatter?, participation: Threshold?, approval: Threshold?
+    ) throws(ConsultationError) -> RuleSet {
+        var rule: RuleSet
+        switch kind {
+        case .ownersJoint:
+            guard let matter else { throw .matterRequired }
+            rule = .ownersJoint(matter)
+        case .residentsMeeting: rule = .residentsMeeting
+        case .simpleMajority: rule = .simpleMajority
+        case .twoThirds: rule = .twoThirds
+        case .plurality: rule = .plurality
+        }
+        if let participation { rule.participation = participation }
+        if let approval { rule.approval = approval }
+        return rule
+    }
 }
 
 /// 程序: the dates that move a consultation from stage to stage. The clock
@@ -222,12 +242,15 @@ public enum ConsultationError: Error, Equatable, Sendable {
     case optionsMissing(needed: Int)
     case scheduleOutOfOrder
     /// Voting would open before the topic has been public for the required days.
-    case publicityTooShort(requiredDays: Int)
+    /// With the earliest moment voting may open, so the organiser can fix the date at once.
+    case publicityTooShort(requiredDays: Int, earliestOpening: Date)
     case publicityBelowMinimum(minimumDays: Int)
     /// The thresholds cannot be met, or fall below what the law requires.
     case impossibleThreshold(String)
     case ruleDoesNotFit(String)
     case seatsOutOfRange(ClosedRange<Int>)
+    /// An owners' joint decision names the Civil Code art. 278 item it decides.
+    case matterRequired
 }
 
 public enum ConsultationRules {
@@ -299,7 +322,7 @@ public enum ConsultationRules {
         guard s.publicisedAt < s.votingOpens, s.votingOpens < s.votingCloses else { throw .scheduleOutOfOrder }
         let minimum = ConsultationRules.minimumPublicityDays(c)
         if s.publicityDays < minimum { throw .publicityBelowMinimum(minimumDays: minimum) }
-        if s.votingOpens < publicityEnds(s) { throw .publicityTooShort(requiredDays: s.publicityDays) }
+        if s.votingOpens < publicityEnds(s) { throw .publicityTooShort(requiredDays: s.publicityDays, earliestOpening: publicityEnds(s)) }
         switch c.ballot {
         case .motion:
             if !c.options.isEmpty { throw .ruleDoesNotFit("a motion has no options") }

@@ -71,3 +71,45 @@ public enum VoteEntryRules {
         return reason
     }
 }
+
+/// A member of a vote's register by its key: an owner (`o:<person>`, or
+/// `o:developer` for the units the developer still holds), a household
+/// (`h:<household>`) or a person (`p:<person>`). One reading of the key for
+/// the register, the officers' pages and the store.
+public enum VoterKey: Sendable, Hashable {
+    case owner(Owner)
+    case household(Int64)
+    case person(Int64)
+
+    public init?(_ key: String) {
+        if key == "o:developer" {
+            self = .owner(.developer)
+            return
+        }
+        let parts = key.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let id = Int64(parts[1]), id > 0, String(id) == parts[1] else { return nil }
+        switch parts[0] {
+        case "o": self = .owner(.person(id))
+        case "h": self = .household(id)
+        case "p": self = .person(id)
+        default: return nil
+        }
+    }
+
+    public var key: String {
+        switch self {
+        case .owner(.developer): "o:developer"
+        case .owner(.person(let id)): "o:\(id)"
+        case .household(let id): "h:\(id)"
+        case .person(let id): "p:\(id)"
+        }
+    }
+
+    /// Whether a key of this kind can be on the register of this body.
+    public func fits(_ body: EligibleBody) -> Bool {
+        switch (self, body) {
+        case (.owner, .owners), (.household, .householdRepresentatives), (.person, .adultResidents), (.person, .committeeMembers): true
+        default: false
+        }
+    }
+}

@@ -160,12 +160,7 @@ public struct ConsultationStore: Sendable {
         }
     }
 
-    static func key(_ owner: Owner) -> String {
-        switch owner {
-        case .person(let id): "o:\(id)"
-        case .developer: "o:developer"
-        }
-    }
+    static func key(_ owner: Owner) -> String { VoterKey.owner(owner).key }
 
     /// The size of the eligible body, and its exclusive area for owners.
     public func eligible(_ record: Record, now: Date) async throws -> (count: Int64, area: Area) {
@@ -230,20 +225,20 @@ public struct ConsultationStore: Sendable {
                     8) <= \(bind: PersonRules.adultBornOnOrBefore(now)) LIMIT 1
                 """
             ).first()
-            return row == nil ? [] : [Voter(key: "p:\(personID)", personIDs: [personID], area: .zero)]
+            return row == nil ? [] : [Voter(key: VoterKey.person(personID).key, personIDs: [personID], area: .zero)]
         case .householdRepresentatives:
             return try await db.raw(
                 """
                 SELECT m.household_id FROM household_members m JOIN places p ON p.id = m.household_id
                 WHERE \(scope) AND m.person_id = \(bind: personID) AND m.is_representative = 1 ORDER BY m.household_id
                 """
-            ).all().map { Voter(key: "h:\(try $0.int64("household_id"))", personIDs: [personID], area: .zero) }
+            ).all().map { Voter(key: VoterKey.household(try $0.int64("household_id")).key, personIDs: [personID], area: .zero) }
         case .owners:
             let units = try await units(under: path, in: db).filter { $0.owner == .person(personID) }
             return units.isEmpty ? [] : [Voter(key: Self.key(.person(personID)), personIDs: [personID], area: OwnersDecision.area(units))]
         case .committeeMembers:
             return try await committeeMembers(path, in: db).contains(personID)
-                ? [Voter(key: "p:\(personID)", personIDs: [personID], area: .zero)] : []
+                ? [Voter(key: VoterKey.person(personID).key, personIDs: [personID], area: .zero)] : []
         }
     }
 
@@ -253,15 +248,12 @@ public struct ConsultationStore: Sendable {
     }
 
     public func voter(key: String, _ record: Record, now: Date, in db: any SQLDatabase) async throws -> Voter? {
-        if key == "o:developer" {
-            guard record.consultation.body == .owners else { return nil }
+        guard let parsed = VoterKey(key), parsed.fits(record.consultation.body) else { return nil }
+        switch parsed {
+        case .owner(.developer):
             let units = try await units(under: record.placePath, in: db).filter { $0.owner == .developer }
             return units.isEmpty ? nil : Voter(key: key, personIDs: [], area: OwnersDecision.area(units))
-        }
-        let parts = key.split(separator: ":")
-        guard parts.count == 2, let id = Int64(parts[1]) else { return nil }
-        switch (parts[0], record.consultation.body) {
-        case ("h", .householdRepresentatives):
+        case .household(let id):
             guard
                 let row = try await db.raw(
                     """
@@ -277,10 +269,8 @@ public struct ConsultationStore: Sendable {
                 return exists == nil ? nil : Voter(key: key, personIDs: [], area: .zero)
             }
             return Voter(key: key, personIDs: [try row.int64("person_id")], area: .zero)
-        case ("p", .adultResidents), ("p", .committeeMembers), ("o", .owners):
+        case .person(let id), .owner(.person(let id)):
             return try await voters(personID: id, record, now: now, in: db).first { $0.key == key }
-        default:
-            return nil
         }
     }
 

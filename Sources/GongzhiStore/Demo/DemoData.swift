@@ -363,7 +363,7 @@ private struct Builder {
             SELECT m.household_id, m.person_id FROM household_members m JOIN places p ON p.id = m.household_id
             WHERE m.is_representative = 1 AND p.path >= \(bind: community.path) AND p.path < \(bind: String(community.path.dropLast()) + "0") ORDER BY m.household_id
             """
-        ).all().map { Voter(key: "h:\(try $0.int64("household_id"))", personIDs: [try $0.int64("person_id")], area: .zero) }
+        ).all().map { Voter(key: VoterKey.household(try $0.int64("household_id")).key, personIDs: [try $0.int64("person_id")], area: .zero) }
         try await vote(tools, representatives, share: 62, skipping: accountPeople) { r in
             .motion(r.int(100) < 71 ? .approve : r.int(4) == 0 ? .abstain : .oppose)
         }

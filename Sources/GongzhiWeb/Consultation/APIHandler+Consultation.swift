@@ -25,8 +25,8 @@ extension APIHandler {
             guard let t = Threshold(code: code) else { throw AppError.invalid("consultation_threshold", detail: code) }
             return t
         }
-        let rule = try ConsultationService.rule(
-            kind: RuleSet.Kind(rawValue: body.rule.kind.rawValue)!, matter: body.rule.matter.flatMap { OwnersMatter(rawValue: $0.rawValue) },
+        let rule = try RuleSet.chosen(
+            RuleSet.Kind(rawValue: body.rule.kind.rawValue)!, matter: body.rule.matter.flatMap { OwnersMatter(rawValue: $0.rawValue) },
             participation: try threshold(body.rule.participation), approval: try threshold(body.rule.approval))
         let draft = ConsultationService.Draft(
             organisationID: body.organisationId, placeID: body.placeId, title: Bilingual(zh: body.title.zh, en: body.title.en),

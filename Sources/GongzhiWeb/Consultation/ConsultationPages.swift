@@ -706,8 +706,8 @@ struct ConsultationPages {
             guard let opens = Self.day(f["opens"]), let closes = Self.day(f["closes"]) else {
                 throw AppError.invalid("consultation_schedule_order")
             }
-            let rule = try ConsultationService.rule(
-                kind: ruleKind, matter: f["matter"].flatMap(OwnersMatter.init(rawValue:)), participation: nil, approval: nil)
+            let rule = try RuleSet.chosen(
+                ruleKind, matter: f["matter"].flatMap(OwnersMatter.init(rawValue:)), participation: nil, approval: nil)
             // Options one per line: "中文 | English".
             let options = (f["options"] ?? "").split(whereSeparator: \.isNewline).compactMap { line -> Bilingual? in
                 let parts = line.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -25,23 +25,6 @@ struct ConsultationService {
         var secret: Bool
     }
 
-    /// A rule set from its kind, with the law's thresholds unless stricter ones are given.
-    static func rule(kind: RuleSet.Kind, matter: OwnersMatter?, participation: Threshold?, approval: Threshold?) throws -> RuleSet {
-        var rule: RuleSet
-        switch kind {
-        case .ownersJoint:
-            guard let matter else { throw AppError.invalid("consultation_matter_required") }
-            rule = .ownersJoint(matter)
-        case .residentsMeeting: rule = .residentsMeeting
-        case .simpleMajority: rule = .simpleMajority
-        case .twoThirds: rule = .twoThirds
-        case .plurality: rule = .plurality
-        }
-        if let participation { rule.participation = participation }
-        if let approval { rule.approval = approval }
-        return rule
-    }
-
     /// The organisations the caller may run consultations for.
     func organisers(_ principal: Principal) async throws -> [OrganisationStore.Entry] {
         let own = Set(principal.grants.filter { $0.role.permissions.contains(.runConsultations) }.compactMap(\.organisationID))
@@ -273,10 +256,11 @@ struct ConsultationService {
 
     /// A voter by name and home, as the officer's directory shows them, to match an entry with its paper; nil when not the officer's to see.
     func voterLabel(_ key: String, by principal: Principal) async throws -> String? {
-        let parts = key.split(separator: ":")
-        guard parts.count == 2, let id = Int64(parts[1]) else { return nil }
-        if parts[0] == "h" { return try await services.places.household(id: id, readableBy: .principal(principal))?.1.address }
-        return try await personLabel(id, by: principal)
+        switch VoterKey(key) {
+        case .household(let id): return try await services.places.household(id: id, readableBy: .principal(principal))?.1.address
+        case .person(let id), .owner(.person(let id)): return try await personLabel(id, by: principal)
+        case .owner(.developer), nil: return nil
+        }
     }
 
     func personLabel(_ id: Int64?, by principal: Principal) async throws -> String? {

@@ -13,13 +13,15 @@ struct DocsPage: @unchecked Sendable {
     let operations: [[String: Any]]
     let schemas: [[String: Any]]
     let info: String
+    /// The operations grouped by their first tag, in the document's tag order: the page's contents.
+    let tags: [[String: Any]]
 
     init(kit: PageKit) throws {
         self.kit = kit
         guard let url = OpenAPIDocument.url else { throw AppError(.internalServerError, "internal", detail: "openapi.yaml missing") }
         yaml = try String(contentsOf: url, encoding: .utf8)
         let document = try Yams.load(yaml: yaml) as? [String: Any] ?? [:]
-        info = (document["info"] as? [String: Any])?["description"] as? String ?? ""
+        info = Markdown.html((document["info"] as? [String: Any])?["description"] as? String ?? "")
         var operations: [[String: Any]] = []
         let paths = document["paths"] as? [String: Any] ?? [:]
         for path in paths.keys.sorted() {
@@ -43,13 +45,19 @@ struct DocsPage: @unchecked Sendable {
                 }
                 operations.append([
                     "method": method.uppercased(), "path": "/api/v1" + path, "id": op["operationId"] as? String ?? "",
-                    "summary": op["summary"] as? String ?? "", "parameters": params, "hasParameters": !params.isEmpty,
+                    "summary": Markdown.inline(op["summary"] as? String ?? ""), "description": Markdown.html(op["description"] as? String ?? ""),
+                    "tag": (op["tags"] as? [String])?.first ?? "", "parameters": params, "hasParameters": !params.isEmpty,
                     "body": Self.refName(bodyRef?["$ref"] as? String), "responses": responses,
                     "public": (op["security"] as? [Any])?.isEmpty ?? false,
                 ])
             }
         }
         self.operations = operations
+        let order = (document["tags"] as? [[String: Any]] ?? []).compactMap { $0["name"] as? String }
+        tags = order.map { tag in
+            let ops = operations.filter { $0["tag"] as? String == tag }
+            return ["name": tag, "anchor": "tag-" + tag, "operations": ops, "count": ops.count]
+        }.filter { ($0["count"] as? Int ?? 0) > 0 }
         let schemaDefs = (document["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]
         schemas = schemaDefs.keys.sorted().map { name in
             let s = schemaDefs[name] as? [String: Any] ?? [:]
@@ -57,7 +65,9 @@ struct DocsPage: @unchecked Sendable {
             let props = (s["properties"] as? [String: Any] ?? [:]).keys.sorted().map { key -> [String: Any] in
                 let p = (s["properties"] as? [String: Any])?[key] as? [String: Any] ?? [:]
                 let type = p["type"] as? String ?? Self.refName(p["$ref"] as? String)
-                return ["name": key, "type": type, "required": required.contains(key), "description": p["description"] as? String ?? ""]
+                return [
+                    "name": key, "type": type, "required": required.contains(key), "description": Markdown.inline(p["description"] as? String ?? ""),
+                ]
             }
             let values = (s["enum"] as? [Any])?.map { "\($0)" }.joined(separator: ", ") ?? ""
             return ["name": name, "properties": props, "enum": values]
@@ -72,8 +82,12 @@ struct DocsPage: @unchecked Sendable {
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: yaml)))
         }
+        // The document is written in English for developers: the page around it is English too, with a word in Chinese.
         router.get("/docs") { request, context in
-            kit.render("operations/docs", ["operations": operations, "schemas": schemas, "info": info], request, context)
+            var english = context
+            english.locale = .en
+            return kit.render(
+                "operations/docs", ["tags": tags, "schemas": schemas, "info": info, "chinese": context.locale == .zhHans], request, english)
         }
     }
 }

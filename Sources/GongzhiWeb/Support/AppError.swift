@@ -36,6 +36,12 @@ public struct AppError: Error, Sendable, Equatable {
     /// Too many failed sign-ins from this address: says nothing about any account.
     public static let tooManyAttempts = AppError(.tooManyRequests, "too_many_attempts")
 
+    /// A moment in a message's detail, as residents read it in China: `2026-12-17 10:05`.
+    static func minute(_ date: Date) -> String {
+        let c = WorkingCalendar.clock(date)
+        return "\(c.day) " + String(format: "%02d:%02d", c.hour, c.minute)
+    }
+
     /// The message key in the localization tables.
     public var messageKey: String { "error_" + code }
 
@@ -94,17 +100,18 @@ public struct AppError: Error, Sendable, Equatable {
             case .titleMissing: return .invalid("consultation_title_required")
             case .optionsMissing(let n): return .invalid("consultation_options_missing", detail: String(n))
             case .scheduleOutOfOrder: return .invalid("consultation_schedule_order")
-            case .publicityTooShort(let days): return .invalid("consultation_publicity_short", detail: String(days))
+            case .publicityTooShort(_, let earliest): return .invalid("consultation_publicity_short", detail: Self.minute(earliest))
             case .publicityBelowMinimum(let days): return .invalid("consultation_publicity_minimum", detail: String(days))
             case .impossibleThreshold(let what): return .invalid("consultation_threshold", detail: what)
             case .ruleDoesNotFit(let what): return .invalid("consultation_rule_mismatch", detail: what)
             case .seatsOutOfRange(let range): return .invalid("consultation_seats", detail: "\(range.lowerBound)–\(range.upperBound)")
+            case .matterRequired: return .invalid("consultation_matter_required")
             }
         case let e as BallotError:
             switch e {
             case .notEligible: return AppError(.forbidden, "ballot_not_eligible")
             case .notOpenYet(let opens): return AppError(.conflict, "ballot_not_open", detail: ISO8601DateFormatter().string(from: opens))
-            case .publicityNotServed(let until): return AppError(.conflict, "ballot_publicity", detail: ISO8601DateFormatter().string(from: until))
+            case .publicityNotServed(let until): return AppError(.conflict, "ballot_publicity", detail: Self.minute(until))
             case .closed: return AppError(.conflict, "ballot_closed")
             case .alreadyVoted: return AppError(.conflict, "ballot_already_cast")
             case .invalidChoice(let why): return .invalid("ballot_invalid_choice", detail: why)
