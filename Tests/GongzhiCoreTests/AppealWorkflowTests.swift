@@ -118,7 +118,12 @@ struct AppealWorkflowTests {
             case .classify, .assign: (who == .dispatcher || who == .streetOfficer, waiting, .routed)
             case .merge: (who == .dispatcher || who == .streetOfficer, [.submitted, .routed, .returned, .reopened], .merged)
             // A photo: the requester, or an organisation that ever held a task (not on a fresh appeal).
-            case .photo: (who == .requester || ((who == .lead || who == .coHandler) && state != .submitted), notFinal, nil)
+            // Not by a body that gave the appeal back.
+            case .photo:
+                (
+                    who == .requester || (who == .lead && state != .submitted && state != .returned) || (who == .coHandler && state != .submitted),
+                    notFinal, nil
+                )
             case .whistle: (who == .streetOfficer, notFinal, nil)
             }
         guard mine else { return .failure(.notYours(kind)) }
@@ -259,6 +264,27 @@ struct AppealWorkflowTests {
         }
         standing.tasks.append(AppealTask(id: 4, appealID: 1, organisationID: 11, role: .lead, state: .open, assignedAt: Self.now))
         #expect(standing.currentTasks.map(\.id) == [4, 2, 3])
+    }
+
+    @Test("bounds that hold against stacked accents; merging only into an open appeal; an anonymous requester only to the community's committees")
+    func trustEdges() throws {
+        let stacked = "a" + String(repeating: "\u{0301}", count: 5000)
+        #expect(stacked.count == 1 && !stacked.fits(characters: 1000) && "已联系".fits(characters: 3))
+        #expect(throws: AppealRuleError.noteLength) { try apply(.note(stacked), Self.standing(.accepted), .lead) }
+        var settled = Self.standing(.resolved).appeal
+        settled.id = 9
+        #expect(throws: AppealRuleError.mergeTarget) { try apply(.merge(into: settled), Self.standing(.routed), .dispatcher) }
+        var anonymous = Self.standing(.routed).appeal
+        anonymous.anonymous = true
+        func principal(_ role: Role) -> Principal {
+            Principal(
+                accountID: 1, personID: 99, username: "x", grants: [RoleGrant(role: role, placeID: 3, organisationID: 10, scopePaths: ["/1/2/3/"])])
+        }
+        #expect(AppealRules.showsRequester(anonymous, to: principal(.committeeMember)))
+        #expect(AppealRules.showsRequester(anonymous, to: principal(.partySecretary)))
+        for role in [Role.ownersCommitteeMember, .propertyStaff, .departmentOfficer, .volunteer] {
+            #expect(!AppealRules.showsRequester(anonymous, to: principal(role)), "\(role)")
+        }
     }
 
     @Test("timeline entries store a code, a detail and words, and read back, old ones too")

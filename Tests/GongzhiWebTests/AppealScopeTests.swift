@@ -120,6 +120,15 @@ struct AppealScopeTests {
                 #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"海报","en":""},"body":{"zh":"见附件","en":""},"#
                 + #""attachments":[{"sha256":"\#(poster)","name":"poster.png"}]}"#
             #expect(try await app.api("/api/v1/disclosures", method: .post, token: committee, json: notice).0 == .created)
+            // A publisher who has seen a resident's photo cannot publish it, by attachment or by naming its hash in the text.
+            let leak =
+                #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"照片","en":""},"body":{"zh":"参考 \#(hash)","en":""},"#
+                + #""attachments":[{"sha256":"\#(hash)","name":"photo.png"}]}"#
+            let (refused, refusedBody) = try await app.api("/api/v1/disclosures", method: .post, token: committee, json: leak)
+            #expect(refused == .unprocessableContent && code(refusedBody) == "attachment_unknown")
+            let inText = #"{"kind":"notice","organisationId":\#(org),"title":{"zh":"照片","en":""},"body":{"zh":"参考 \#(hash)","en":""}}"#
+            #expect(try await app.api("/api/v1/disclosures", method: .post, token: committee, json: inText).0 == .created)
+            #expect(try await app.client.execute(uri: "/attachments/\(hash)", method: .get) { $0.status } == .notFound)
             _ = try await app.client.execute(
                 uri: "/api/v1/appeals/\(id)/photos?name=same.png", method: .post,
                 headers: [.authorization: "Bearer \(resident)", .contentType: "application/octet-stream"],

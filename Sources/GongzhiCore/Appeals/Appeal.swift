@@ -100,7 +100,7 @@ public enum AppealRules {
 
     public static func validate(description: String, latitude: Double?, longitude: Double?) throws(AppealError) {
         let d = description.trimmed
-        guard (5...2000).contains(d.count) else { throw .descriptionLength }
+        guard d.count >= 5, d.fits(characters: 2000) else { throw .descriptionLength }
         if let latitude, !(-90...90).contains(latitude) { throw .badLocation }
         if let longitude, !(-180...180).contains(longitude) { throw .badLocation }
         if (latitude == nil) != (longitude == nil) { throw .badLocation }
@@ -161,11 +161,15 @@ public enum AppealRules {
     }
 
     /// Whether the requester's identity may be shown to someone: always to
-    /// the requester; for an anonymous appeal, only to staff of the community.
+    /// the requester; for an anonymous appeal, only to the community's committee and party committee.
     public static func showsRequester(_ appeal: Appeal, to principal: Principal) -> Bool {
         if principal.personID == appeal.requesterPersonID { return true }
         guard appeal.anonymous else { return true }
-        return principal.grants.contains { $0.organisationID != nil && $0.role.isStaff && $0.scopePaths.contains(appeal.communityPath) }
+        // The community's own committee and party committee: not the owners' committee
+        // (neighbours) nor a property company or department handling it.
+        return principal.grants.contains {
+            $0.organisationID != nil && ($0.role == .committeeMember || $0.role == .partySecretary) && $0.scopePaths.contains(appeal.communityPath)
+        }
     }
 }
 
@@ -243,7 +247,7 @@ public enum AttributeRules {
             case .datetime:
                 if given.count > 1 || ISO8601DateFormatter().date(from: given[0]) == nil { throw .invalid(a.code) }
             case .string, .text:
-                if given.count > 1 || given[0].count > 1000 { throw .invalid(a.code) }
+                if given.count > 1 || !given[0].fits(characters: 1000) { throw .invalid(a.code) }
             }
         }
     }

@@ -77,7 +77,7 @@ public enum AppealRuleError: Error, Equatable, Sendable {
     case noListEntry(String)
     /// The body chosen does not serve the place, or may not hold this matter.
     case notServing(Int64)
-    /// The merge target is the appeal itself, closed, or of another community.
+    /// The merge target is the appeal itself, already settled (resolved, closed), or of another community.
     case mergeTarget
     case departmentsRequired
 }
@@ -166,7 +166,7 @@ public enum AppealWorkflow {
         case .close: return (c.system ? [.rated, .resolved] : [.rated], c.requester || c.system)
         case .classify, .assign: return (waiting, c.dispatcher)
         case .merge: return ([.submitted, .routed, .returned, .reopened], c.dispatcher)
-        case .photo: return (open, c.requester || standing.tasks.contains { c.staffOf.contains($0.organisationID) })
+        case .photo: return (open, c.requester || standing.tasks.contains { $0.state != .returned && c.staffOf.contains($0.organisationID) })
         case .whistle: return (open, c.streetOfficer)
         }
     }
@@ -224,7 +224,7 @@ public enum AppealWorkflow {
         case .resolve(let note):
             let note = note.trimmed
             guard !note.isEmpty else { throw .resultNoteRequired }
-            guard note.count <= 1000 else { throw .noteLength }
+            guard note.fits(characters: 1000) else { throw .noteLength }
             o.appeal.state = .resolved
             o.appeal.resolvedAt = now
             // The matter is settled for everyone on it: co-handlers' tasks close with the lead's.
@@ -233,7 +233,7 @@ public enum AppealWorkflow {
         case .giveBack(let reason):
             let reason = reason.trimmed
             guard !reason.isEmpty else { throw .reasonRequired }
-            guard reason.count <= 1000 else { throw .noteLength }
+            guard reason.fits(characters: 1000) else { throw .noteLength }
             o.appeal.state = .returned
             o.tasks += [.settle(organisation: lead!, state: .returned, note: reason), .closeOpen]
             entry(.returned(reason: reason), .handler, lead)
@@ -242,19 +242,19 @@ public enum AppealWorkflow {
             route(&o, lists: lists, excluding: returnedBy, actor: .system, now: now)
         case .coDone(let note):
             let note = note.trimmed
-            guard note.count <= 1000 else { throw .noteLength }
+            guard note.fits(characters: 1000) else { throw .noteLength }
             let co = standing.openTask(of: capacity.staffOf, role: .co)!.organisationID
             o.tasks.append(.settle(organisation: co, state: .done, note: note))
             entry(.coDone(note: note), .handler, co)
             if let lead = o.appeal.leadOrganisationID { o.notices.append(AppealNotice(.organisation(lead), .coDone(note: note))) }
         case .note(let text):
             let text = text.trimmed
-            guard (1...1000).contains(text.count) else { throw .noteLength }
+            guard !text.isEmpty, text.fits(characters: 1000) else { throw .noteLength }
             let task = standing.tasks.first { $0.state.isOpen && capacity.staffOf.contains($0.organisationID) }!
             entry(.note(text), .handler, task.organisationID)
         case .rate(let resolved, let satisfaction, let comment):
             let comment = comment.trimmed
-            guard comment.count <= 500 else { throw .noteLength }
+            guard comment.fits(characters: 500) else { throw .noteLength }
             o.appeal.state = .rated
             o.appeal.ratedResolved = resolved
             o.appeal.satisfaction = satisfaction
@@ -311,7 +311,9 @@ public enum AppealWorkflow {
             entry(.routed(lead: lead, coHandlers: []), .dispatcher, lead)
             o.notices.append(AppealNotice(.organisation(lead), .routed(lead: lead, coHandlers: [])))
         case .merge(let target):
-            guard target.id != standing.appeal.id, target.communityPath == standing.appeal.communityPath, !target.state.isFinal else {
+            guard target.id != standing.appeal.id, target.communityPath == standing.appeal.communityPath,
+                target.state.isBeingWorked || waiting.contains(target.state)
+            else {
                 throw .mergeTarget
             }
             o.appeal.state = .merged
@@ -320,7 +322,7 @@ public enum AppealWorkflow {
             entry(.merged(into: target.id), .dispatcher)
         case .photo(let sha256):
             o.photos.append(sha256)
-            let handler = standing.tasks.last { capacity.staffOf.contains($0.organisationID) }?.organisationID
+            let handler = standing.tasks.last { $0.state != .returned && capacity.staffOf.contains($0.organisationID) }?.organisationID
             let actor: AppealActor = capacity.requester ? .requester : .handler
             entry(.photo, actor, actor == .handler ? handler : nil)
         case .whistle(let kind, let departments, let street):

@@ -9,6 +9,14 @@ extension String {
         if first == scalars.startIndex && scalars.index(after: last) == scalars.endIndex { return self }
         return String(scalars[first...last])
     }
+
+    /// Whether text from outside is within a length limit of `characters`, as
+    /// people count them, and also of its Unicode scalars (four per character at
+    /// most): a letter stacked with half a million combining accents is one
+    /// character on screen and a megabyte in the database.
+    public func fits(characters limit: Int) -> Bool {
+        count <= limit && unicodeScalars.count <= limit * 4
+    }
 }
 
 extension String {

@@ -61,7 +61,8 @@ extension AppealStore {
         try await db.raw(
             """
             UPDATE whistle_summons SET reported_at = \(bind: at.millis), reported_by = \(bind: accountID), note = \(bind: note)
-            WHERE whistle_id = \(bind: whistleID) AND organisation_id = \(bind: organisationID) AND reported_at IS NULL RETURNING whistle_id
+            WHERE whistle_id = \(bind: whistleID) AND organisation_id = \(bind: organisationID) AND reported_at IS NULL
+              AND whistle_id IN (SELECT id FROM whistles WHERE closed_at IS NULL) RETURNING whistle_id
             """
         ).first() != nil
     }

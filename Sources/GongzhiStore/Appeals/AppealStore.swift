@@ -243,14 +243,14 @@ public struct AppealStore: Sendable {
                 """
                 SELECT \(Self.columns) FROM appeals a WHERE a.category = \(bind: category) AND \(subtreeCondition("a.place_path", paths: [path]))
                   AND a.anonymous = 0
-                  AND a.submitted_at >= \(bind: since.millis) AND a.state NOT IN ('closed', 'merged', 'withdrawn', 'rated')
+                  AND a.submitted_at >= \(bind: since.millis) AND a.state NOT IN ('closed', 'merged', 'withdrawn', 'rated', 'resolved')
                 ORDER BY a.submitted_at DESC LIMIT \(bind: limit)
                 """
             ).all().map(Self.appeal)
         }
     }
 
-    /// Appeals in these subtrees, urgent first, then newest; `unclassified`
+    /// Appeals in these subtrees, urgent first, then longest waiting or overdue; `unclassified`
     /// only those waiting in the first-receiver queue; `overdueAt` only those
     /// past their deadline. A page of them, and how many there are in all.
     public func appeals(
@@ -263,9 +263,11 @@ public struct AppealStore: Sendable {
                 filter = "\(filter) AND \(Self.overdue(at: overdueAt))"
             }
             let total = try await db.raw("SELECT COUNT(*) AS n FROM appeals a WHERE \(filter)").first().map { try $0.int64("n") } ?? 0
+            // Longest waiting first in the queue; the longest overdue first on the board.
+            let order: SQLQueryString = overdueAt == nil ? "a.submitted_at, a.id" : "COALESCE(a.resolve_due, a.respond_due), a.id"
             let page = try await db.raw(
                 """
-                SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.urgent DESC, a.submitted_at DESC, a.id DESC
+                SELECT \(Self.columns) FROM appeals a WHERE \(filter) ORDER BY a.urgent DESC, \(order)
                 LIMIT \(bind: limit) OFFSET \(bind: offset)
                 """
             ).all().map(Self.appeal)

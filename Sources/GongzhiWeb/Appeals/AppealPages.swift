@@ -32,7 +32,7 @@ struct AppealPages {
                     kind: f["kind"].flatMap(WhistleKind.init(rawValue:)) ?? .routine, matter: f["matter"] ?? "", placeID: try f.integer("place", .id),
                     appealID: try f.integer("appeal", .id), departments: departments,
                     limitMinutes: try f.integer("limit", IntegerBound(1...10_080)).map { Int($0) }, by: principal)
-                return kit.redirect("/whistles", context)
+                return kit.redirect("/whistles?done=blown", context)
             } catch {
                 let shown = try kit.formError(error, context)
                 return try await whistles(request, context, error: shown.message, status: shown.status, form: f)
@@ -50,7 +50,7 @@ struct AppealPages {
                     } else {
                         try await service.close(id, by: principal)
                     }
-                    return kit.redirect("/whistles", context)
+                    return kit.redirect("/whistles?done=\(path == "report" ? "reported" : "closed")", context)
                 } catch {
                     let shown = try kit.formError(error, context)
                     return try await whistles(request, context, error: shown.message, status: shown.status)
@@ -203,7 +203,7 @@ struct AppealPages {
     func heldPhotos(_ context: AppRequestContext, _ principal: Principal) async throws -> [String] {
         var held: [String] = []
         for (key, value) in context.form.sorted(by: { $0.key < $1.key }) where key.hasPrefix("held.") {
-            guard let sha = kit.heldHash(Substring(value), principal), !held.contains(sha) else { continue }
+            guard let sha = kit.heldHash(Substring(value), principal, purpose: .appealPhoto), !held.contains(sha) else { continue }
             held.append(sha)
         }
         let uploads = try context.files.filter { $0.name == "photos" && !$0.content.isEmpty }.map { file in
@@ -226,7 +226,7 @@ struct AppealPages {
             // Photos are kept from here on, whatever step or error follows.
             let photos = try await heldPhotos(context, principal)
             f = f.filter { !$0.key.hasPrefix("held.") }
-            for (i, sha) in photos.enumerated() { f["held.\(i)"] = kit.heldUpload(sha, principal) }
+            for (i, sha) in photos.enumerated() { f["held.\(i)"] = kit.heldUpload(sha, principal, purpose: .appealPhoto) }
             guard let place = try f.integer("place", .id) else { throw AppError.invalid("missing_field", detail: "place") }
             let category = f["category"] ?? ""
             // Before filing, show open appeals like it so the resident can follow one instead.
@@ -380,14 +380,16 @@ struct AppealPages {
                 "answer": question?.values.first { $0.key == answer.value }.map { BilingualText.pick($0.name, english: english) } ?? answer.value,
             ]
         }
-        if a.urgent {
+        data["advice"] = [String]()
+        // The emergency advice while help is on its way, not once the matter is settled.
+        if a.urgent && !a.state.isFinal && a.state != .resolved && a.state != .rated {
             let given = Dictionary(grouping: answers, by: \.code).mapValues { $0.map(\.value) }
             data["advice"] = AttributeRules.urgency(given, against: asked).advice.map { BilingualText.pick($0, english: english) }
         }
         // The buttons are exactly the actions the workflow would accept now.
         for kind in view.allowed { data["can_" + kind.rawValue] = true }
         data["canWhistle"] = view.allowed.contains(.whistle)
-        data["categories"] = categories.map { ["code": $0.code, "name": kit.text($0.name, locale), "selected": $0.code == a.category] }
+        data["categories"] = categories.map { ["code": $0.code, "name": kit.text($0.name, locale)] }
         if view.allowed.contains(.assign) {
             data["bodies"] = routing.lists.organisations.filter {
                 $0.serves(a.placePath) && Routing.mayHold($0, category: a.category, negative: routing.lists.negative)
@@ -589,11 +591,14 @@ struct AppealPages {
                 "kinds": WhistleKind.allCases.map {
                     [
                         "value": $0.rawValue,
-                        "label": kit.label("whistle_", $0.rawValue, locale) + " · \($0.defaultReportMinutes) " + kit.t.text("minutes", locale),
+                        "label": kit.label("whistle_", $0.rawValue, locale) + " · " + kit.duration(minutes: $0.defaultReportMinutes, locale),
                         "selected": form["kind"] == $0.rawValue,
                     ]
                 },
                 "appealID": form["appeal"] ?? request.uri.queryParameters.get("appeal") ?? "", "error": error ?? "", "form": form,
+                "done": request.uri.queryParameters.get("done").flatMap {
+                    ["blown", "reported", "closed"].contains($0) ? kit.t.text("whistle_done_" + $0, locale) : nil
+                } ?? "",
             ], request, context, status: status)
     }
 
@@ -644,7 +649,10 @@ struct AppealPages {
                 "categories": rows(byCategory) { names[$0] ?? $0 },
                 "response": line(\.responseRate), "resolution": line(\.resolutionRate), "satisfaction": line(\.satisfactionRate),
                 "weeksLabels": byWeek.enumerated().filter { $0.offset % max(1, byWeek.count / 6) == 0 }.map { i, row in
-                    ["x": Int(40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1))), "label": String(row.key.suffix(3))]
+                    [
+                        "x": Int(40 + Double(i) * (width - 60) / Double(max(1, byWeek.count - 1))),
+                        "label": kit.t.text("week_short", locale).replacingOccurrences(of: "{n}", with: String(row.key.suffix(2))),
+                    ]
                 },
                 "overall": [
                     "total": total.total, "response": percent(total.responseRate), "resolution": percent(total.resolutionRate),

@@ -23,7 +23,7 @@ struct WhistleService {
         guard !streets.isEmpty else { throw AppError.forbidden }
         // Read by the street and every summoned department: numbers masked as it is kept.
         let text = PersonalDataMask.text(matter.trimmed)
-        guard !text.isEmpty, text.count <= 500 else { throw AppError.invalid("whistle_matter_required") }
+        guard !text.isEmpty, text.fits(characters: 500) else { throw AppError.invalid("whistle_matter_required") }
         let limit = limitMinutes ?? kind.defaultReportMinutes
         guard (5...10_080).contains(limit) else { throw AppError.invalid("whistle_limit") }
         let appeal: Appeal? = if let appealID { try await store.appeal(id: appealID, readableBy: .principal(principal)) } else { nil }
@@ -69,7 +69,7 @@ struct WhistleService {
         let mine = principal.staffOrganisationIDs
         guard let org = whistle.summons.first(where: { mine.contains($0.organisationID) })?.organisationID else { throw AppError.notFound }
         let text = PersonalDataMask.text(note.trimmed)
-        guard text.count <= 500 else { throw AppError.invalid("whistle_report_length") }
+        guard text.fits(characters: 500) else { throw AppError.invalid("whistle_report_length") }
         let now = services.now()
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         try await services.database.transaction { db in

@@ -222,13 +222,16 @@ struct DisclosurePages {
             var attachments: [(sha256: String, name: String)] = []
             for line in (f["attachments"] ?? "").split(separator: "\n") {
                 let pair = line.split(separator: " ", maxSplits: 1)
-                guard pair.count == 2, let sha = kit.heldHash(pair[0], principal), !attachments.contains(where: { $0.sha256 == sha }) else {
+                guard pair.count == 2, let sha = kit.heldHash(pair[0], principal, purpose: .disclosureAttachment),
+                    !attachments.contains(where: { $0.sha256 == sha })
+                else {
                     continue
                 }
                 attachments.append((sha, String(pair[1])))
             }
             func hold() {
-                values["attachments"] = attachments.map { "\(kit.heldUpload($0.sha256, principal)) \($0.name)" }.joined(separator: "\n")
+                values["attachments"] = attachments.map { "\(kit.heldUpload($0.sha256, principal, purpose: .disclosureAttachment)) \($0.name)" }
+                    .joined(separator: "\n")
                 values["attachmentNames"] = attachments.map(\.name).joined(separator: "、")
             }
             for file in context.files where file.name == "files" && !file.content.isEmpty {

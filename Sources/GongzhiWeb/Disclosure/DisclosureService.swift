@@ -73,7 +73,7 @@ struct DisclosureService {
             consentReason: draft.consentReason, confirmedBy: principal.username)
         var attachments: [Attachment] = []
         for ref in draft.attachments {
-            guard let stored = try await services.attachments.exists(sha256: ref.sha256.lowercased()) else {
+            guard let stored = try await services.attachments.publishable(sha256: ref.sha256.lowercased()) else {
                 throw AppError.invalid("attachment_unknown", detail: ref.sha256)
             }
             attachments.append(

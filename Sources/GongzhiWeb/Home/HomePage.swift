@@ -57,7 +57,9 @@ struct HomePage {
             let summonses = try await WhistleService(services: services).pending(principal, now: services.now()).count
             let (me, _) = try await PeopleService(services: services).person(principal.personID, for: principal, reveal: false)
             return kit.render(
-                "home/home", ["me": kit.personDict(me, locale), "grants": grants, "cards": cards, "summonses": summonses], request, context)
+                "home/home",
+                ["me": kit.personDict(me, locale), "grants": grants, "cards": cards, "summonses": summonses, "hasSummonses": summonses > 0], request,
+                context)
         }
     }
 }

@@ -45,15 +45,22 @@ struct PageKit {
     /// already stored, carried in a hidden field as its hash bound to the account
     /// by the server's key: nobody can name a file they did not upload (another
     /// appeal's photo) and have it attached or published.
-    func heldUpload(_ sha256: String, _ principal: Principal) -> String {
-        sha256 + "." + Secret.mac("held-upload:\(principal.accountID):\(sha256)", key: services.settings.secretKey)
+    /// `purpose` keeps one form's held files out of another (a text file held by
+    /// the disclosure form is no appeal photo).
+    func heldUpload(_ sha256: String, _ principal: Principal, purpose: HeldPurpose) -> String {
+        sha256 + "." + Secret.mac("held-\(purpose.rawValue):\(principal.accountID):\(sha256)", key: services.settings.secretKey)
     }
 
-    /// The hash a held field names, if the field is this account's.
-    func heldHash(_ field: Substring, _ principal: Principal) -> String? {
+    enum HeldPurpose: String {
+        case appealPhoto = "appeal-photo"
+        case disclosureAttachment = "disclosure-attachment"
+    }
+
+    /// The hash a held field names, if the field is this account's, for this purpose.
+    func heldHash(_ field: Substring, _ principal: Principal, purpose: HeldPurpose) -> String? {
         guard let dot = field.firstIndex(of: ".") else { return nil }
         let sha = String(field[..<dot])
-        return Secret.constantTimeEquals(heldUpload(sha, principal), String(field)) ? sha : nil
+        return Secret.constantTimeEquals(heldUpload(sha, principal, purpose: purpose), String(field)) ? sha : nil
     }
 
     /// A file's size in the reader's words ("1.2 MB", "350 字节"), never a bare "bytes" on a Chinese page.
@@ -61,6 +68,13 @@ struct PageKit {
         if bytes < 1024 { return "\(bytes) " + t.text("size_bytes", locale) }
         let (value, unit) = bytes < 1024 * 1024 ? (Double(bytes) / 1024, "KB") : (Double(bytes) / 1024 / 1024, "MB")
         return String(format: "%.1f ", value) + unit
+    }
+
+    /// A span of minutes as people say it: "30 分钟", "2 小时", "1 天".
+    func duration(minutes: Int, _ locale: Locale) -> String {
+        if minutes % (24 * 60) == 0 { return "\(minutes / (24 * 60)) " + t.text("unit_days", locale) }
+        if minutes % 60 == 0 { return "\(minutes / 60) " + t.text("unit_hours", locale) }
+        return "\(minutes) " + t.text("minutes", locale)
     }
 
     /// A deadline as residents read it: one falling at midnight is the end of

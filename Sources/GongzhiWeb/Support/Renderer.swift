@@ -61,7 +61,10 @@ public struct Renderer: Sendable {
             if principal.has(.viewAudit) {
                 nav.append(["href": "/audit", "label": t["nav_audit"] ?? "", "current": path.hasPrefix("/audit")])
             }
-            nav.append(["href": "/tokens", "label": t["nav_tokens"] ?? "", "current": path.hasPrefix("/tokens")])
+            // Tokens are for staff connecting systems; a resident's menu keeps to their own matters.
+            if principal.grants.contains(where: \.role.isStaff) {
+                nav.append(["href": "/tokens", "label": t["nav_tokens"] ?? "", "current": path.hasPrefix("/tokens")])
+            }
         }
         let other: Locale = locale == .zhHans ? .en : .zhHans
         var shell: [String: Any] = [
