@@ -50,6 +50,13 @@ def token(username):
     return api("/tokens", "POST", body={"username": username, "password": PASSWORD, "name": "e2e"})["token"]
 
 
+def file_lift_appeal(username="resident"):
+    """An open lift appeal in the resident's building, so the similar-appeal step has one to offer."""
+    t = token(username)
+    home = [g["placeId"] for g in api("/me", token=t)["grants"] if "placeId" in g][0]
+    api("/appeals", "POST", t, {"category": "elevator_failure", "placeId": home, "description": "电梯运行时有异响。", "attributes": {"trapped": ["no"]}})
+
+
 def make_driver(width=1200, height=900):
     options = webdriver.ChromeOptions()
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}", "--lang=en-US"):
@@ -283,6 +290,7 @@ class PageTests(unittest.TestCase):
             rows = api("/rates?by=organisation&weeks=4")["items"]
             return next((r["rated"] for r in rows if r.get("label") == org_name), 0)
         before = rated("安居物业服务有限公司")
+        file_lift_appeal()
         self.sign_in("resident")
         d.get(BASE + "/appeals")
         from selenium.webdriver.support.ui import Select
@@ -294,7 +302,7 @@ class PageTests(unittest.TestCase):
         Select(trapped).select_by_value("no")
         d.find_element(By.ID, "appeal-description").send_keys("2号电梯关门时夹人，请尽快检修。")
         d.find_element(By.ID, "appeal-submit").click()
-        # The demo resident already reported a lift fault in this building: it is offered first.
+        # The resident already reported a lift fault in this building that is still open: it is offered first.
         WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "similar")))
         self.assertIn("已有类似诉求", d.find_element(By.ID, "similar").text)
         d.find_element(By.ID, "appeal-submit").click()
@@ -379,6 +387,7 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
     def test_trapped_answer_raises_urgency_and_the_photo_survives_the_similar_step(self):
         from selenium.webdriver.support.ui import Select
         d = self.driver
+        file_lift_appeal()
         self.sign_in("resident")
         d.get(BASE + "/appeals")
         Select(d.find_element(By.ID, "appeal-category")).select_by_visible_text("电梯故障")
