@@ -25,6 +25,10 @@ public enum AppealState: String, Sendable, Codable, CaseIterable {
     /// Handlers are at work on it: routed to them, accepted, or in progress. Deadlines
     /// run, co-handlers report done, and progress notes are taken only then.
     public var isBeingWorked: Bool { self == .routed || self == .accepted || self == .inProgress }
+
+    /// Settled, as Open311's `closed` status and the emergency advice read it:
+    /// resolved or past it.
+    public var isSettled: Bool { self == .resolved || self == .rated || isFinal }
 }
 
 /// Who acts on an appeal.

@@ -382,7 +382,7 @@ struct AppealPages {
         }
         data["advice"] = [String]()
         // The emergency advice while help is on its way, not once the matter is settled.
-        if a.urgent && !a.state.isFinal && a.state != .resolved && a.state != .rated {
+        if a.urgent && !a.state.isSettled {
             let given = Dictionary(grouping: answers, by: \.code).mapValues { $0.map(\.value) }
             data["advice"] = AttributeRules.urgency(given, against: asked).advice.map { BilingualText.pick($0, english: english) }
         }

@@ -173,7 +173,7 @@ struct Open311Routes {
 
     // MARK: Requests
 
-    static let closedStates: Set<AppealState> = [.resolved, .rated, .closed, .merged, .withdrawn]
+    static let closedStates = Set(AppealState.allCases.filter(\.isSettled))
 
     static func time(_ d: Date) -> String { AppealRules.beijingTime(d) }
 

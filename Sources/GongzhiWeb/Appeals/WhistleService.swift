@@ -45,14 +45,15 @@ struct WhistleService {
                 appealID: appeal?.id, placeID: place.id, placePath: place.path, kind: kind, matter: text,
                 streetOrganisationID: street.organisation.id,
                 accountID: principal.accountID, summons: summoned.map { ($0, limit) }, at: now, in: db)
-            if let appeal, !appeal.state.isFinal,
-                let standing = try await store.standing(id: appeal.id, readableBy: .principal(principal), in: db)
-            {
-                // The appeal's side is the workflow's: summoned departments join as co-handlers.
-                let outcome = try AppealWorkflow.apply(
-                    .whistle(kind: kind, departments: summoned, street: street.organisation.id), to: standing,
-                    by: AppealCapacity.of(principal, for: appeal), lists: lists, now: now)
-                try await store.apply(outcome, accountID: principal.accountID, in: db)
+            // The appeal's side is the workflow's: summoned departments join as co-handlers. On a
+            // closed appeal the whistle is recorded and adds no one; any other refusal undoes it all.
+            if let appeal, let standing = try await store.standing(id: appeal.id, readableBy: .principal(principal), in: db) {
+                do {
+                    let outcome = try AppealWorkflow.apply(
+                        .whistle(kind: kind, departments: summoned, street: street.organisation.id), to: standing,
+                        by: AppealCapacity.of(principal, for: appeal), lists: lists, now: now)
+                    try await store.apply(outcome, accountID: principal.accountID, in: db)
+                } catch AppealRuleError.notAllowed {}
             }
             try await audit.append(
                 accountID: principal.accountID, action: .create, objectType: "whistle", objectID: String(id),
