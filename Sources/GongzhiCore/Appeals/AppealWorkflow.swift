@@ -214,7 +214,7 @@ public enum AppealWorkflow {
             if let due = o.appeal.respondDue, now <= due {
                 o.counts.append(
                     .init(
-                        organisation: lead!, delta: ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0))
+                        organisation: lead!, delta: ThreeRates.oneInTime)
                 )
             }
             entry(.accepted, .handler, lead)
@@ -307,7 +307,7 @@ public enum AppealWorkflow {
                 urgent: a.urgent, routedAt: now, calendar: lists.calendar)
             o.tasks.append(.open(organisation: lead, role: .lead))
             o.counts.append(
-                .init(organisation: lead, delta: ThreeRates(total: 1, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)))
+                .init(organisation: lead, delta: ThreeRates.oneRouted))
             entry(.routed(lead: lead, coHandlers: []), .dispatcher, lead)
             o.notices.append(AppealNotice(.organisation(lead), .routed(lead: lead, coHandlers: [])))
         case .merge(let target):
@@ -357,7 +357,7 @@ public enum AppealWorkflow {
             o.tasks.append(.open(organisation: lead, role: .lead))
             for org in co { o.tasks.append(.open(organisation: org, role: .co)) }
             o.counts.append(
-                .init(organisation: lead, delta: ThreeRates(total: 1, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)))
+                .init(organisation: lead, delta: ThreeRates.oneRouted))
             let event = AppealTimelineEvent.routed(lead: lead, coHandlers: co)
             o.timeline.append(AppealTimelineEntry(event, actor: actor, organisationID: lead, at: now))
             o.notices += [AppealNotice(.requester, event)] + ([lead] + co).map { AppealNotice(.organisation($0), event) }

@@ -37,6 +37,9 @@ public struct ThreeRates: Sendable, Equatable {
     }
 
     public static let zero = ThreeRates(total: 0, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)
+    /// What routing one appeal to a lead adds, and what contact in time adds.
+    public static let oneRouted = ThreeRates(total: 1, respondedInTime: 0, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)
+    public static let oneInTime = ThreeRates(total: 0, respondedInTime: 1, rated: 0, resolved: 0, satisfied: 0, partlySatisfied: 0)
 
     /// What one return visit adds to the counters.
     public static func returnVisit(resolved: Bool, satisfaction: Satisfaction) -> ThreeRates {
