@@ -40,6 +40,8 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     DisclosurePages(kit: kit).register(router)
     ConsultationPages(kit: kit).register(router)
     AppealPages(kit: kit).register(router)
+    AdmissionPages(kit: kit).register(router)
+    ListPages(kit: kit).register(router)
     Open311Routes(services: services).register(router)
     try DocsPage(kit: kit).register(router)
 

@@ -111,13 +111,28 @@ struct AccessMatrixTests {
         "blowWhistle": .init(scoped: true, json: #"{"kind":"routine","matter":"矩阵测试","placeId":{building},"departments":[]}"#),
         "reportToWhistle": .init(scoped: false),
         "closeWhistle": .init(scoped: false),
+        "sendCommunityTask": .init(scoped: true, json: taskJSON),
+        "previewCommunityTask": .init(scoped: true, json: taskJSON),
+        "listTaskInbox": .init(scoped: false),
+        "listTaskReviews": .init(scoped: false),
+        "listSentTasks": .init(scoped: false),
+        "getTaskCounts": .init(scoped: false),
+        "getTaskCopy": .init(scoped: true),
+        "actOnTaskCopy": .init(scoped: true, json: #"{"action":"progress","reason":"矩阵测试进展"}"#),
     ]
+
+    /// A duty-list task from the street office over the demo accounts to one community.
+    static let taskJSON = """
+        {"senderId":{sender},"title":"矩阵任务","matter":"residents_meeting","basis":"《城市居民委员会组织法》第三条","mode":"collaborative",
+         "role":"assist","deadline":"{deadline}","expectedHours":2,"communityIds":[{community}]}
+        """
 
     static let roles = [
         "resident", "owner", "representative", "committee", "secretary", "street", "department", "property", "owners", "volunteer", "admin",
+        "reviewer",
     ]
     /// Roles whose scope covers the other street too: the district's departments and the platform's administrator.
-    static let districtWide: Set<String> = ["department", "admin"]
+    static let districtWide: Set<String> = ["department", "admin", "reviewer"]
 
     /// Tables whose row counts show a write; the audit record and sign-in throttling record refusals too, by design.
     static func rowCounts(_ app: TestApp) async throws -> [String: Int] {
@@ -127,7 +142,8 @@ struct AccessMatrixTests {
             "consultation_vote_entries",
             "consultation_comments", "consultation_comment_supports", "consultation_moderation", "consultation_statements",
             "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
-            "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons",
+            "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons", "community_tasks", "task_copies",
+            "task_events",
         ]
         return try await app.services.database.read { db in
             var counts: [String: Int] = [:]
@@ -203,11 +219,27 @@ struct AccessMatrixTests {
         ) { response in
             try #require((try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])?["sha256"] as? String)
         }
+        // An accepted copy of a task in each community (the demo's funded task, in progress), and a deadline ahead.
+        func acceptedCopy(_ path: String) async throws -> String {
+            String(
+                try #require(
+                    try await one(app, "SELECT id FROM task_copies WHERE community_path = '\(path)' AND state = 'accepted' ORDER BY id LIMIT 1")))
+        }
+        let streetOffice = try #require(
+            try await one(
+                app,
+                """
+                SELECT o.id AS id FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.kind = 'street_office' AND p.path = '\(street)'
+                """))
+        let calendar = try await app.services.lists.calendar()
+        var deadline = WorkingCalendar.day(of: app.clock.now.addingTimeInterval(14 * 86_400))
+        while !calendar.isWorkingDay(deadline) { deadline = WorkingCalendar.next(deadline) }
         let iso = ISO8601DateFormatter()
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
             "actionId": String(action), "proposalId": String(proposal), "whistleId": String(whistle), "disclosureId": String(disclosure),
-            "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence,
+            "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence, "sender": String(streetOffice),
+            "deadline": deadline.description,
             "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
             "closes": iso.string(from: app.clock.now.addingTimeInterval(16 * 86_400)),
         ]
@@ -215,7 +247,7 @@ struct AccessMatrixTests {
             "placeId": String(building), "building": String(building), "householdId": String(home), "personId": String(person),
             "person": String(person),
             "organisationId": String(committeeOrg), "org": String(committeeOrg), "appealId": String(appeal), "tokenId": String(otherToken),
-            "community": String(try await idFor(community)),
+            "community": String(try await idFor(community)), "copyId": try await acceptedCopy(community),
         ]
         let outside: [String: String] = [
             "placeId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .building)))),
@@ -223,6 +255,7 @@ struct AccessMatrixTests {
             "householdId": String(outsideHousehold), "personId": String(outsidePerson), "person": String(outsidePerson),
             "organisationId": String(try await org(outsideCommunity)), "org": String(try await org(outsideCommunity)),
             "appealId": String(outsideAppeal), "tokenId": String(otherToken), "community": String(try await idFor(outsideCommunity)),
+            "copyId": try await acceptedCopy(outsideCommunity),
         ]
         return Fixture(values: [.inside: shared.merging(inside) { $1 }, .outside: shared.merging(outside) { $1 }])
     }

@@ -451,6 +451,41 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
         size = d.execute_script("return parseFloat(getComputedStyle(document.querySelector('.kind')).fontSize)")
         self.assertGreaterEqual(size, 16)
 
+    def test_street_sends_a_ledger_task_the_negative_list_refuses_and_the_committee_never_sees_it(self):
+        from selenium.webdriver.support.ui import Select
+        d = self.driver
+        self.sign_in("street")
+        d.get(BASE + "/community-tasks")
+        d.find_element(By.ID, "task-new").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "task-form")))
+        d.find_element(By.ID, "task-title").send_keys("按月报送社区安全工作台账")
+        Select(d.find_element(By.ID, "task-matter")).select_by_value("ledger_compilation")
+        d.find_element(By.ID, "task-basis").send_keys("区城管委工作通知")
+        deadline = datetime.date.today() + datetime.timedelta(days=14)
+        while deadline.weekday() >= 5:
+            deadline += datetime.timedelta(days=1)
+        d.execute_script("document.getElementById('task-deadline').value = arguments[0]", deadline.isoformat())
+        d.find_element(By.ID, "task-hours").send_keys("8")
+        d.find_element(By.ID, "task-preview-button").click()
+        # Before sending, the sender sees each community's verdict and why: the negative list, with its basis.
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "task-preview")))
+        preview = d.find_element(By.ID, "task-preview").text
+        self.assertIn("属于减负负面事项，不得交由社区", preview)
+        self.assertIn("民发〔2015〕136号", preview)
+        self.assertEqual(d.find_element(By.ID, "task-title").get_attribute("value"), "按月报送社区安全工作台账")
+        os.makedirs(ARTEFACTS, exist_ok=True)
+        d.save_screenshot(os.path.join(ARTEFACTS, "admission-preview-phone.png"))
+        d.find_element(By.ID, "task-send").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "task-copies")))
+        copies = d.find_element(By.ID, "task-copies").text
+        self.assertIn("已退回", copies)
+        self.assertNotIn("待接收", copies)
+        self.sign_out()
+        self.sign_in("committee")
+        d.get(BASE + "/community-tasks")
+        self.assertNotIn("按月报送社区安全工作台账", d.find_element(By.TAG_NAME, "main").text)
+        self.assertIn("各单位每月派单与退回情况", d.find_element(By.TAG_NAME, "main").text)
+
     def test_dispatch_is_paged_with_the_overdue_board_first(self):
         d = self.driver
         self.sign_in("street")
@@ -472,14 +507,14 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
     def test_no_raw_code_on_any_page_of_the_demo(self):
         d = self.driver
         pages = ["/", "/appeals", "/tasks", "/dispatch", "/dispatch?tab=queue", "/whistles", "/rates", "/lists", "/consultations",
-                 "/disclosures", "/log", "/household", "/places", "/directory"]
-        for username in ("resident", "committee", "property", "street", "department"):
+                 "/disclosures", "/log", "/household", "/places", "/directory", "/community-tasks", "/community-tasks/new"]
+        for username in ("resident", "committee", "property", "street", "department", "reviewer"):
             self.sign_in(username)
             seen = []
             for path in pages:
                 d.get(BASE + path)
                 seen.append(path)
-                for link in d.find_elements(By.CSS_SELECTOR, "main a[href^='/appeals/'], main a[href^='/consultations/'], main a[href^='/disclosures/']")[:4]:
+                for link in d.find_elements(By.CSS_SELECTOR, "main a[href^='/appeals/'], main a[href^='/consultations/'], main a[href^='/disclosures/'], main a[href^='/community-tasks/']")[:6]:
                     href = link.get_attribute("href")
                     if href not in seen:
                         seen.append(href)

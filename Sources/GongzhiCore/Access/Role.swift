@@ -14,6 +14,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case propertyStaff = "property_staff"
     case ownersCommitteeMember = "owners_committee_member"
     case volunteer
+    /// 社区减负工作组成员: decides the admission of matters no list names, over a district.
+    case burdenReviewer = "burden_reviewer"
     case platformAdmin = "platform_admin"
 
     public var permissions: Set<Permission> {
@@ -27,9 +29,11 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .partySecretary:
             [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations]
         case .streetOfficer:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations, .sendTasks]
         case .departmentOfficer:
-            [.browsePlaces, .viewDirectory]
+            [.browsePlaces, .viewDirectory, .sendTasks]
+        case .burdenReviewer:
+            [.browsePlaces, .viewDirectory, .reviewAdmissions]
         case .propertyStaff:
             [.viewHousehold, .browsePlaces, .viewDirectory]
         case .ownersCommitteeMember:
@@ -44,6 +48,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         switch self {
         case .resident, .owner, .householdRepresentative: .place([.household])
         case .volunteer: .place([.community, .grid])
+        case .burdenReviewer: .place([.district])
         case .platformAdmin: .place([.district])
         case .committeeMember: .organisation([.residentsCommittee])
         case .partySecretary: .organisation([.partyCommittee])
@@ -85,4 +90,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case publishLists = "publish_lists"
     /// Create accounts and grant roles.
     case manageAccounts = "manage_accounts"
+    /// Send tasks down to communities for one's own street office or department.
+    case sendTasks = "send_tasks"
+    /// Decide the admission of unlisted matters and contested verdicts, and withdraw admitted items.
+    case reviewAdmissions = "review_admissions"
 }

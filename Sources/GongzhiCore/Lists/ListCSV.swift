@@ -4,14 +4,21 @@ import Foundation
 /// order mark (without it Excel reads Chinese as gibberish), RFC 4180 quoting,
 /// a header row, co-handlers separated by `;`.
 public enum ListKind: String, Sendable, CaseIterable {
-    case responsibility, power, negative
+    case responsibility, power, negative, duty, assistance
 
     public var header: [String] {
         switch self {
         case .responsibility: ["category", "place_path", "lead", "co_handlers", "respond_hours", "resolve_working_days", "basis"]
         case .power: ["holder", "power", "basis"]
-        case .negative: ["category", "basis"]
+        case .negative: ["category", "basis", "name", "area"]
+        case .duty: ["matter", "name", "place_path", "area", "basis"]
+        case .assistance: ["matter", "name", "place_path", "mode", "funding_required", "conditions", "basis"]
         }
+    }
+
+    /// Earlier headers still read: a negative list kept before it named its matters has two columns.
+    var olderHeaders: [[String]] {
+        self == .negative ? [["category", "basis"]] : []
     }
 }
 
@@ -43,7 +50,17 @@ public enum ListCSV {
     }
 
     public static func encode(_ entries: [NegativeEntry]) -> String {
-        document(.negative, entries.map { [$0.category, $0.basis] })
+        document(.negative, entries.map { [$0.category, $0.basis, $0.name, $0.area.rawValue] })
+    }
+
+    public static func encode(_ entries: [DutyEntry]) -> String {
+        document(.duty, entries.map { [$0.matter, $0.name, $0.placePath, $0.area.rawValue, $0.basis] })
+    }
+
+    public static func encode(_ entries: [AssistanceEntry]) -> String {
+        document(
+            .assistance,
+            entries.map { [$0.matter, $0.name, $0.placePath, $0.mode.rawValue, $0.fundingRequired ? "yes" : "no", $0.conditions, $0.basis] })
     }
 
     /// Splits CSV text into rows of fields (quoted fields may hold commas,
@@ -101,12 +118,16 @@ public enum ListCSV {
         return rows
     }
 
-    /// The data rows, checked against the header; `line` in errors counts data rows from 1.
+    /// The data rows, checked against the header and padded to the current
+    /// columns when an older header was used; `line` in errors counts data rows from 1.
     static func body(_ kind: ListKind, _ text: String) throws(ListError) -> [[String]] {
         let all = try rows(text)
-        guard let header = all.first, header.map({ $0.trimmingCharacters(in: .whitespaces) }) == kind.header else { throw .malformedCSV(line: 1) }
-        for (i, r) in all.dropFirst().enumerated() where r.count != kind.header.count { throw .malformedCSV(line: i + 1) }
-        return Array(all.dropFirst()).map { $0.map { $0.trimmingCharacters(in: .whitespaces) } }
+        guard let header = all.first?.map({ $0.trimmingCharacters(in: .whitespaces) }), ([kind.header] + kind.olderHeaders).contains(header) else {
+            throw .malformedCSV(line: 1)
+        }
+        for (i, r) in all.dropFirst().enumerated() where r.count != header.count { throw .malformedCSV(line: i + 1) }
+        let padding = [String](repeating: "", count: kind.header.count - header.count)
+        return Array(all.dropFirst()).map { $0.map { $0.trimmingCharacters(in: .whitespaces) } + padding }
     }
 
     public static func responsibility(_ text: String) throws(ListError) -> [ResponsibilityEntry] {
@@ -141,7 +162,29 @@ public enum ListCSV {
         for (i, r) in try body(.negative, text).enumerated() {
             guard !r[0].isEmpty else { throw .categoryMissing(line: i + 1) }
             guard !r[1].isEmpty else { throw .basisMissing(line: i + 1) }
-            entries.append(NegativeEntry(category: r[0], basis: r[1]))
+            // An older file names no area: the matters first listed were enforcement.
+            guard let area = r[3].isEmpty ? .enforcement : NegativeArea(rawValue: r[3]) else { throw .badValue(r[3], line: i + 1) }
+            entries.append(NegativeEntry(category: r[0], basis: r[1], name: r[2], area: area))
+        }
+        return entries
+    }
+
+    public static func duty(_ text: String) throws(ListError) -> [DutyEntry] {
+        var entries: [DutyEntry] = []
+        for (i, r) in try body(.duty, text).enumerated() {
+            guard let area = DutyArea(rawValue: r[3]) else { throw .badValue(r[3], line: i + 1) }
+            entries.append(DutyEntry(matter: r[0], name: r[1], placePath: r[2], area: area, basis: r[4]))
+        }
+        return entries
+    }
+
+    public static func assistance(_ text: String) throws(ListError) -> [AssistanceEntry] {
+        var entries: [AssistanceEntry] = []
+        for (i, r) in try body(.assistance, text).enumerated() {
+            guard let mode = TaskMode(rawValue: r[3]) else { throw .badValue(r[3], line: i + 1) }
+            guard let funding = ["yes": true, "no": false, "是": true, "否": false][r[4].lowercased()] else { throw .badValue(r[4], line: i + 1) }
+            entries.append(
+                AssistanceEntry(matter: r[0], name: r[1], placePath: r[2], mode: mode, fundingRequired: funding, conditions: r[5], basis: r[6]))
         }
         return entries
     }

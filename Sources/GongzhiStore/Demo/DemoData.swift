@@ -53,6 +53,7 @@ private struct Builder {
     let consultationStore: ConsultationStore
     let listStore: ListStore
     let appealStore: AppealStore
+    let admissionStore: AdmissionStore
     let now: Date
     let passwordHash: String
     let buildingCount: Int
@@ -71,6 +72,7 @@ private struct Builder {
         self.consultationStore = ConsultationStore(database: database)
         self.listStore = ListStore(database: database)
         self.appealStore = AppealStore(database: database)
+        self.admissionStore = AdmissionStore(database: database)
         self.now = now
         self.passwordHash = passwordHash
     }
@@ -191,8 +193,10 @@ private struct Builder {
         try await account("owners2", .ownersCommitteeMember, organisation: home.orgs[.ownersCommittee]!, holder: "青年路18号院业主委员会")
         try await account("volunteer", .volunteer, place: home.place.id, holder: "青年路社区")
         try await account("admin", .platformAdmin, place: district.id, holder: "和平区")
+        try await account("reviewer", .burdenReviewer, place: district.id, holder: "和平区社区减负工作组")
         try await consultations(community: home.place, orgs: home.orgs)
         try await lists()
+        try await communityTasks(street: streetOffice, department: departmentIDs[1])
         let residentPerson = try await db.raw("SELECT person_id FROM accounts WHERE username = 'resident'").first()?.int64("person_id")
         try await appeals(resident: residentPerson, home: h[0])
         return demoAccounts
@@ -203,10 +207,108 @@ private struct Builder {
         let lists = listStore
         for category in DemoLists.categories { try await lists.saveCategory(category, in: db) }
         try ListRules.validate(DemoLists.responsibility, negative: DemoLists.negative)
+        try ListRules.validate(duty: DemoLists.duty, assistance: DemoLists.assistance, negative: DemoLists.negative)
         _ = try await lists.publish(DemoLists.negative, accountID: nil, note: "初始版本", now: now, in: db)
         _ = try await lists.publish(DemoLists.responsibility, accountID: nil, note: "初始版本", now: now, in: db)
         _ = try await lists.publish(DemoLists.power, accountID: nil, note: "初始版本", now: now, in: db)
+        _ = try await lists.publish(DemoLists.duty, accountID: nil, note: "初始版本", now: now, in: db)
+        _ = try await lists.publish(DemoLists.assistance, accountID: nil, note: "初始版本", now: now, in: db)
         try await lists.loadCalendar(try WorkingCalendar(notice: DemoLists.notice), in: db)
+    }
+
+    /// Tasks from above over the past year, each copy decided by the same
+    /// admission rule the live service uses: the committee's own duties, a
+    /// funded assistance task, one refused for want of funds, a ledger-compilation
+    /// task the negative list refuses, and an unlisted matter waiting for the group.
+    func communityTasks(street: Int64, department: Int64) async throws {
+        let committees = try await db.raw(
+            """
+            SELECT o.id, p.id AS place_id, p.path FROM organisations o JOIN places p ON p.id = o.place_id
+            WHERE o.kind = 'residents_committee' ORDER BY p.path
+            """
+        ).all().map { (id: try $0.int64("id"), place: try $0.int64("place_id"), path: try $0.string("path")) }
+        guard
+            let streetPath = try await db.raw("SELECT p.path FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.id = \(bind: street)")
+                .first()?.string("path"),
+            let committeeAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'committee'").first()?.int64("id"),
+            let streetAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'street'").first()?.int64("id"),
+            let departmentAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'department'").first()?.int64("id")
+        else { return }
+        let lists = AdmissionLists(duty: DemoLists.duty, assistance: DemoLists.assistance, negative: DemoLists.negative)
+        let calendar = try WorkingCalendar(notice: DemoLists.notice)
+        let day: TimeInterval = 86_400
+        struct Plan {
+            var sender: Int64
+            var daysAgo: Int
+            var draft: (Day) -> TaskDraft
+            var streetOnly: Bool
+        }
+        func draft(
+            _ title: String, _ matter: String, _ basis: String, _ mode: TaskMode, hours: Int, fen: Int64 = 0, conditions: String = ""
+        )
+            -> (Day) -> TaskDraft
+        {
+            { deadline in
+                TaskDraft(
+                    title: title, matter: matter, basis: basis, mode: mode, role: .assist, deadline: deadline, expectedHours: hours, fundingFen: fen,
+                    fundingSource: fen > 0 ? "区财政社区专项经费" : "", conditions: conditions)
+            }
+        }
+        var plans: [Plan] = []
+        // A routine month by month: the street's residents' meetings and the health office's publicity.
+        for month in 1...11 {
+            plans.append(
+                Plan(
+                    sender: street, daysAgo: month * 30 + 3,
+                    draft: draft("召开居民议事会（第\(12 - month)期）", "residents_meeting", "《城市居民委员会组织法》第三条", .collaborative, hours: 6),
+                    streetOnly: true))
+            plans.append(
+                Plan(
+                    sender: department, daysAgo: month * 30 + 10,
+                    draft: draft("健康知识宣传月活动", "health_publicity", "《基本医疗卫生与健康促进法》", .collaborative, hours: 4), streetOnly: false))
+        }
+        plans += [
+            Plan(
+                sender: department, daysAgo: 20,
+                draft: draft(
+                    "生活垃圾分类宣传督导（第四季度）", "garbage_sorting", "地方生活垃圾管理条例", .purchased, hours: 20, fen: 300_000,
+                    conditions: "督导员由购买服务提供"), streetOnly: false),
+            Plan(
+                sender: department, daysAgo: 12,
+                draft: draft("编制垃圾分类工作台账并按月报送", "ledger_compilation", "区城管委工作通知", .delegated, hours: 16), streetOnly: false),
+            Plan(
+                sender: street, daysAgo: 9,
+                draft: draft("高龄独居老人冬季走访", "elderly_visits", "街道冬季关爱工作方案", .collaborative, hours: 12), streetOnly: true),
+            Plan(
+                sender: street, daysAgo: 3,
+                draft: draft("协助开展平安建设满意度问卷", "平安建设满意度问卷调查", "区平安建设工作方案", .collaborative, hours: 8), streetOnly: true),
+        ]
+        for plan in plans {
+            let sentAt = now.addingTimeInterval(-Double(plan.daysAgo) * day)
+            // The deadline's moment ends its last working day.
+            let deadline = WorkingCalendar.day(of: calendar.deadline(workingDays: 10, from: sentAt).addingTimeInterval(-1))
+            let d = plan.draft(deadline)
+            let targets = committees.filter { !plan.streetOnly || $0.path.hasPrefix(streetPath) }
+            let deliveries = targets.map {
+                AdmissionStore.Delivery(
+                    communityID: $0.place, communityPath: $0.path, committeeID: $0.id,
+                    verdict: lists.verdict(for: d, at: $0.path, sentAt: sentAt, calendar: calendar))
+            }
+            let account = plan.sender == street ? streetAccount : departmentAccount
+            let task = try await admissionStore.send(d, senderID: plan.sender, accountID: account, deliveries: deliveries, at: sentAt, in: db)
+            // Past work is done; this quarter's funded task is accepted and waits for its money.
+            for copy in try await admissionStore.copies(taskID: task.id, in: db) where copy.copy.state == .received {
+                var standing = copy.copy
+                let steps: [TaskCopyAction] =
+                    plan.daysAgo > 25 ? [.accept, .done(note: "已按要求完成", evidence: [])] : [.accept, .progress(note: "已安排督导员进驻各楼门")]
+                for (i, step) in steps.enumerated() {
+                    let at = sentAt.addingTimeInterval(Double(i + 1) * day)
+                    let outcome = try TaskCopyWorkflow.apply(step, to: standing, of: task, by: [.committee], now: at)
+                    _ = try await admissionStore.apply(outcome, from: standing, accountID: committeeAccount, at: at, in: db)
+                    standing = outcome.copy
+                }
+            }
+        }
     }
 
     /// Twelve weeks of appeals across the district, routed by the demo lists

@@ -70,10 +70,46 @@ enum DemoLists {
             respondHours: 24, resolveWorkingDays: 10, basis: "《物业管理条例》"),
     ]
 
+    /// One negative list for appeals and tasks from above: enforcement is never
+    /// the committee's (the routing refuses it), and the burden-reduction items
+    /// of 民发〔2015〕136号 are never passed down (admission refuses them).
     static let negative: [NegativeEntry] = [
-        .init(category: "illegal_construction", basis: "行政执法事项，不得交由居民委员会承担（城市居民委员会组织法第三条所列任务之外）"),
-        .init(category: "night_noise", basis: "治安管理和执法事项，不得交由居民委员会承担"),
-        .init(category: "fire_lane_blocked", basis: "消防执法事项，不得交由居民委员会承担"),
+        .init(
+            category: "illegal_construction", basis: "行政执法事项，不得交由居民委员会承担（城市居民委员会组织法第三条所列任务之外）", name: "查处违法建设",
+            area: .enforcement),
+        .init(category: "night_noise", basis: "治安管理和执法事项，不得交由居民委员会承担", name: "噪声扰民执法", area: .enforcement),
+        .init(category: "fire_lane_blocked", basis: "消防执法事项，不得交由居民委员会承担", name: "消防通道执法", area: .enforcement),
+        .init(
+            category: "ledger_compilation", basis: "民发〔2015〕136号：清理规范社区工作台账，不得要求社区为部门编制工作台账；《整治形式主义为基层减负若干规定》",
+            name: "为部门编制工作台账", area: .paperwork),
+        .init(category: "demolition", basis: "民发〔2015〕136号：社区不作为征地拆迁的责任主体", name: "征地拆迁", area: .demolition),
+        .init(category: "investment_attraction", basis: "民发〔2015〕136号：社区不承担招商引资任务", name: "招商引资", area: .investment),
+        .init(category: "tax_collection", basis: "民发〔2015〕136号：社区不承担税费征收任务", name: "协税护税、收费", area: .tax),
+    ]
+
+    /// 履职事项: what the committee does under its own authority (组织法第三条).
+    static let duty: [DutyEntry] = [
+        .init(matter: "residents_meeting", name: "召集居民会议、居民代表会议", area: .selfGovernance, basis: "《城市居民委员会组织法》第三条、第九条"),
+        .init(matter: "public_affairs", name: "办理本居住地区公共事务和公益事业", area: .selfGovernance, basis: "《城市居民委员会组织法》第三条第二项"),
+        .init(matter: "dispute_mediation", name: "调解民间纠纷", area: .selfGovernance, basis: "《城市居民委员会组织法》第三条第三项；《人民调解法》"),
+        .init(matter: "residents_opinions", name: "向政府反映居民的意见、要求和建议", area: .selfGovernance, basis: "《城市居民委员会组织法》第三条第六项"),
+        .init(matter: "party_building", name: "社区党建活动", area: .partyBuilding, basis: "《中国共产党城市基层组织工作条例》"),
+        .init(matter: "community_culture", name: "社区文化体育活动", area: .culture, basis: "《城市居民委员会组织法》第三条"),
+    ]
+
+    /// 协助事项: what government may ask the committee to assist with, bringing
+    /// the funds and conditions each entry requires (费随事转).
+    static let assistance: [AssistanceEntry] = [
+        .init(
+            matter: "elderly_visits", name: "高龄、独居老人走访", mode: .collaborative, fundingRequired: true, basis: "《老年人权益保障法》；民发〔2015〕136号"),
+        .init(
+            matter: "census_assist", name: "协助人口普查、经济普查", mode: .delegated, fundingRequired: true, conditions: "普查员补助、办公设备",
+            basis: "《全国人口普查条例》第十条"),
+        .init(matter: "health_publicity", name: "健康知识和防疫宣传", mode: .collaborative, fundingRequired: false, basis: "《基本医疗卫生与健康促进法》"),
+        .init(matter: "social_assistance_intake", name: "协助受理低保、救助申请", mode: .delegated, fundingRequired: true, basis: "《社会救助暂行办法》第十一条"),
+        .init(
+            matter: "garbage_sorting", name: "生活垃圾分类宣传督导", mode: .purchased, fundingRequired: true, conditions: "督导员由购买服务提供",
+            basis: "地方生活垃圾管理条例；民发〔2015〕136号"),
     ]
 
     static let power: [PowerEntry] = [

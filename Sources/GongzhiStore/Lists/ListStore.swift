@@ -67,8 +67,8 @@ public struct ListStore: Sendable {
         for (i, e) in entries.enumerated() {
             try await db.raw(
                 """
-                INSERT INTO negative_entries (version_id, position, category, basis) VALUES (\(bind: v.id), \(bind: i), \(bind: e.category),
-                    \(bind: e.basis))
+                INSERT INTO negative_entries (version_id, position, category, basis, name, area) VALUES (\(bind: v.id), \(bind: i),
+                    \(bind: e.category), \(bind: e.basis), \(bind: e.name), \(bind: e.area.rawValue))
                 """
             ).run()
         }
@@ -144,10 +144,84 @@ public struct ListStore: Sendable {
 
     public func negative(version: Int? = nil, in db: any SQLDatabase) async throws -> (Version, [NegativeEntry])? {
         guard let v = try await self.version(.negative, version, in: db) else { return nil }
-        let entries = try await db.raw("SELECT category, basis FROM negative_entries WHERE version_id = \(bind: v.id) ORDER BY position").all().map {
-            NegativeEntry(category: try $0.string("category"), basis: try $0.string("basis"))
+        let entries = try await db.raw(
+            "SELECT category, basis, name, area FROM negative_entries WHERE version_id = \(bind: v.id) ORDER BY position"
+        ).all().map {
+            NegativeEntry(
+                category: try $0.string("category"), basis: try $0.string("basis"), name: try $0.string("name"),
+                area: NegativeArea(rawValue: try $0.string("area")) ?? .other)
         }
         return (v, entries)
+    }
+
+    public func publish(_ entries: [DutyEntry], accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version {
+        let v = try await newVersion(.duty, accountID: accountID, note: note, now: now, in: db)
+        for (i, e) in entries.enumerated() {
+            try await db.raw(
+                """
+                INSERT INTO duty_entries (version_id, position, matter, name, place_path, area, basis) VALUES (\(bind: v.id), \(bind: i),
+                    \(bind: e.matter), \(bind: e.name), \(bind: e.placePath), \(bind: e.area.rawValue), \(bind: e.basis))
+                """
+            ).run()
+        }
+        return v
+    }
+
+    public func publish(_ entries: [AssistanceEntry], accountID: Int64?, note: String, now: Date, in db: any SQLDatabase) async throws -> Version {
+        let v = try await newVersion(.assistance, accountID: accountID, note: note, now: now, in: db)
+        for (i, e) in entries.enumerated() {
+            try await db.raw(
+                """
+                INSERT INTO assistance_entries (version_id, position, matter, name, place_path, mode, funding_required, conditions, basis)
+                VALUES (\(bind: v.id), \(bind: i), \(bind: e.matter), \(bind: e.name), \(bind: e.placePath), \(bind: e.mode.rawValue),
+                    \(bind: e.fundingRequired ? 1 : 0), \(bind: e.conditions), \(bind: e.basis))
+                """
+            ).run()
+        }
+        return v
+    }
+
+    public func duty(version: Int? = nil) async throws -> (Version, [DutyEntry])? {
+        try await database.read { db in try await duty(version: version, in: db) }
+    }
+
+    public func duty(version: Int? = nil, in db: any SQLDatabase) async throws -> (Version, [DutyEntry])? {
+        guard let v = try await self.version(.duty, version, in: db) else { return nil }
+        let entries = try await db.raw(
+            "SELECT matter, name, place_path, area, basis FROM duty_entries WHERE version_id = \(bind: v.id) ORDER BY position"
+        ).all().compactMap { row -> DutyEntry? in
+            guard let area = DutyArea(rawValue: try row.string("area")) else { return nil }
+            return DutyEntry(
+                matter: try row.string("matter"), name: try row.string("name"), placePath: try row.string("place_path"), area: area,
+                basis: try row.string("basis"))
+        }
+        return (v, entries)
+    }
+
+    public func assistance(version: Int? = nil) async throws -> (Version, [AssistanceEntry])? {
+        try await database.read { db in try await assistance(version: version, in: db) }
+    }
+
+    public func assistance(version: Int? = nil, in db: any SQLDatabase) async throws -> (Version, [AssistanceEntry])? {
+        guard let v = try await self.version(.assistance, version, in: db) else { return nil }
+        let entries = try await db.raw(
+            """
+            SELECT matter, name, place_path, mode, funding_required, conditions, basis FROM assistance_entries
+            WHERE version_id = \(bind: v.id) ORDER BY position
+            """
+        ).all().compactMap { row -> AssistanceEntry? in
+            guard let mode = TaskMode(rawValue: try row.string("mode")) else { return nil }
+            return AssistanceEntry(
+                matter: try row.string("matter"), name: try row.string("name"), placePath: try row.string("place_path"), mode: mode,
+                fundingRequired: try row.int64("funding_required") != 0, conditions: try row.string("conditions"), basis: try row.string("basis"))
+        }
+        return (v, entries)
+    }
+
+    /// The three lists admission decides by, as they stand now.
+    public func admission(in db: any SQLDatabase) async throws -> AdmissionLists {
+        AdmissionLists(
+            duty: try await duty(in: db)?.1 ?? [], assistance: try await assistance(in: db)?.1 ?? [], negative: try await negative(in: db)?.1 ?? [])
     }
 
     // MARK: Categories

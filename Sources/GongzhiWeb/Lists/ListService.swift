@@ -22,6 +22,8 @@ struct ListService {
             case responsibility([ResponsibilityEntry])
             case negative([NegativeEntry])
             case power([PowerEntry])
+            case duty([DutyEntry])
+            case assistance([AssistanceEntry])
         }
         let parsed: Parsed
         let count: Int
@@ -33,10 +35,21 @@ struct ListService {
         case .negative:
             let entries = try ListCSV.negative(csv)
             try ListRules.validate(try await store.responsibility()?.1 ?? [], negative: entries)
+            try ListRules.validate(duty: try await store.duty()?.1 ?? [], assistance: try await store.assistance()?.1 ?? [], negative: entries)
             (parsed, count) = (.negative(entries), entries.count)
         case .power:
             let entries = try ListCSV.power(csv)
             (parsed, count) = (.power(entries), entries.count)
+        case .duty:
+            let entries = try ListCSV.duty(csv)
+            try ListRules.validate(duty: entries, assistance: try await store.assistance()?.1 ?? [], negative: try await store.negative()?.1 ?? [])
+            (parsed, count) = (.duty(entries), entries.count)
+        case .assistance:
+            let entries = try ListCSV.assistance(csv)
+            // The list being published is checked first, so an error's line is its own.
+            try ListRules.validate(duty: [], assistance: entries, negative: try await store.negative()?.1 ?? [])
+            try ListRules.validate(duty: try await store.duty()?.1 ?? [], assistance: entries, negative: [])
+            (parsed, count) = (.assistance(entries), entries.count)
         }
         let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
@@ -45,6 +58,8 @@ struct ListService {
                 case .responsibility(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
                 case .negative(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
                 case .power(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+                case .duty(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
+                case .assistance(let entries): try await store.publish(entries, accountID: principal.accountID, note: text, now: now, in: db)
                 }
             try await audit.append(
                 accountID: principal.accountID, action: .create, objectType: "list", objectID: "\(kind.rawValue)/\(v.version)",
@@ -64,6 +79,12 @@ struct ListService {
             return (v, ListCSV.encode(e))
         case .negative:
             guard let (v, e) = try await store.negative(version: version) else { throw AppError.notFound }
+            return (v, ListCSV.encode(e))
+        case .duty:
+            guard let (v, e) = try await store.duty(version: version) else { throw AppError.notFound }
+            return (v, ListCSV.encode(e))
+        case .assistance:
+            guard let (v, e) = try await store.assistance(version: version) else { throw AppError.notFound }
             return (v, ListCSV.encode(e))
         }
     }

@@ -167,6 +167,29 @@ public struct AppError: Error, Sendable, Equatable {
             case .negativeListed(let category, let line): return .invalid("list_negative", detail: "\(line): \(category)")
             case .duplicate(let category, let path, let line): return .invalid("list_duplicate", detail: "\(line): \(category) \(path)")
             case .malformedCSV(let line): return .invalid("list_csv", detail: String(line))
+            case .matterInvalid(let line): return .invalid("list_matter", detail: String(line))
+            case .nameMissing(let line): return .invalid("list_name_missing", detail: String(line))
+            case .badValue(let value, let line): return .invalid("list_value", detail: "\(line): \(value)")
+            }
+        case let e as TaskRuleError:
+            switch e {
+            case .titleRequired: return .invalid("task_title_required")
+            case .matterRequired: return .invalid("task_matter_required")
+            case .basisRequired: return .invalid("task_basis_required")
+            case .tooLong(let field): return AppError(.unprocessableContent, "task_too_long", detailKey: "task_field_" + field)
+            case .deadlinePassed: return .invalid("task_deadline_passed")
+            case .deadlineNotWorkingDay: return .invalid("task_deadline_not_working_day")
+            case .hoursOutOfRange: return .invalid("task_hours")
+            case .fundingNegative: return .invalid("task_funding_negative")
+            case .fundingTooLarge: return .invalid("task_funding_too_large")
+            case .fundingSourceRequired: return .invalid("task_funding_source_required")
+            case .noCommunities: return .invalid("task_no_communities")
+            case .tooManyCommunities: return .invalid("task_too_many_communities")
+            case .notAllowed: return AppError(.conflict, "task_not_allowed")
+            case .notYours: return .forbidden
+            case .reasonRequired: return .invalid("task_reason_required")
+            case .reviewDeadlinePassed: return AppError(.conflict, "task_review_deadline_passed")
+            case .evidenceUnknown(let code): return .invalid("task_evidence_unknown", detail: code)
             }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)

@@ -21,6 +21,7 @@ public final class AppServices: Sendable {
     public let consultations: ConsultationStore
     public let lists: ListStore
     public let appeals: AppealStore
+    public let admission: AdmissionStore
     /// Files appeals in groups: one transaction for those arriving together.
     public let intake: AppealIntake
     public let localizer: Localizer
@@ -56,6 +57,7 @@ public final class AppServices: Sendable {
         self.consultations = ConsultationStore(database: database)
         self.lists = ListStore(database: database)
         self.appeals = AppealStore(database: database)
+        self.admission = AdmissionStore(database: database)
         self.intake = AppealIntake(database: database)
         self.localizer = localizer
         self.renderer = renderer

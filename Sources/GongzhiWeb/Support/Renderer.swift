@@ -55,6 +55,10 @@ public struct Renderer: Sendable {
                 nav.append(["href": "/whistles", "label": t["nav_whistles"] ?? "", "current": path.hasPrefix("/whistles")])
             }
             nav.append(rates)
+            // 派单与准入: those who send, work or review tasks from above.
+            if principal.has(.sendTasks) || principal.has(.reviewAdmissions) || principal.grants.contains(where: { $0.role == .committeeMember }) {
+                nav.append(["href": "/community-tasks", "label": t["nav_community_tasks"] ?? "", "current": path.hasPrefix("/community-tasks")])
+            }
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
             }
