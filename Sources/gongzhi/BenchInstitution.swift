@@ -60,16 +60,37 @@ struct BenchInstitution: AsyncParsableCommand {
         let db = try await Database.open(url: database, logger: logger)
         try await Migrator(database: db).migrate()
         let store = AdmissionStore(database: db)
+        // The demo gives the sending an account to be recorded under.
+        _ = try await DemoData(database: db, buildingsPerCommunity: 1, hashPassword: { _ in "x" }).seed(now: now)
+        let account = try await AccountStore(database: db).credentials(username: "street")?.accountID ?? 1
+        // The same thousand communities as real places, each with its residents' committee.
+        let (places, organisations) = (PlaceStore(database: db), OrganisationStore(database: db))
+        let targets = try await db.transaction { tx in
+            let district = try await places.create(kind: .district, name: "基准区", parent: nil, in: tx)
+            var out: [(place: Place, committee: Int64)] = []
+            for s in 0..<(communities + 19) / 20 {
+                let street = try await places.create(kind: .street, name: "街道\(s)", parent: district, in: tx)
+                for c in 0..<min(20, communities - s * 20) {
+                    let place = try await places.create(kind: .community, name: "社区\(c)", parent: street, in: tx)
+                    let committee = try await organisations.create(
+                        kind: .residentsCommittee, name: "居委会\(s)-\(c)", domain: nil, placeID: place.id, coverage: [], in: tx)
+                    out.append((place, committee.id))
+                }
+            }
+            return out
+        }
         let lists = AdmissionLists(duty: duty, assistance: assistance, negative: negative)
         var writes: [Double] = []
         for _ in 0..<max(5, runs / 5) {
             let start = ContinuousClock.now
-            let deliveries = paths.enumerated().map { i, path in
+            let deliveries = targets.map { t in
                 AdmissionStore.Delivery(
-                    communityID: Int64(10_000 + i), communityPath: path, committeeID: Int64(20_000 + i),
-                    verdict: lists.verdict(for: draft, at: path, sentAt: now, calendar: calendar))
+                    communityID: t.place.id, communityPath: t.place.path, committeeID: t.committee,
+                    verdict: lists.verdict(for: draft, at: t.place.path, sentAt: now, calendar: calendar))
             }
-            _ = try await db.transaction { tx in try await store.send(draft, senderID: 1, accountID: 1, deliveries: deliveries, at: now, in: tx) }
+            _ = try await db.transaction { tx in
+                try await store.send(draft, senderID: targets[0].committee, accountID: account, deliveries: deliveries, at: now, in: tx)
+            }
             writes.append(Self.milliseconds(ContinuousClock.now - start))
         }
         writes.sort()
