@@ -41,6 +41,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     ConsultationPages(kit: kit).register(router)
     AppealPages(kit: kit).register(router)
     AdmissionPages(kit: kit).register(router)
+    WorkloadPages(kit: kit).register(router)
     ListPages(kit: kit).register(router)
     Open311Routes(services: services).register(router)
     try DocsPage(kit: kit).register(router)

@@ -119,6 +119,11 @@ struct AccessMatrixTests {
         "getTaskCounts": .init(scoped: false),
         "getTaskCopy": .init(scoped: true),
         "actOnTaskCopy": .init(scoped: true, json: #"{"action":"progress","reason":"矩阵测试进展"}"#),
+        "recordWorkEntry": .init(scoped: true, json: #"{"committeeId":{org},"day":"{today}","minutes":15,"category":"other"}"#),
+        "listWorkEntries": .init(scoped: false, query: "?limit=20"),
+        "getTimeSplit": .init(scoped: false),
+        "publishTimeSplit": .init(scoped: true, json: #"{"month":"{lastMonth}"}"#),
+        "setTimeTarget": .init(scoped: true, json: #"{"serviceMinimumPercent":50}"#),
     ]
 
     /// A duty-list task from the street office over the demo accounts to one community.
@@ -143,7 +148,7 @@ struct AccessMatrixTests {
             "consultation_comments", "consultation_comment_supports", "consultation_moderation", "consultation_statements",
             "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
             "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons", "community_tasks", "task_copies",
-            "task_events",
+            "task_events", "work_entries", "work_targets", "work_publications",
         ]
         return try await app.services.database.read { db in
             var counts: [String: Int] = [:]
@@ -239,7 +244,8 @@ struct AccessMatrixTests {
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
             "actionId": String(action), "proposalId": String(proposal), "whistleId": String(whistle), "disclosureId": String(disclosure),
             "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence, "sender": String(streetOffice),
-            "deadline": deadline.description,
+            "deadline": deadline.description, "today": WorkingCalendar.day(of: app.clock.now).description,
+            "lastMonth": WorkRules.month(1, before: WorkingCalendar.day(of: app.clock.now)),
             "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
             "closes": iso.string(from: app.clock.now.addingTimeInterval(16 * 86_400)),
         ]
@@ -248,6 +254,7 @@ struct AccessMatrixTests {
             "person": String(person),
             "organisationId": String(committeeOrg), "org": String(committeeOrg), "appealId": String(appeal), "tokenId": String(otherToken),
             "community": String(try await idFor(community)), "copyId": try await acceptedCopy(community),
+            "communityId": String(try await idFor(community)),
         ]
         let outside: [String: String] = [
             "placeId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .building)))),
@@ -255,7 +262,7 @@ struct AccessMatrixTests {
             "householdId": String(outsideHousehold), "personId": String(outsidePerson), "person": String(outsidePerson),
             "organisationId": String(try await org(outsideCommunity)), "org": String(try await org(outsideCommunity)),
             "appealId": String(outsideAppeal), "tokenId": String(otherToken), "community": String(try await idFor(outsideCommunity)),
-            "copyId": try await acceptedCopy(outsideCommunity),
+            "copyId": try await acceptedCopy(outsideCommunity), "communityId": String(try await idFor(outsideCommunity)),
         ]
         return Fixture(values: [.inside: shared.merging(inside) { $1 }, .outside: shared.merging(outside) { $1 }])
     }

@@ -25,11 +25,14 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .volunteer:
             [.viewDirectory]
         case .committeeMember:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations]
+            [
+                .viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations,
+                .recordWork,
+            ]
         case .partySecretary:
             [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations]
         case .streetOfficer:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations, .sendTasks]
+            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations, .sendTasks, .setWorkTargets]
         case .departmentOfficer:
             [.browsePlaces, .viewDirectory, .sendTasks]
         case .burdenReviewer:
@@ -94,4 +97,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case sendTasks = "send_tasks"
     /// Decide the admission of unlisted matters and contested verdicts, and withdraw admitted items.
     case reviewAdmissions = "review_admissions"
+    /// Record the committee's working time and publish its monthly split.
+    case recordWork = "record_work"
+    /// Set the share of service time the street's committees are expected to reach.
+    case setWorkTargets = "set_work_targets"
 }

@@ -54,6 +54,7 @@ private struct Builder {
     let listStore: ListStore
     let appealStore: AppealStore
     let admissionStore: AdmissionStore
+    let workloadStore: WorkloadStore
     let now: Date
     let passwordHash: String
     let buildingCount: Int
@@ -73,6 +74,7 @@ private struct Builder {
         self.listStore = ListStore(database: database)
         self.appealStore = AppealStore(database: database)
         self.admissionStore = AdmissionStore(database: database)
+        self.workloadStore = WorkloadStore(database: database)
         self.now = now
         self.passwordHash = passwordHash
     }
@@ -197,6 +199,7 @@ private struct Builder {
         try await consultations(community: home.place, orgs: home.orgs)
         try await lists()
         try await communityTasks(street: streetOffice, department: departmentIDs[1])
+        try await workLog(street: streetOffice)
         let residentPerson = try await db.raw("SELECT person_id FROM accounts WHERE username = 'resident'").first()?.int64("person_id")
         try await appeals(resident: residentPerson, home: h[0])
         return demoAccounts
@@ -309,6 +312,72 @@ private struct Builder {
                 }
             }
         }
+    }
+
+    /// A year of the committees' working time: the paper's 70/20/10 until
+    /// admission control was switched on half a year ago, then the shift as
+    /// refused tasks and ledgers no longer reach them; the street's target of
+    /// service ≥ 50 % set that day. Recent entries of the demo committee name
+    /// the tasks they were spent on.
+    mutating func workLog(street: Int64) async throws {
+        let committees = try await db.raw(
+            """
+            SELECT o.id, p.path FROM organisations o JOIN places p ON p.id = o.place_id
+            WHERE o.kind = 'residents_committee' ORDER BY p.path
+            """
+        ).all().map { (id: try $0.int64("id"), path: try $0.string("path")) }
+        guard
+            let streetPath = try await db.raw("SELECT p.path FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.id = \(bind: street)")
+                .first()?.string("path"),
+            let committeeAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'committee'").first()?.int64("id"),
+            let streetAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'street'").first()?.int64("id")
+        else { return }
+        let calendar = try WorkingCalendar(notice: DemoLists.notice)
+        let today = WorkingCalendar.day(of: now)
+        let switchedOn = Day(ordinal: today.ordinal - 182)
+        let notes: [WorkCategory: [String]] = [
+            .administrative: ["填报街道统计报表", "整理迎检材料", "补录工作台账", "参加街道工作部署会", "上报专项工作照片"],
+            .service: ["入户走访独居老人", "接待居民来访", "调解邻里纠纷", "组织楼门长议事", "协助办理高龄津贴"],
+            .other: ["业务学习培训", "居委会内部例会", "整理办公室档案"],
+        ]
+        let home = committees.first?.id
+        let recentTasks = try await db.raw(
+            "SELECT id FROM task_copies WHERE committee_id = \(bind: home ?? 0) AND state IN ('accepted', 'done') ORDER BY id DESC LIMIT 5"
+        ).all().map { try $0.int64("id") }
+        for committee in committees {
+            var day = Day(ordinal: today.ordinal - 364)
+            while day < today {
+                defer { day = WorkingCalendar.next(day) }
+                guard calendar.isWorkingDay(day) else { continue }
+                // After the switch the service share climbs over about ten weeks from 20 % to about 55 %.
+                let weeksOn = max(0, day.ordinal - switchedOn.ordinal) / 7
+                let service = day < switchedOn ? 20 : min(55, 20 + weeksOn * 4)
+                let other = 10
+                // A working day of seven to eight hours, shared out as the period's split, in entries of half an hour to two hours.
+                let total = 420 + 15 * random.int(5)
+                let shares: [(WorkCategory, Int)] = [(.service, service), (.other, other), (.administrative, 100 - service - other)]
+                for (category, share) in shares {
+                    var left = total * share / 100
+                    while left > 0 {
+                        let minutes = min(left, [30, 45, 60, 90, 120][random.int(5)])
+                        left -= minutes
+                        let choices = notes[category] ?? [""]
+                        var subject: WorkSubject?
+                        if category == .administrative, committee.id == home, today.ordinal - day.ordinal < 20, !recentTasks.isEmpty {
+                            subject = WorkSubject(kind: .task, id: recentTasks[random.int(recentTasks.count)])
+                        }
+                        let draft = WorkEntryDraft(
+                            day: day, minutes: minutes, subject: subject, note: subject == nil ? choices[random.int(choices.count)] : "")
+                        let at = (WorkingCalendar.date(of: day) ?? now).addingTimeInterval(17 * 3600)
+                        _ = try await workloadStore.record(
+                            draft, category: category, committeeID: committee.id, communityPath: committee.path,
+                            accountID: committee.id == home ? committeeAccount : nil, at: at, in: db)
+                    }
+                }
+            }
+        }
+        let setAt = WorkingCalendar.date(of: switchedOn) ?? now
+        _ = try await workloadStore.setTarget(50, placePath: streetPath, accountID: streetAccount, at: setAt, in: db)
     }
 
     /// Twelve weeks of appeals across the district, routed by the demo lists

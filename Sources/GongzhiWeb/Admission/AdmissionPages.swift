@@ -256,9 +256,16 @@ struct AdmissionPages {
         let now = services.now()
         let allowed = TaskCopyWorkflow.allowed(entry.copy, of: entry.task, by: held, now: now)
         let events = try await services.admission.events(copyID: entry.copy.id)
+        let quick: [String: Any]? =
+            [.held, .refused].contains(entry.copy.state)
+            ? nil
+            : try await WorkloadPages.quick(
+                WorkSubject(kind: .task, id: entry.copy.id), communityPath: entry.copy.communityPath,
+                returnTo: "/community-tasks/copies/\(entry.copy.id)", principal: principal, services: services, kit: kit, locale)
         return kit.render(
             "admission/copy",
             [
+                "quick": quick as Any,
                 "task": taskDict(entry.task, names, lists, locale),
                 "copy": copyRow(entry, names, lists, locale, now: now).merging(["basis": entry.copy.basis]) { a, _ in a },
                 "events": events.map { e -> [String: Any] in

@@ -372,6 +372,9 @@ struct AppealPages {
             .map { ["id": $0.id, "name": orgs[$0.id] ?? "#\($0.id)"] }
         }
         data["satisfactions"] = Satisfaction.allCases.map { ["value": $0.rawValue, "label": kit.label("satisfaction_", $0.rawValue, locale)] }
+        data["quick"] = try await WorkloadPages.quick(
+            WorkSubject(kind: .appeal, id: a.id), communityPath: a.communityPath, returnTo: AppealLinks.appeal(a.id), principal: context.principal,
+            services: services, kit: kit, locale)
         return kit.render("appeals/appeal", data, request, context, status: status)
     }
 

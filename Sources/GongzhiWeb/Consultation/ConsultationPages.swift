@@ -490,6 +490,9 @@ struct ConsultationPages {
             data["actionOrganisations"] = orgs.filter { record.placePath.hasPrefix($0.servedPath) || $0.servedPath.hasPrefix(record.placePath) }
                 .map { ["id": $0.organisation.id, "name": $0.organisation.name] }
         }
+        data["quick"] = try await WorkloadPages.quick(
+            WorkSubject(kind: .consultation, id: c.id), communityPath: record.placePath, returnTo: "/consultations/\(c.id)",
+            principal: context.principal, services: services, kit: kit, locale)
         return kit.render("consultation/consultation", data, request, context, status: status)
     }
 

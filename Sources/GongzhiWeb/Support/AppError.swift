@@ -191,6 +191,16 @@ public struct AppError: Error, Sendable, Equatable {
             case .reviewDeadlinePassed: return AppError(.conflict, "task_review_deadline_passed")
             case .evidenceUnknown(let code): return .invalid("task_evidence_unknown", detail: code)
             }
+        case let e as WorkRuleError:
+            switch e {
+            case .minutesOutOfRange: return .invalid("work_minutes")
+            case .dayInFuture: return .invalid("work_day_future")
+            case .dayTooOld: return .invalid("work_day_old")
+            case .categoryRequired: return .invalid("work_category_required")
+            case .categoryFollowsSubject: return .invalid("work_category_follows_subject")
+            case .noteTooLong: return .invalid("work_note_too_long")
+            case .targetOutOfRange: return .invalid("work_target")
+            }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)
         case let e as DecodingError:

@@ -22,6 +22,7 @@ public final class AppServices: Sendable {
     public let lists: ListStore
     public let appeals: AppealStore
     public let admission: AdmissionStore
+    public let workload: WorkloadStore
     /// Files appeals in groups: one transaction for those arriving together.
     public let intake: AppealIntake
     public let localizer: Localizer
@@ -58,6 +59,7 @@ public final class AppServices: Sendable {
         self.lists = ListStore(database: database)
         self.appeals = AppealStore(database: database)
         self.admission = AdmissionStore(database: database)
+        self.workload = WorkloadStore(database: database)
         self.intake = AppealIntake(database: database)
         self.localizer = localizer
         self.renderer = renderer

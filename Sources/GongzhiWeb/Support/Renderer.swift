@@ -59,6 +59,10 @@ public struct Renderer: Sendable {
             if principal.has(.sendTasks) || principal.has(.reviewAdmissions) || principal.grants.contains(where: { $0.role == .committeeMember }) {
                 nav.append(["href": "/community-tasks", "label": t["nav_community_tasks"] ?? "", "current": path.hasPrefix("/community-tasks")])
             }
+            // 工作量核算: those who record the committee's time and those who set its target.
+            if principal.has(.recordWork) || principal.has(.setWorkTargets) {
+                nav.append(["href": "/workload", "label": t["nav_workload"] ?? "", "current": path.hasPrefix("/workload")])
+            }
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
             }
