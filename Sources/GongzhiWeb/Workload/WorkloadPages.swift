@@ -210,7 +210,7 @@ struct WorkloadPages {
         for i in 0..<WorkloadService.weeksShown {
             let week = Day(ordinal: thisWeek.ordinal - 7 * (WorkloadService.weeksShown - 1 - i))
             let x = left + Double(i) * step
-            if i % 6 == 0 { labels.append(["x": x, "label": String(week.description.dropFirst(5))]) }
+            if i % 6 == 0 { labels.append(["x": x + (step - 4) / 2, "label": String(week.description.dropFirst(5))]) }
             guard let split = weeks[week.description], split.total > 0 else { continue }
             var y = top + height
             var parts: [[String: Any]] = []
