@@ -43,31 +43,43 @@ public enum TestDatabase {
             }
             return try await run(database, migrate: migrate) { try await body($0, $0) }
         case .postgres:
-            let baseURL = ProcessInfo.processInfo.environment["GONGZHI_TEST_DATABASE_URL"]!
-            let name = "gz_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-            let admin = try Database.postgres(url: baseURL, logger: logger)
-            return try await withThrowingTaskGroup(of: Void.self) { group in
-                group.addTask { await admin.run() }
-                defer { group.cancelAll() }
-                try await admin.execute("CREATE DATABASE \(name)")
-                let url = replacingDatabase(in: baseURL, with: String(name))
-                let database = try Database.postgres(url: url, logger: logger)
-                let second = try Database.postgres(url: url, logger: logger)
-                let result: Result<T, any Error>
-                do {
-                    result = .success(
-                        try await withThrowingTaskGroup(of: Void.self) { inner in
-                            inner.addTask { await database.run() }
-                            inner.addTask { await second.run() }
-                            defer { inner.cancelAll() }
-                            return try await run(database, migrate: migrate) { try await body($0, second) }
-                        })
-                } catch {
-                    result = .failure(error)
-                }
-                try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
-                return try result.get()
+            // The runner starts every test at once; unbounded, their pools would
+            // pass the server's max_connections (100 by default) and the pools'
+            // circuit breakers trip. Six databases at a time, at most eight
+            // connections per pool, stay under it.
+            return try await postgresGate.holding { try await withPostgres(migrate: migrate, body) }
+        }
+    }
+
+    static let postgresGate = Gate(limit: 6)
+
+    private static func withPostgres<T: Sendable>(
+        migrate: Bool, _ body: @Sendable (Database, Database) async throws -> T
+    ) async throws -> T {
+        let baseURL = ProcessInfo.processInfo.environment["GONGZHI_TEST_DATABASE_URL"]!
+        let name = "gz_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let admin = try Database.postgres(url: baseURL, logger: logger, maximumConnections: 1)
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await admin.run() }
+            defer { group.cancelAll() }
+            try await admin.execute("CREATE DATABASE \(name)")
+            let url = replacingDatabase(in: baseURL, with: String(name))
+            let database = try Database.postgres(url: url, logger: logger, maximumConnections: 8)
+            let second = try Database.postgres(url: url, logger: logger, maximumConnections: 8)
+            let result: Result<T, any Error>
+            do {
+                result = .success(
+                    try await withThrowingTaskGroup(of: Void.self) { inner in
+                        inner.addTask { await database.run() }
+                        inner.addTask { await second.run() }
+                        defer { inner.cancelAll() }
+                        return try await run(database, migrate: migrate) { try await body($0, second) }
+                    })
+            } catch {
+                result = .failure(error)
             }
+            try? await admin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+            return try result.get()
         }
     }
 
@@ -82,5 +94,43 @@ public enum TestDatabase {
         guard var components = URLComponents(string: url) else { return url }
         components.path = "/" + name
         return components.string ?? url
+    }
+}
+
+/// A counting semaphore for async code: at most `limit` holders at a time,
+/// the rest wait in arrival order.
+actor Gate {
+    private let limit: Int
+    private var holders = 0
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func holding<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        await enter()
+        do {
+            let result = try await body()
+            leave()
+            return result
+        } catch {
+            leave()
+            throw error
+        }
+    }
+
+    private func enter() async {
+        if holders < limit {
+            holders += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func leave() {
+        if waiting.isEmpty {
+            holders -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
     }
 }

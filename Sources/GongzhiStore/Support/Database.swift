@@ -59,8 +59,10 @@ public final class Database: Sendable {
     ]
 
     /// Connects to PostgreSQL from a `postgres://` URL. The pool must be run
-    /// (`run()`) for connections to be handed out.
-    public static func postgres(url: String, logger: Logger) throws -> Database {
+    /// (`run()`) for connections to be handed out. `maximumConnections` bounds
+    /// this pool; every instance's pools together must stay under the server's
+    /// `max_connections`.
+    public static func postgres(url: String, logger: Logger, maximumConnections: Int = 20) throws -> Database {
         let config = try SQLPostgresConfiguration(url: url)
         let core = config.coreConfiguration
         let tls: PostgresClient.Configuration.TLS =
@@ -74,7 +76,7 @@ public final class Database: Sendable {
         }
         var clientConfig = PostgresClient.Configuration(
             host: host, port: port, username: core.username, password: core.password, database: core.database, tls: tls)
-        clientConfig.options.maximumConnections = 20
+        clientConfig.options.maximumConnections = maximumConnections
         let client = PostgresClient(configuration: clientConfig, backgroundLogger: logger)
         return Database(engine: .postgres, backend: .postgres(client), logger: logger)
     }
