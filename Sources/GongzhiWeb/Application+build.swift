@@ -42,6 +42,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     AppealPages(kit: kit).register(router)
     AdmissionPages(kit: kit).register(router)
     WorkloadPages(kit: kit).register(router)
+    LedgerPages(kit: kit).register(router)
     ListPages(kit: kit).register(router)
     Open311Routes(services: services).register(router)
     try DocsPage(kit: kit).register(router)

@@ -124,6 +124,12 @@ struct AccessMatrixTests {
         "getTimeSplit": .init(scoped: false),
         "publishTimeSplit": .init(scoped: true, json: #"{"month":"{lastMonth}"}"#),
         "setTimeTarget": .init(scoped: true, json: #"{"serviceMinimumPercent":50}"#),
+        "createLedger": .init(
+            scoped: true,
+            json: #"{"organisationId":{org},"name":"矩阵台账","kind":"work","columns":["day"],"from":"{today}","to":"{today}","placeId":{community}}"#),
+        "listLedgers": .init(scoped: false),
+        "getLedgerRows": .init(scoped: true),
+        "exportLedger": .init(scoped: true, query: "?format=csv"),
     ]
 
     /// A duty-list task from the street office over the demo accounts to one community.
@@ -148,7 +154,7 @@ struct AccessMatrixTests {
             "consultation_comments", "consultation_comment_supports", "consultation_moderation", "consultation_statements",
             "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
             "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons", "community_tasks", "task_copies",
-            "task_events", "work_entries", "work_targets", "work_publications",
+            "task_events", "work_entries", "work_targets", "work_publications", "ledger_definitions",
         ]
         return try await app.services.database.read { db in
             var counts: [String: Int] = [:]
@@ -239,6 +245,16 @@ struct AccessMatrixTests {
         let calendar = try await app.services.lists.calendar()
         var deadline = WorkingCalendar.day(of: app.clock.now.addingTimeInterval(14 * 86_400))
         while !calendar.isWorkingDay(deadline) { deadline = WorkingCalendar.next(deadline) }
+        // A ledger of each side's committee over its own community.
+        func ledger(_ path: String) async throws -> String {
+            let place = try await idFor(path)
+            let draft = LedgerDraft(name: "矩阵", kind: .work, columns: ["day"], from: deadline, to: deadline, placeID: place)
+            let organisation = try await org(path)
+            let d = try await app.services.database.transaction { db in
+                try await app.services.ledgers.create(draft, organisationID: organisation, placePath: path, accountID: nil, at: app.clock.now, in: db)
+            }
+            return String(d.id)
+        }
         let iso = ISO8601DateFormatter()
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
@@ -254,7 +270,7 @@ struct AccessMatrixTests {
             "person": String(person),
             "organisationId": String(committeeOrg), "org": String(committeeOrg), "appealId": String(appeal), "tokenId": String(otherToken),
             "community": String(try await idFor(community)), "copyId": try await acceptedCopy(community),
-            "communityId": String(try await idFor(community)),
+            "communityId": String(try await idFor(community)), "ledgerId": try await ledger(community),
         ]
         let outside: [String: String] = [
             "placeId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .building)))),
@@ -263,6 +279,7 @@ struct AccessMatrixTests {
             "organisationId": String(try await org(outsideCommunity)), "org": String(try await org(outsideCommunity)),
             "appealId": String(outsideAppeal), "tokenId": String(otherToken), "community": String(try await idFor(outsideCommunity)),
             "copyId": try await acceptedCopy(outsideCommunity), "communityId": String(try await idFor(outsideCommunity)),
+            "ledgerId": try await ledger(outsideCommunity),
         ]
         return Fixture(values: [.inside: shared.merging(inside) { $1 }, .outside: shared.merging(outside) { $1 }])
     }

@@ -27,12 +27,19 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .committeeMember:
             [
                 .viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations,
-                .recordWork,
+                .recordWork, .compileLedgers,
             ]
         case .partySecretary:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations]
+            [
+                .viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations,
+                .compileLedgers,
+            ]
         case .streetOfficer:
-            [.viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations, .sendTasks, .setWorkTargets]
+            [
+                .viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations, .sendTasks,
+                .setWorkTargets,
+                .compileLedgers,
+            ]
         case .departmentOfficer:
             [.browsePlaces, .viewDirectory, .sendTasks]
         case .burdenReviewer:
@@ -101,4 +108,6 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case recordWork = "record_work"
     /// Set the share of service time the street's committees are expected to reach.
     case setWorkTargets = "set_work_targets"
+    /// Define ledgers (台账) over the records of one's own area, read and export them.
+    case compileLedgers = "compile_ledgers"
 }

@@ -34,4 +34,6 @@ public enum AuditAction: String, Sendable, Codable, CaseIterable {
     case update
     case revoke
     case viewPersonalData = "view_personal_data"
+    /// Records carried out of the platform in a file (a ledger export).
+    case export
 }

@@ -142,6 +142,12 @@ public enum Money {
         return (negative ? "-" : "") + String(grouped.reversed()) + "." + (cents < 10 ? "0" : "") + String(cents)
     }
 
+    /// Yuan as a spreadsheet reads a number: no separators, exact ("12345.67").
+    public static func decimal(_ fen: Int64) -> String {
+        let magnitude = fen.magnitude
+        return (fen < 0 ? "-" : "") + String(magnitude / 100) + "." + (magnitude % 100 < 10 ? "0" : "") + String(magnitude % 100)
+    }
+
     /// Parses "1234.5", "1,234.56" or "88" yuan into fen; nil for anything else.
     public static func fen(fromYuan text: String) -> Int64? {
         let cleaned = text.replacingOccurrences(of: ",", with: "").trimmingCharacters(in: .whitespaces)

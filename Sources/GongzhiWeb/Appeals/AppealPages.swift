@@ -274,12 +274,8 @@ struct AppealPages {
             uniqueKeysWithValues: appeals.map { a in
                 (a.id, whole ? a.placePath : Place.ancestorPath(of: a.placePath, at: .building) ?? a.communityPath)
             })
-        let ids = Set(paths.values.flatMap { $0.split(separator: "/").compactMap { Int64($0) } })
-        let found = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: Array(ids)).map { ($0.id, $0) })
-        return paths.mapValues { path in
-            path.split(separator: "/").compactMap { Int64($0).flatMap { found[$0] } }.filter { $0.kind >= .community && $0.kind != .grid }
-                .map(\.name).joined(separator: " · ")
-        }
+        let names = try await kit.placeNames(Set(paths.values))
+        return paths.mapValues { names[$0] ?? "" }
     }
 
     /// A timeline entry in the reader's words: its label and what it carries

@@ -201,6 +201,20 @@ public struct AppError: Error, Sendable, Equatable {
             case .noteTooLong: return .invalid("work_note_too_long")
             case .targetOutOfRange: return .invalid("work_target")
             }
+        case let e as LedgerRuleError:
+            switch e {
+            case .nameRequired: return .invalid("ledger_name_required")
+            case .nameTooLong: return .invalid("ledger_name_too_long")
+            case .columnsRequired: return .invalid("ledger_columns_required")
+            case .unknownColumn(let c): return .invalid("ledger_unknown_column", detail: c)
+            case .duplicateColumn(let c): return .invalid("ledger_duplicate_column", detail: c)
+            case .periodReversed: return .invalid("ledger_period_reversed")
+            case .periodTooLong: return .invalid("ledger_period_too_long")
+            case .tooManyFilters: return .invalid("ledger_too_many_filters")
+            case .unfilterableColumn(let c): return .invalid("ledger_unfilterable", detail: c)
+            case .filterValue(let c): return .invalid("ledger_filter_value", detail: c)
+            case .placeKind: return .invalid("ledger_place_kind")
+            }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)
         case let e as DecodingError:

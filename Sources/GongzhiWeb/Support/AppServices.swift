@@ -23,6 +23,7 @@ public final class AppServices: Sendable {
     public let appeals: AppealStore
     public let admission: AdmissionStore
     public let workload: WorkloadStore
+    public let ledgers: LedgerStore
     /// Files appeals in groups: one transaction for those arriving together.
     public let intake: AppealIntake
     public let localizer: Localizer
@@ -60,6 +61,7 @@ public final class AppServices: Sendable {
         self.appeals = AppealStore(database: database)
         self.admission = AdmissionStore(database: database)
         self.workload = WorkloadStore(database: database)
+        self.ledgers = LedgerStore(database: database)
         self.intake = AppealIntake(database: database)
         self.localizer = localizer
         self.renderer = renderer

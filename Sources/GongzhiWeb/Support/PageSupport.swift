@@ -33,6 +33,22 @@ struct PageKit {
 
     func label(_ prefix: String, _ raw: String, _ locale: Locale) -> String { t.text(prefix + raw, locale) }
 
+    /// Places in words, by path: the community and the places below it down to
+    /// the path's end ("幸福社区 · 3号楼 · 2单元"); callers mask a path first
+    /// where the reader is not entitled to the household.
+    func placeNames(_ paths: Set<String>) async throws -> [String: String] {
+        let ids = Set(paths.flatMap { $0.split(separator: "/").compactMap { Int64($0) } })
+        let found = Dictionary(uniqueKeysWithValues: try await services.places.places(ids: Array(ids)).map { ($0.id, $0) })
+        return Dictionary(
+            uniqueKeysWithValues: paths.map { path in
+                (
+                    path,
+                    path.split(separator: "/").compactMap { Int64($0).flatMap { found[$0] } }.filter { $0.kind >= .community && $0.kind != .grid }
+                        .map(\.name).joined(separator: " · ")
+                )
+            })
+    }
+
     /// A time as residents read it: minutes, in China's time zone.
     func date(_ d: Date) -> String {
         let f = DateFormatter()

@@ -63,6 +63,9 @@ public struct Renderer: Sendable {
             if principal.has(.recordWork) || principal.has(.setWorkTargets) {
                 nav.append(["href": "/workload", "label": t["nav_workload"] ?? "", "current": path.hasPrefix("/workload")])
             }
+            if principal.has(.compileLedgers) {
+                nav.append(["href": "/ledgers", "label": t["nav_ledgers"] ?? "", "current": path.hasPrefix("/ledgers")])
+            }
             if principal.has(.viewDirectory) {
                 nav.append(["href": "/directory", "label": t["nav_directory"] ?? "", "current": path.hasPrefix("/directory")])
             }
