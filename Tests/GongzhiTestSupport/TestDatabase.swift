@@ -45,13 +45,13 @@ public enum TestDatabase {
         case .postgres:
             // The runner starts every test at once; unbounded, their pools would
             // pass the server's max_connections (100 by default) and the pools'
-            // circuit breakers trip. Six databases at a time, at most eight
-            // connections per pool, stay under it.
+            // circuit breakers trip. Five databases at a time, each with two pools
+            // of eight and an admin connection (85 in all), stay under it.
             return try await postgresGate.holding { try await withPostgres(migrate: migrate, body) }
         }
     }
 
-    static let postgresGate = Gate(limit: 6)
+    static let postgresGate = Gate(limit: 5)
 
     private static func withPostgres<T: Sendable>(
         migrate: Bool, _ body: @Sendable (Database, Database) async throws -> T
