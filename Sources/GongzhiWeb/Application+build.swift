@@ -43,6 +43,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     AdmissionPages(kit: kit).register(router)
     WorkloadPages(kit: kit).register(router)
     LedgerPages(kit: kit).register(router)
+    InspectionPages(kit: kit).register(router)
     ListPages(kit: kit).register(router)
     Open311Routes(services: services).register(router)
     try DocsPage(kit: kit).register(router)

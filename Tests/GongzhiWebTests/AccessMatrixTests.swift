@@ -130,6 +130,15 @@ struct AccessMatrixTests {
         "listLedgers": .init(scoped: false),
         "getLedgerRows": .init(scoped: true),
         "exportLedger": .init(scoped: true, query: "?format=csv"),
+        "listInspections": .init(scoped: false, query: "?year={year}&place={community}"),
+        "recordInspection": .init(
+            scoped: true, json: #"{"bodyId":{sender},"communityId":{communityId},"kind":"check","matter":"矩阵检查","day":"{deadline}"}"#),
+        "listAwaitingInspections": .init(scoped: false),
+        "getInspection": .init(scoped: false),
+        "actOnInspection": .init(scoped: true, json: #"{"action":"cancel","reason":"矩阵测试取消"}"#),
+        "getInspectionPlan": .init(scoped: false, query: "?year={year}"),
+        "addInspectionPlanItem": .init(scoped: true, json: #"{"year":{year},"kind":"check","matter":"矩阵检查","month":10,"bodyIds":[{sender}]}"#),
+        "setInspectionQuota": .init(scoped: true, json: #"{"year":{year},"perCommunity":5}"#),
     ]
 
     /// A duty-list task from the street office over the demo accounts to one community.
@@ -140,7 +149,7 @@ struct AccessMatrixTests {
 
     static let roles = [
         "resident", "owner", "representative", "committee", "secretary", "street", "department", "property", "owners", "volunteer", "admin",
-        "reviewer",
+        "reviewer", "head",
     ]
     /// Roles whose scope covers the other street too: the district's departments and the platform's administrator.
     static let districtWide: Set<String> = ["department", "admin", "reviewer"]
@@ -155,6 +164,7 @@ struct AccessMatrixTests {
             "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
             "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons", "community_tasks", "task_copies",
             "task_events", "work_entries", "work_targets", "work_publications", "ledger_definitions",
+            "inspection_plan_items", "inspection_plan_bodies", "inspection_quotas", "inspections",
         ]
         return try await app.services.database.read { db in
             var counts: [String: Int] = [:]
@@ -255,6 +265,23 @@ struct AccessMatrixTests {
             }
             return String(d.id)
         }
+        // An inspection waiting for approval in each street, by that street's own office.
+        func inspection(_ path: String) async throws -> String {
+            let streetPath = try #require(Place.ancestorPath(of: path, at: .street))
+            let office = try #require(
+                try await one(
+                    app,
+                    """
+                    SELECT o.id AS id FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.kind = 'street_office' AND p.path = '\(streetPath)'
+                    """))
+            let draft = InspectionDraft(bodyID: office, communityID: try await idFor(path), kind: .check, matter: "矩阵", day: deadline)
+            let i = try await app.services.database.transaction { db in
+                try await app.services.inspections.record(
+                    draft, communityPath: path, streetPath: streetPath, exceptions: [.outsidePlan], state: .awaitingApproval, accountID: nil,
+                    at: app.clock.now, in: db)
+            }
+            return String(i.id)
+        }
         let iso = ISO8601DateFormatter()
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
@@ -262,6 +289,7 @@ struct AccessMatrixTests {
             "entryId": "1", "index": "0", "list": "responsibility", "evidence": evidence, "sender": String(streetOffice),
             "deadline": deadline.description, "today": WorkingCalendar.day(of: app.clock.now).description,
             "lastMonth": WorkRules.month(1, before: WorkingCalendar.day(of: app.clock.now)),
+            "year": String(WorkingCalendar.day(of: app.clock.now).year),
             "opens": iso.string(from: app.clock.now.addingTimeInterval(9 * 86_400)),
             "closes": iso.string(from: app.clock.now.addingTimeInterval(16 * 86_400)),
         ]
@@ -271,6 +299,7 @@ struct AccessMatrixTests {
             "organisationId": String(committeeOrg), "org": String(committeeOrg), "appealId": String(appeal), "tokenId": String(otherToken),
             "community": String(try await idFor(community)), "copyId": try await acceptedCopy(community),
             "communityId": String(try await idFor(community)), "ledgerId": try await ledger(community),
+            "streetId": String(try await idFor(street)), "inspectionId": try await inspection(community),
         ]
         let outside: [String: String] = [
             "placeId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .building)))),
@@ -280,6 +309,8 @@ struct AccessMatrixTests {
             "appealId": String(outsideAppeal), "tokenId": String(otherToken), "community": String(try await idFor(outsideCommunity)),
             "copyId": try await acceptedCopy(outsideCommunity), "communityId": String(try await idFor(outsideCommunity)),
             "ledgerId": try await ledger(outsideCommunity),
+            "streetId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .street)))),
+            "inspectionId": try await inspection(outsideCommunity),
         ]
         return Fixture(values: [.inside: shared.merging(inside) { $1 }, .outside: shared.merging(outside) { $1 }])
     }

@@ -486,6 +486,40 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
         self.assertNotIn("按月报送社区安全工作台账", d.find_element(By.TAG_NAME, "main").text)
         self.assertIn("各单位每月派单与退回情况", d.find_element(By.TAG_NAME, "main").text)
 
+    def test_inspection_outside_the_plan_waits_for_the_street_head_who_approves_it(self):
+        d = self.driver
+        self.sign_in("department")
+        d.get(BASE + "/inspections")
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "inspection-form")))
+        # A community of the head's street, the year's count against its quota beside its name.
+        option = next(o for o in d.find_elements(By.CSS_SELECTOR, "#inspection-community option") if o.text.startswith("东华街道 · 青年路社区"))
+        self.assertIn("今年已接受", option.text)
+        option.click()
+        d.find_element(By.ID, "inspection-matter").send_keys("楼道堆物清理情况抽查")
+        day = datetime.date.today() + datetime.timedelta(days=10)
+        d.execute_script("document.getElementById('inspection-day').value = arguments[0]", day.isoformat())
+        d.find_element(By.ID, "inspection-submit").click()
+        # Not in the street's plan: it is recorded, but may not take place until the head approves it.
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "inspection-state")))
+        self.assertEqual(d.find_element(By.ID, "inspection-state").text, "待主任审批")
+        self.assertIn("不在年度计划内", d.find_element(By.ID, "inspection-exceptions").text)
+        url = d.current_url.split("?")[0]
+        self.sign_out()
+        self.sign_in("head")
+        d.get(BASE + "/inspections")
+        self.assertIn("楼道堆物清理情况抽查", d.find_element(By.ID, "inspection-awaiting").text)
+        d.get(url)
+        os.makedirs(ARTEFACTS, exist_ok=True)
+        d.save_screenshot(os.path.join(ARTEFACTS, "inspection-approval-phone.png"))
+        # Approving without a reason is not possible; with one, the inspection is scheduled and the reason shown.
+        d.find_element(By.ID, "inspection-reason").send_keys("区里统一部署的专项行动，限一小时，不要求报材料。")
+        d.find_element(By.ID, "inspection-approve").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "inspection-done")))
+        self.assertEqual(d.find_element(By.ID, "inspection-state").text, "已列入安排")
+        self.assertIn("限一小时", d.find_element(By.ID, "inspection-decision").text)
+        overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        self.assertLessEqual(overflow, 0)
+
     def test_dispatch_is_paged_with_the_overdue_board_first(self):
         d = self.driver
         self.sign_in("street")
@@ -507,14 +541,14 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
     def test_no_raw_code_on_any_page_of_the_demo(self):
         d = self.driver
         pages = ["/", "/appeals", "/tasks", "/dispatch", "/dispatch?tab=queue", "/whistles", "/rates", "/lists", "/consultations",
-                 "/disclosures", "/log", "/household", "/places", "/directory", "/community-tasks", "/community-tasks/new"]
-        for username in ("resident", "committee", "property", "street", "department", "reviewer"):
+                 "/disclosures", "/log", "/household", "/places", "/directory", "/community-tasks", "/community-tasks/new", "/inspections"]
+        for username in ("resident", "committee", "property", "street", "department", "reviewer", "head"):
             self.sign_in(username)
             seen = []
             for path in pages:
                 d.get(BASE + path)
                 seen.append(path)
-                for link in d.find_elements(By.CSS_SELECTOR, "main a[href^='/appeals/'], main a[href^='/consultations/'], main a[href^='/disclosures/'], main a[href^='/community-tasks/']")[:6]:
+                for link in d.find_elements(By.CSS_SELECTOR, "main a[href^='/appeals/'], main a[href^='/consultations/'], main a[href^='/disclosures/'], main a[href^='/community-tasks/'], main a[href^='/inspections/']")[:8]:
                     href = link.get_attribute("href")
                     if href not in seen:
                         seen.append(href)

@@ -16,6 +16,8 @@ public enum Role: String, Sendable, Codable, CaseIterable {
     case volunteer
     /// 社区减负工作组成员: decides the admission of matters no list names, over a district.
     case burdenReviewer = "burden_reviewer"
+    /// 街道办事处主任: approves, on the record, an inspection outside the street's plan or over its quota.
+    case streetHead = "street_head"
     case platformAdmin = "platform_admin"
 
     public var permissions: Set<Permission> {
@@ -37,13 +39,14 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .streetOfficer:
             [
                 .viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .publishDisclosures, .runConsultations, .sendTasks,
-                .setWorkTargets,
-                .compileLedgers,
+                .setWorkTargets, .compileLedgers, .planInspections, .recordInspections,
             ]
         case .departmentOfficer:
-            [.browsePlaces, .viewDirectory, .sendTasks]
+            [.browsePlaces, .viewDirectory, .sendTasks, .recordInspections]
         case .burdenReviewer:
             [.browsePlaces, .viewDirectory, .reviewAdmissions]
+        case .streetHead:
+            [.browsePlaces, .viewDirectory, .planInspections, .approveInspections]
         case .propertyStaff:
             [.viewHousehold, .browsePlaces, .viewDirectory]
         case .ownersCommitteeMember:
@@ -62,7 +65,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .platformAdmin: .place([.district])
         case .committeeMember: .organisation([.residentsCommittee])
         case .partySecretary: .organisation([.partyCommittee])
-        case .streetOfficer: .organisation([.streetOffice])
+        case .streetOfficer, .streetHead: .organisation([.streetOffice])
         case .departmentOfficer: .organisation([.department])
         case .propertyStaff: .organisation([.propertyCompany])
         case .ownersCommitteeMember: .organisation([.ownersCommittee])
@@ -110,4 +113,10 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case setWorkTargets = "set_work_targets"
     /// Define ledgers (台账) over the records of one's own area, read and export them.
     case compileLedgers = "compile_ledgers"
+    /// Write the street's annual inspection plan and its quota per community.
+    case planInspections = "plan_inspections"
+    /// Record inspections, checks and appraisals of communities for one's own street office or department.
+    case recordInspections = "record_inspections"
+    /// Approve or refuse an inspection outside the plan or over the quota, for one's own street.
+    case approveInspections = "approve_inspections"
 }

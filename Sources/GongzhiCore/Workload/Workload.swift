@@ -20,11 +20,13 @@ public enum WorkSubjectKind: String, Sendable, CaseIterable, Codable {
     case task
     case appeal
     case consultation
+    /// An inspection, check or appraisal of the community (督查检查考核).
+    case inspection
 
     /// The category the work belongs to, whatever the staff member thinks of it.
     public var category: WorkCategory {
         switch self {
-        case .task: .administrative
+        case .task, .inspection: .administrative
         case .appeal, .consultation: .service
         }
     }

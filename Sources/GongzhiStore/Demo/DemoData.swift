@@ -55,6 +55,7 @@ private struct Builder {
     let appealStore: AppealStore
     let admissionStore: AdmissionStore
     let workloadStore: WorkloadStore
+    let inspectionStore: InspectionStore
     let now: Date
     let passwordHash: String
     let buildingCount: Int
@@ -75,6 +76,7 @@ private struct Builder {
         self.appealStore = AppealStore(database: database)
         self.admissionStore = AdmissionStore(database: database)
         self.workloadStore = WorkloadStore(database: database)
+        self.inspectionStore = InspectionStore(database: database)
         self.now = now
         self.passwordHash = passwordHash
     }
@@ -196,10 +198,12 @@ private struct Builder {
         try await account("volunteer", .volunteer, place: home.place.id, holder: "青年路社区")
         try await account("admin", .platformAdmin, place: district.id, holder: "和平区")
         try await account("reviewer", .burdenReviewer, place: district.id, holder: "和平区社区减负工作组")
+        try await account("head", .streetHead, organisation: streetOffice, holder: "东华街道办事处主任")
         try await consultations(community: home.place, orgs: home.orgs)
         try await lists()
         try await communityTasks(street: streetOffice, department: departmentIDs[1])
         try await workLog(street: streetOffice)
+        try await inspections(street: streetOffice, departments: departmentIDs)
         let residentPerson = try await db.raw("SELECT person_id FROM accounts WHERE username = 'resident'").first()?.int64("person_id")
         try await appeals(resident: residentPerson, home: h[0])
         return demoAccounts
@@ -378,6 +382,107 @@ private struct Builder {
         }
         let setAt = WorkingCalendar.date(of: switchedOn) ?? now
         _ = try await workloadStore.setTarget(50, placePath: streetPath, accountID: streetAccount, at: setAt, in: db)
+    }
+
+    /// The demo street's inspections over the past year, each against the
+    /// plan of its own year (a joint safety check, the waste-sorting
+    /// supervision, the annual appraisal, and a fire check still to come) and a
+    /// quota of four per community: the plan's inspections held with the
+    /// committees' time on them, one exception the head approved and one he
+    /// refused, and a department's spot check outside the plan waiting for him.
+    /// Every state comes from the same rules and workflow the live service uses.
+    mutating func inspections(street: Int64, departments: [Int64]) async throws {
+        guard
+            let streetPath = try await db.raw("SELECT p.path FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.id = \(bind: street)")
+                .first()?.string("path"),
+            let headAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'head'").first()?.int64("id"),
+            let streetAccount = try await db.raw("SELECT id FROM accounts WHERE username = 'street'").first()?.int64("id"),
+            departments.count > 7
+        else { return }
+        let committees = try await db.raw(
+            """
+            SELECT o.id, p.id AS place_id, p.path FROM organisations o JOIN places p ON p.id = o.place_id
+            WHERE o.kind = 'residents_committee' ORDER BY p.path
+            """
+        ).all().map { (id: try $0.int64("id"), place: try $0.int64("place_id"), path: try $0.string("path")) }.filter {
+            $0.path.hasPrefix(streetPath)
+        }
+        guard committees.count >= 2 else { return }
+        let (urban, health, emergency) = (departments[1], departments[7], departments[6])
+        let today = WorkingCalendar.day(of: now)
+        /// Plans and quotas are written at the start of their year.
+        func start(of year: Int) -> Date { WorkingCalendar.date(of: Day(year: year, month: 1, day: 5)) ?? now }
+        var quotas: [Int: InspectionQuota] = [:]
+        for year in Set([today.year - 1, today.year, today.year + 1]) {
+            quotas[year] = try await inspectionStore.setQuota(
+                4, streetPath: streetPath, year: year, accountID: streetAccount, at: start(of: year), in: db)
+        }
+        /// The plan item for a day, in the plan of the day's year.
+        func planned(_ kind: InspectionKind, _ matter: String, bodies: [Int64], on day: Day) async throws -> InspectionPlanItem {
+            let written = start(of: day.year)
+            let draft = InspectionPlanDraft(year: day.year, kind: kind, matter: matter, month: day.month, bodyIDs: bodies)
+            return try await inspectionStore.addPlanItem(draft, streetPath: streetPath, accountID: streetAccount, at: written, in: db).0
+        }
+        /// The committee's time on an inspection, recorded on its day as staff record it.
+        func spent(_ minutes: [Int], on id: Int64, _ committee: (id: Int64, place: Int64, path: String), _ day: Day) async throws {
+            for m in minutes {
+                _ = try await workloadStore.record(
+                    WorkEntryDraft(day: day, minutes: m, subject: WorkSubject(kind: .inspection, id: id)), category: .administrative,
+                    committeeID: committee.id, communityPath: committee.path, accountID: nil,
+                    at: (WorkingCalendar.date(of: day) ?? now).addingTimeInterval(17 * 3600), in: db)
+            }
+        }
+        /// Records one inspection as its body would have on `recorded`, and the committee's time on its day.
+        func record(
+            _ body: Int64, _ committee: (id: Int64, place: Int64, path: String), _ kind: InspectionKind, _ matter: String, _ day: Day,
+            item: InspectionPlanItem?, recorded: Day, minutes: [Int]
+        ) async throws -> Inspection {
+            let draft = InspectionDraft(bodyID: body, communityID: committee.place, kind: kind, matter: matter, day: day, planItemID: item?.id)
+            let counted = try await inspectionStore.counted(communityPath: committee.path, year: day.year, in: db)
+            let (checked, exceptions, state) = try InspectionRules.admit(
+                draft, streetPath: streetPath, planItem: item, counted: counted, quota: quotas[day.year], today: recorded)
+            let at = (WorkingCalendar.date(of: recorded) ?? now).addingTimeInterval(10 * 3600)
+            let inspection = try await inspectionStore.record(
+                checked, communityPath: committee.path, streetPath: streetPath, exceptions: exceptions, state: state, accountID: nil, at: at, in: db)
+            if state == .scheduled && day <= today { try await spent(minutes, on: inspection.id, committee, day) }
+            return inspection
+        }
+        let held: [(daysAgo: Int, kind: InspectionKind, matter: String, bodies: [Int64])] = [
+            (220, .check, "安全生产与消防隐患联合检查", [street, emergency]),
+            (130, .supervision, "生活垃圾分类工作督查", [urban]),
+            (40, .appraisal, "社区年度综合考核", [street]),
+        ]
+        for plan in held {
+            let day = Day(ordinal: today.ordinal - plan.daysAgo)
+            let item = try await planned(plan.kind, plan.matter, bodies: plan.bodies, on: day)
+            for committee in committees {
+                _ = try await record(
+                    plan.bodies[0], committee, plan.kind, plan.matter, day, item: item, recorded: Day(ordinal: day.ordinal - 10),
+                    minutes: [120, 90, 60])
+            }
+        }
+        _ = try await planned(.check, "冬春季消防安全检查", bodies: [street, emergency], on: Day(ordinal: today.ordinal + 30))
+        // The health commission's visit outside the plan: approved for one community, refused for the other.
+        let visit = Day(ordinal: today.ordinal - 70)
+        let asked = Day(ordinal: visit.ordinal - 14)
+        let reasons: [InspectionAction] = [
+            .approve(reason: "市级复审点位抽中本社区，确需现场查看；限半天，不要求另报材料。"),
+            .refuse(reason: "本社区未被抽中，且与垃圾分类督查内容重复，不再另行检查。"),
+        ]
+        for (committee, decision) in zip(committees, reasons) {
+            let asking = try await record(
+                health, committee, .check, "国家卫生城市复审迎检：查看背街小巷环境卫生", visit, item: nil, recorded: asked, minutes: [])
+            let decided = Day(ordinal: asked.ordinal + 2)
+            let next = try InspectionWorkflow.apply(
+                decision, to: asking, by: [.streetHead], accountID: headAccount,
+                now: (WorkingCalendar.date(of: decided) ?? now).addingTimeInterval(11 * 3600), today: decided)
+            _ = try await inspectionStore.apply(next, from: asking, in: db)
+            if next.state == .scheduled { try await spent([180], on: next.id, committee, visit) }
+        }
+        // A spot check in a fortnight, outside the plan: the head's to decide.
+        let spot = Day(ordinal: today.ordinal + 12)
+        _ = try await record(
+            urban, committees[0], .check, "垃圾分类桶站临时抽查（要求提供近三个月台账和照片）", spot, item: nil, recorded: today, minutes: [])
     }
 
     /// Twelve weeks of appeals across the district, routed by the demo lists

@@ -34,6 +34,11 @@ public struct OrganisationStore: Sendable {
         return Organisation(id: id, kind: kind, name: name, domain: domain, placeID: placeID, coveredPlaceIDs: coverage)
     }
 
+    /// Every organisation's name by its id: how pages and answers name a sender, a body or a handler.
+    public func names() async throws -> [Int64: String] {
+        Dictionary(uniqueKeysWithValues: try await all().map { ($0.organisation.id, $0.organisation.name) })
+    }
+
     public func all() async throws -> [Entry] {
         try await database.read { db in
             let coverage = try await db.raw("SELECT organisation_id, place_id FROM organisation_coverage ORDER BY place_id").all()

@@ -61,6 +61,13 @@ public struct PlaceStore: Sendable {
         }
     }
 
+    /// The places at the top of the tree: the districts the platform serves.
+    public func roots() async throws -> [Place] {
+        try await database.read { db in
+            try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM places WHERE parent_id IS NULL ORDER BY id").all().map(Self.place)
+        }
+    }
+
     public func children(of id: Int64, limit: Int = 1000) async throws -> [Place] {
         try await database.read { db in
             try await db.raw("SELECT \(unsafeRaw: Self.columns) FROM places WHERE parent_id = \(bind: id) ORDER BY id LIMIT \(bind: limit)").all()

@@ -85,7 +85,7 @@ public struct WorkloadStore: Sendable {
     }
 
     /// Whether the subject an entry names is the committee's own work: a copy
-    /// it was sent and may work, an appeal or a consultation of its community.
+    /// it was sent and may work, an appeal, a consultation or a scheduled inspection of its community.
     public func subjectBelongs(_ subject: WorkSubject, committeeID: Int64, communityPath: String, in db: any SQLDatabase) async throws -> Bool {
         let row: (any SQLRow)? =
             switch subject.kind {
@@ -103,6 +103,12 @@ public struct WorkloadStore: Sendable {
             case .consultation:
                 try await db.raw(
                     "SELECT id FROM consultations WHERE id = \(bind: subject.id) AND \(subtreeCondition("place_path", paths: [communityPath]))"
+                ).first()
+            case .inspection:
+                try await db.raw(
+                    """
+                    SELECT id FROM inspections WHERE id = \(bind: subject.id) AND community_path = \(bind: communityPath) AND state = 'scheduled'
+                    """
                 ).first()
             }
         return row != nil

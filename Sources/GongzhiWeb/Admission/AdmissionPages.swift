@@ -49,7 +49,7 @@ struct AdmissionPages {
     }
 
     func names() async throws -> [Int64: String] {
-        Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
+        try await services.organisations.names()
     }
 
     func lists() async throws -> AdmissionLists { try await services.database.read { db in try await services.lists.admission(in: db) } }

@@ -119,7 +119,7 @@ struct AppealService {
                     entries: try await services.lists.responsibility()?.1 ?? [], negative: try await services.lists.negative()?.1 ?? [],
                     organisations: try await serving(), calendar: try await services.lists.calendar(), categories: Set(categories.map(\.code))),
                 categories: categories,
-                names: Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) }))
+                names: try await services.organisations.names())
         }!
     }
 

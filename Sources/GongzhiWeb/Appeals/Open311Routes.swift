@@ -214,7 +214,7 @@ struct Open311Routes {
     /// place only to the building, and personal data in the text is masked.
     func describe(_ appeals: [Appeal]) async throws -> [[(String, Node)]] {
         let categories = Dictionary(uniqueKeysWithValues: try await services.lists.categories().map { ($0.code, $0) })
-        let orgs = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
+        let orgs = try await services.organisations.names()
         let last = try await services.appeals.lastEvents(appealIDs: appeals.map(\.id))
         let places = try await services.places.places(
             ids: Array(Set(appeals.flatMap { a in a.placePath.split(separator: "/").compactMap { Int64($0) } })))

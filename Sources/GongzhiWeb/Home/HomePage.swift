@@ -28,7 +28,7 @@ struct HomePage {
                         ).joined(separator: " ")
                     )
                 })
-            let orgNames = Dictionary(uniqueKeysWithValues: try await services.organisations.all().map { ($0.organisation.id, $0.organisation.name) })
+            let orgNames = try await services.organisations.names()
             let grants: [[String: Any]] = principal.grants.map { g in
                 [
                     "role": kit.label("role_", g.role.rawValue, locale),

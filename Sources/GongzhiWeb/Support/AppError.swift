@@ -215,6 +215,24 @@ public struct AppError: Error, Sendable, Equatable {
             case .filterValue(let c): return .invalid("ledger_filter_value", detail: c)
             case .placeKind: return .invalid("ledger_place_kind")
             }
+        case let e as InspectionRuleError:
+            switch e {
+            case .matterRequired: return .invalid("inspection_matter_required")
+            case .matterTooLong: return .invalid("inspection_matter_too_long")
+            case .reasonRequired: return .invalid("inspection_reason_required")
+            case .reasonTooLong: return .invalid("inspection_reason_too_long")
+            case .yearOutOfRange: return .invalid("inspection_year")
+            case .monthOutOfRange: return .invalid("inspection_month")
+            case .bodiesRequired: return .invalid("inspection_bodies_required")
+            case .tooManyBodies: return .invalid("inspection_too_many_bodies", detail: String(InspectionRules.maximumBodies))
+            case .quotaOutOfRange: return .invalid("inspection_quota", detail: "1–\(InspectionRules.maximumQuota)")
+            case .dayOutOfRange: return .invalid("inspection_day")
+            case .planItemMismatch: return .invalid("inspection_plan_item")
+            case .approvalFirst(let found):
+                return AppError(.conflict, "inspection_approval_first", detailKey: "inspection_exception_" + (found.last ?? .outsidePlan).rawValue)
+            case .notAllowed: return AppError(.conflict, "inspection_not_allowed")
+            case .notYours: return .forbidden
+            }
         case let e as ProofError:
             return .invalid("invalid_proof_request", detail: e.description)
         case let e as DecodingError:

@@ -24,6 +24,7 @@ public final class AppServices: Sendable {
     public let admission: AdmissionStore
     public let workload: WorkloadStore
     public let ledgers: LedgerStore
+    public let inspections: InspectionStore
     /// Files appeals in groups: one transaction for those arriving together.
     public let intake: AppealIntake
     public let localizer: Localizer
@@ -62,6 +63,7 @@ public final class AppServices: Sendable {
         self.admission = AdmissionStore(database: database)
         self.workload = WorkloadStore(database: database)
         self.ledgers = LedgerStore(database: database)
+        self.inspections = InspectionStore(database: database)
         self.intake = AppealIntake(database: database)
         self.localizer = localizer
         self.renderer = renderer

@@ -63,6 +63,10 @@ public struct Renderer: Sendable {
             if principal.has(.recordWork) || principal.has(.setWorkTargets) {
                 nav.append(["href": "/workload", "label": t["nav_workload"] ?? "", "current": path.hasPrefix("/workload")])
             }
+            // 督查检查考核: the bodies that inspect, the street that plans and approves, and the committee inspected.
+            if principal.has(.recordInspections) || principal.has(.planInspections) || principal.has(.recordWork) {
+                nav.append(["href": "/inspections", "label": t["nav_inspections"] ?? "", "current": path.hasPrefix("/inspections")])
+            }
             if principal.has(.compileLedgers) {
                 nav.append(["href": "/ledgers", "label": t["nav_ledgers"] ?? "", "current": path.hasPrefix("/ledgers")])
             }

@@ -121,6 +121,7 @@ struct WorkloadPages {
         case .task: "/community-tasks/copies/\(s.id)"
         case .appeal: "/appeals/\(s.id)"
         case .consultation: "/consultations/\(s.id)"
+        case .inspection: "/inspections/\(s.id)"
         }
     }
 
@@ -157,7 +158,7 @@ struct WorkloadPages {
 
     /// The pages a one-tap form returns to: the record's own page.
     static func returnable(_ path: String) -> Bool {
-        ["/community-tasks/copies/", "/appeals/", "/consultations/"].contains { prefix in
+        ["/community-tasks/copies/", "/appeals/", "/consultations/", "/inspections/"].contains { prefix in
             path.hasPrefix(prefix) && path.dropFirst(prefix.count).allSatisfy { $0.isASCII && $0.isNumber } && path.count > prefix.count
         }
     }
