@@ -44,6 +44,7 @@ public func buildRouter(services: AppServices, registry: PrometheusCollectorRegi
     WorkloadPages(kit: kit).register(router)
     LedgerPages(kit: kit).register(router)
     InspectionPages(kit: kit).register(router)
+    MeetingPages(kit: kit).register(router)
     ListPages(kit: kit).register(router)
     Open311Routes(services: services).register(router)
     try DocsPage(kit: kit).register(router)

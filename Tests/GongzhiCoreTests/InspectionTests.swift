@@ -73,6 +73,15 @@ struct InspectionTests {
 
     @Test("matter and day are bounded")
     func bounds() {
+        // Invisible characters or punctuation alone say nothing.
+        for empty in ["\u{200B}\u{200B}", "！！！", "🚒🔥"] {
+            var d = draft()
+            d.matter = empty
+            #expect(throws: InspectionRuleError.matterRequired) { try admit(d, counted: 0) }
+        }
+        // A day is written in digits only.
+        for odd in ["+2026-12-20", "02026-12-20", "2026-12-020", "2026-+12-+20", "2026-12-2O"] { #expect(Day(odd) == nil, "\(odd)") }
+        #expect(Day("2026-1-5") == Day(year: 2026, month: 1, day: 5))
         var blank = draft()
         blank.matter = "   "
         #expect(throws: InspectionRuleError.matterRequired) { try admit(blank, counted: 0) }
@@ -131,6 +140,11 @@ struct InspectionTests {
         #expect(InspectionRules.similar(nextYear, in: [Self.item]) == nil)
         #expect(throws: InspectionRuleError.yearOutOfRange) {
             try InspectionRules.validate(InspectionPlanDraft(year: 2025, kind: .check, matter: "x", month: 1, bodyIDs: [1]), today: Self.today)
+        }
+        // The limit counts what was sent, repeats included.
+        #expect(throws: InspectionRuleError.tooManyBodies) {
+            try InspectionRules.validate(
+                InspectionPlanDraft(year: 2026, kind: .check, matter: "x", month: 1, bodyIDs: Array(repeating: 9, count: 13)), today: Self.today)
         }
         #expect(throws: InspectionRuleError.bodiesRequired) {
             try InspectionRules.validate(InspectionPlanDraft(year: 2026, kind: .check, matter: "x", month: 1, bodyIDs: []), today: Self.today)

@@ -139,6 +139,13 @@ struct AccessMatrixTests {
         "getInspectionPlan": .init(scoped: false, query: "?year={year}"),
         "addInspectionPlanItem": .init(scoped: true, json: #"{"year":{year},"kind":"check","matter":"矩阵检查","month":10,"bodyIds":[{sender}]}"#),
         "setInspectionQuota": .init(scoped: true, json: #"{"year":{year},"perCommunity":5}"#),
+        "listMeetings": .init(scoped: false, query: "?place={community}"),
+        "conveneMeeting": .init(
+            scoped: true, json: #"{"convenerId":{partyCommittee},"title":"矩阵会议","day":"{deadline}","agenda":[{"title":"矩阵议题"}]}"#),
+        "getMeeting": .init(scoped: false),
+        "recordMeeting": .init(scoped: true, json: #"{"attendance":{"committee":2,"residents":5},"minutes":"矩阵纪要，联系电话 13912345678"}"#),
+        "listOverdueMeetingActions": .init(scoped: false, query: "?place={community}"),
+        "progressMeetingAction": .init(scoped: true, json: #"{"status":"in_progress","note":"矩阵进展"}"#),
     ]
 
     /// A duty-list task from the street office over the demo accounts to one community.
@@ -164,7 +171,8 @@ struct AccessMatrixTests {
             "consultation_statement_votes", "consultation_actions", "proposals", "proposal_backers", "list_versions", "appeals",
             "appeal_photos", "appeal_tasks", "appeal_events", "appeal_attributes", "whistles", "whistle_summons", "community_tasks", "task_copies",
             "task_events", "work_entries", "work_targets", "work_publications", "ledger_definitions",
-            "inspection_plan_items", "inspection_plan_bodies", "inspection_quotas", "inspections",
+            "inspection_plan_items", "inspection_plan_bodies", "inspection_quotas", "inspections", "linkage_meetings", "meeting_agenda",
+            "meeting_attendance", "meeting_actions",
         ]
         return try await app.services.database.read { db in
             var counts: [String: Int] = [:]
@@ -282,6 +290,33 @@ struct AccessMatrixTests {
             }
             return String(i.id)
         }
+        // A meeting convened today in each community by its party committee, and a held one with an action its committee owns.
+        func partyCommittee(_ path: String) async throws -> Int64 {
+            try #require(
+                try await one(
+                    app,
+                    """
+                    SELECT o.id AS id FROM organisations o JOIN places p ON p.id = o.place_id WHERE o.kind = 'party_committee' AND p.path = '\(path)'
+                    """))
+        }
+        func meetings(_ path: String) async throws -> (meeting: String, action: String) {
+            let (convener, committee, place) = (try await partyCommittee(path), try await org(path), try await idFor(path))
+            let today = WorkingCalendar.day(of: app.clock.now)
+            let draft = MeetingDraft(title: "矩阵", day: today, location: "", agenda: [AgendaItem(title: "议题")])
+            let due = deadline
+            return try await app.services.database.transaction { db in
+                let store = app.services.meetings
+                let open = try await store.convene(
+                    draft, communityID: place, communityPath: path, convenerID: convener, accountID: nil, at: app.clock.now, in: db)
+                let held = try await store.convene(
+                    draft, communityID: place, communityPath: path, convenerID: convener, accountID: nil, at: app.clock.now, in: db)
+                let record = MeetingRecord(
+                    attendance: [.committee: 1], minutes: "纪要", decisions: [DecisionDraft(decision: "修路灯", ownerID: committee, due: due)])
+                let actions = try #require(try await store.recordHeld(record, of: held, at: app.clock.now, in: db))
+                return (String(open.id), String(try #require(actions.first).id))
+            }
+        }
+        let (insideMeetings, outsideMeetings) = (try await meetings(community), try await meetings(outsideCommunity))
         let iso = ISO8601DateFormatter()
         let shared: [String: String] = [
             "consultationId": String(consultation), "commentId": String(comment), "comment": String(comment), "statementId": String(statement),
@@ -300,6 +335,8 @@ struct AccessMatrixTests {
             "community": String(try await idFor(community)), "copyId": try await acceptedCopy(community),
             "communityId": String(try await idFor(community)), "ledgerId": try await ledger(community),
             "streetId": String(try await idFor(street)), "inspectionId": try await inspection(community),
+            "partyCommittee": String(try await partyCommittee(community)), "meetingId": insideMeetings.meeting,
+            "meetingActionId": insideMeetings.action,
         ]
         let outside: [String: String] = [
             "placeId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .building)))),
@@ -311,6 +348,8 @@ struct AccessMatrixTests {
             "ledgerId": try await ledger(outsideCommunity),
             "streetId": String(try await idFor(try #require(Place.ancestorPath(of: outsidePath, at: .street)))),
             "inspectionId": try await inspection(outsideCommunity),
+            "partyCommittee": String(try await partyCommittee(outsideCommunity)), "meetingId": outsideMeetings.meeting,
+            "meetingActionId": outsideMeetings.action,
         ]
         return Fixture(values: [.inside: shared.merging(inside) { $1 }, .outside: shared.merging(outside) { $1 }])
     }

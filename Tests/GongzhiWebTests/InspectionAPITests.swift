@@ -111,6 +111,54 @@ struct InspectionAPITests {
         }
     }
 
+    @Test(
+        "the head decides on the exceptions as they stand when deciding; the administrator neither records nor decides",
+        arguments: TestEngine.available)
+    func freshExceptions(engine: TestEngine) async throws {
+        try await TestApp.run(engine) { app in
+            let d = try await AdmissionAPITests.district(app)
+            let home = d.communities[0]
+            let streetID = try await streetOf(app, community: home.place)
+            let (street, head, admin) = (try await app.token("street"), try await app.token("head"), try await app.token("admin"))
+            let today = WorkingCalendar.day(of: app.clock.now)
+            let soon = Day(ordinal: today.ordinal + 4).description
+            let (_, item) = try await app.api(
+                "/api/v1/streets/\(streetID)/inspection-plan/items", method: .post, token: street,
+                json: #"{"year":\#(today.year),"kind":"check","matter":"电动车充电隐患检查","month":10,"bodyIds":[\#(d.street)]}"#)
+            let itemID = try #require((item["item"] as? [String: Any])?["id"] as? Int)
+            let already = try #require(try await tally(app, year: today.year, community: home.place)["count"] as? Int)
+            _ = try await app.api(
+                "/api/v1/streets/\(streetID)/inspection-quota", method: .put, token: street,
+                json: #"{"year":\#(today.year),"perCommunity":\#(already + 1)}"#)
+            // Outside the plan while there is room: only that exception.
+            let (_, outside) = try await app.api(
+                "/api/v1/inspections", method: .post, token: street,
+                json: #"{"bodyId":\#(d.street),"communityId":\#(home.place),"kind":"supervision","matter":"临时督查","day":"\#(soon)"}"#)
+            #expect(outside["exceptions"] as? [String] == ["outside_plan"])
+            let id = try #require(outside["id"] as? Int)
+            // The plan's inspection takes the last place; the waiting one is now over the quota too, in the queue and when decided.
+            let (_, planned) = try await app.api(
+                "/api/v1/inspections", method: .post, token: street,
+                json: #"{"bodyId":\#(d.street),"communityId":\#(home.place),"kind":"check","matter":"查看充电","day":"\#(soon)","planItemId":\#(itemID)}"#
+            )
+            #expect(planned["state"] as? String == "scheduled")
+            let (_, queue) = try await app.api("/api/v1/inspections/awaiting", token: head)
+            let queued = try #require((queue["items"] as? [[String: Any]])?.first { $0["id"] as? Int == id })
+            #expect(queued["exceptions"] as? [String] == ["outside_plan", "over_quota"])
+            // The platform administrator is no inspecting body and no street head.
+            let (adminRecords, _) = try await app.api(
+                "/api/v1/inspections", method: .post, token: admin,
+                json: #"{"bodyId":\#(d.street),"communityId":\#(home.place),"kind":"check","matter":"x","day":"\#(soon)"}"#)
+            #expect(adminRecords == .forbidden)
+            let (adminDecides, _) = try await app.api(
+                "/api/v1/inspections/\(id)/actions", method: .post, token: admin, json: #"{"action":"approve","reason":"同意"}"#)
+            #expect(adminDecides == .forbidden)
+            let (approved, body) = try await app.api(
+                "/api/v1/inspections/\(id)/actions", method: .post, token: head, json: #"{"action":"approve","reason":"超出上限，但确有必要"}"#)
+            #expect(approved == .ok && body["exceptions"] as? [String] == ["outside_plan", "over_quota"])
+        }
+    }
+
     @Test("the committee's hours on an inspection are its work entries on it, counted as administrative", arguments: TestEngine.available)
     func hoursFromWork(engine: TestEngine) async throws {
         try await TestApp.run(engine) { app in

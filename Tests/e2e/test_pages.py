@@ -520,6 +520,32 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
         overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
         self.assertLessEqual(overflow, 0)
 
+    def test_party_secretary_convenes_a_linkage_meeting_and_its_overdue_decisions_are_public(self):
+        d = self.driver
+        d.get(BASE + "/meetings")
+        # The overdue decisions of the demo's meetings are on the public page, escalated to the street.
+        self.assertIn("已逾期", d.find_element(By.ID, "meeting-overdue").text)
+        self.sign_in("secretary")
+        d.get(BASE + "/meetings")
+        d.find_element(By.ID, "meeting-title").send_keys("楼道堆物清理联席会议")
+        day = datetime.date.today() + datetime.timedelta(days=7)
+        d.execute_script("document.getElementById('meeting-day').value = arguments[0]", day.isoformat())
+        d.find_element(By.ID, "meeting-submit").click()
+        # No agenda: the form says so in Chinese and keeps the title typed.
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "meeting-error")))
+        self.assertIn("请至少列出一个议题", d.find_element(By.ID, "meeting-error").text)
+        self.assertEqual(d.find_element(By.ID, "meeting-title").get_attribute("value"), "楼道堆物清理联席会议")
+        d.execute_script("document.getElementById('meeting-day').value = arguments[0]", day.isoformat())
+        d.find_element(By.ID, "meeting-agenda").send_keys("楼道堆物影响消防通道")
+        d.find_element(By.ID, "meeting-submit").click()
+        WebDriverWait(d, 10).until(EC.presence_of_element_located((By.ID, "meeting-done")))
+        self.assertEqual(d.find_element(By.ID, "meeting-state").text, "已召集")
+        self.assertIn("楼道堆物影响消防通道", d.find_element(By.ID, "meeting-agenda-list").text)
+        os.makedirs(ARTEFACTS, exist_ok=True)
+        d.save_screenshot(os.path.join(ARTEFACTS, "meeting-convened-phone.png"))
+        overflow = d.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        self.assertLessEqual(overflow, 0)
+
     def test_dispatch_is_paged_with_the_overdue_board_first(self):
         d = self.driver
         self.sign_in("street")
@@ -541,14 +567,14 @@ class AppealWorkflowPhoneTests(unittest.TestCase):
     def test_no_raw_code_on_any_page_of_the_demo(self):
         d = self.driver
         pages = ["/", "/appeals", "/tasks", "/dispatch", "/dispatch?tab=queue", "/whistles", "/rates", "/lists", "/consultations",
-                 "/disclosures", "/log", "/household", "/places", "/directory", "/community-tasks", "/community-tasks/new", "/inspections"]
-        for username in ("resident", "committee", "property", "street", "department", "reviewer", "head"):
+                 "/disclosures", "/log", "/household", "/places", "/directory", "/community-tasks", "/community-tasks/new", "/inspections", "/meetings"]
+        for username in ("resident", "committee", "property", "street", "department", "reviewer", "head", "secretary"):
             self.sign_in(username)
             seen = []
             for path in pages:
                 d.get(BASE + path)
                 seen.append(path)
-                for link in d.find_elements(By.CSS_SELECTOR, "main a[href^='/appeals/'], main a[href^='/consultations/'], main a[href^='/disclosures/'], main a[href^='/community-tasks/'], main a[href^='/inspections/']")[:8]:
+                for link in d.find_elements(By.CSS_SELECTOR, "main a[href^='/appeals/'], main a[href^='/consultations/'], main a[href^='/disclosures/'], main a[href^='/community-tasks/'], main a[href^='/inspections/'], main a[href^='/meetings/']")[:8]:
                     href = link.get_attribute("href")
                     if href not in seen:
                         seen.append(href)

@@ -34,7 +34,7 @@ public enum Role: String, Sendable, Codable, CaseIterable {
         case .partySecretary:
             [
                 .viewHousehold, .browsePlaces, .viewDirectory, .revealPersonalData, .registerResidents, .publishDisclosures, .runConsultations,
-                .compileLedgers,
+                .compileLedgers, .conveneMeetings,
             ]
         case .streetOfficer:
             [
@@ -119,4 +119,6 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case recordInspections = "record_inspections"
     /// Approve or refuse an inspection outside the plan or over the quota, for one's own street.
     case approveInspections = "approve_inspections"
+    /// Convene the community's linkage meetings (五位一体联席会议) for one's own party committee and record them.
+    case conveneMeetings = "convene_meetings"
 }

@@ -14,8 +14,13 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `2025-10-01`; years outside `MomentBounds` are refused, as every date read from outside is.
     public init?(_ text: String) {
-        let parts = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
-        guard parts.count == 3, let y = parts[0], let m = parts[1], let d = parts[2], (MomentBounds.firstYear...MomentBounds.lastYear).contains(y),
+        let fields = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
+        // Digits only, as ISO 8601 writes them: Int would also read "+12" and "020".
+        guard fields.count == 3, fields[0].count == 4, (1...2).contains(fields[1].count), (1...2).contains(fields[2].count),
+            fields.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return nil }
+        let parts = fields.map { Int($0) }
+        guard let y = parts[0], let m = parts[1], let d = parts[2], (MomentBounds.firstYear...MomentBounds.lastYear).contains(y),
             (1...12).contains(m), (1...31).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)

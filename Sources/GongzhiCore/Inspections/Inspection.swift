@@ -151,6 +151,9 @@ public struct Inspection: Sendable, Equatable {
     public var cancelReason: String
     public var recordedAt: Date
 
+    /// An exception whose day came without the head's decision: it may not take place, and nothing can be done with it.
+    public func lapsed(today: Day) -> Bool { state == .awaitingApproval && day <= today }
+
     public init(
         id: Int64, bodyID: Int64, communityID: Int64, communityPath: String, streetPath: String, kind: InspectionKind, matter: String, day: Day,
         planItemID: Int64?,
@@ -205,9 +208,10 @@ public enum InspectionRules {
     /// An inspection that took place within the plan and quota may be recorded afterwards within this many days.
     public static let backdatingDays = 31
 
+    /// Text with at least one letter or digit: invisible characters and punctuation alone say nothing.
     static func text(_ s: String, limit: Int, empty: InspectionRuleError, long: InspectionRuleError) throws(InspectionRuleError) -> String {
         let t = s.trimmed
-        if t.isEmpty { throw empty }
+        if normalised(t).isEmpty { throw empty }
         guard t.fits(characters: limit) else { throw long }
         return t
     }
@@ -217,9 +221,9 @@ public enum InspectionRules {
         d.matter = try text(d.matter, limit: maximumMatterCharacters, empty: .matterRequired, long: .matterTooLong)
         guard (today.year...today.year + 1).contains(d.year) else { throw .yearOutOfRange }
         guard (1...12).contains(d.month) else { throw .monthOutOfRange }
+        guard d.bodyIDs.count <= maximumBodies else { throw .tooManyBodies }
         d.bodyIDs = Array(Set(d.bodyIDs)).sorted()
         guard !d.bodyIDs.isEmpty else { throw .bodiesRequired }
-        guard d.bodyIDs.count <= maximumBodies else { throw .tooManyBodies }
         return d
     }
 
@@ -314,7 +318,7 @@ public enum InspectionWorkflow {
     /// The actions the capacities held may take now: the buttons a page shows.
     public static func allowed(on inspection: Inspection, by held: Set<InspectionCapacity>, today: Day) -> [String] {
         let probes: [(String, InspectionAction)] = [
-            ("approve", .approve(reason: "-")), ("refuse", .refuse(reason: "-")), ("cancel", .cancel(reason: "-")),
+            ("approve", .approve(reason: "x")), ("refuse", .refuse(reason: "x")), ("cancel", .cancel(reason: "x")),
         ]
         return probes.compactMap { name, action in
             (try? apply(action, to: inspection, by: held, accountID: 0, now: Date(timeIntervalSince1970: 0), today: today)) == nil ? nil : name

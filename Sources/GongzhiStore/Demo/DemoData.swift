@@ -56,6 +56,7 @@ private struct Builder {
     let admissionStore: AdmissionStore
     let workloadStore: WorkloadStore
     let inspectionStore: InspectionStore
+    let meetingStore: MeetingStore
     let now: Date
     let passwordHash: String
     let buildingCount: Int
@@ -77,6 +78,7 @@ private struct Builder {
         self.admissionStore = AdmissionStore(database: database)
         self.workloadStore = WorkloadStore(database: database)
         self.inspectionStore = InspectionStore(database: database)
+        self.meetingStore = MeetingStore(database: database)
         self.now = now
         self.passwordHash = passwordHash
     }
@@ -206,6 +208,7 @@ private struct Builder {
         try await inspections(street: streetOffice, departments: departmentIDs)
         let residentPerson = try await db.raw("SELECT person_id FROM accounts WHERE username = 'resident'").first()?.int64("person_id")
         try await appeals(resident: residentPerson, home: h[0])
+        try await meetings(community: home.place, orgs: home.orgs, street: streetOffice, department: departmentIDs[1])
         return demoAccounts
     }
 
@@ -483,6 +486,83 @@ private struct Builder {
         let spot = Day(ordinal: today.ordinal + 12)
         _ = try await record(
             urban, committees[0], .check, "垃圾分类桶站临时抽查（要求提供近三个月台账和照片）", spot, item: nil, recorded: today, minutes: [])
+    }
+
+    /// The demo community's linkage meetings over the past months, each
+    /// recorded through the same rules the live service uses: decisions done,
+    /// one in progress, one past its deadline for the clock to escalate, and
+    /// next week's meeting with an overdue appeal on its agenda.
+    mutating func meetings(community: Place, orgs: [OrganisationKind: Int64], street: Int64, department: Int64) async throws {
+        guard let convener = orgs[.partyCommittee], let committee = orgs[.residentsCommittee], let property = orgs[.propertyCompany],
+            let owners = orgs[.ownersCommittee],
+            let secretary = try await db.raw("SELECT id FROM accounts WHERE username = 'secretary'").first()?.int64("id")
+        else { return }
+        let today = WorkingCalendar.day(of: now)
+        let appeal = try await db.raw(
+            "SELECT id FROM appeals WHERE community_path = \(bind: community.path) AND state NOT IN ('resolved', 'closed') ORDER BY id LIMIT 1"
+        ).first()?.int64("id")
+        struct Held {
+            var daysAgo: Int
+            var title: String
+            var agenda: [String]
+            var attendance: [MeetingParty: Int]
+            var minutes: String
+            var decisions: [(String, Int64, Int, ActionStatus?, String)]
+        }
+        let held = [
+            Held(
+                daysAgo: 120, title: "小区停车秩序整治联席会议", agenda: ["消防通道被占", "外来车辆收费标准"],
+                attendance: [.partyCommittee: 1, .committee: 2, .property: 2, .ownersCommittee: 3, .residents: 8],
+                minutes: "各方同意：消防通道施划禁停标线；外来车辆收费标准由业委会征求业主意见后公示。",
+                decisions: [
+                    ("施划消防通道禁停标线", property, 20, .done, "标线已施划，并安装提示牌"),
+                    ("外来车辆收费标准征求意见并公示", owners, 45, .done, "征求意见 15 天后公示"),
+                ]),
+            Held(
+                daysAgo: 60, title: "老旧楼门加装照明联席会议", agenda: ["3号楼楼道照明不足", "维修资金使用"],
+                attendance: [.partyCommittee: 1, .committee: 2, .property: 1, .residents: 6, .departments: 1],
+                minutes: "物业负责更换楼道灯具；城管委协调路灯杆迁移；维修资金使用另行表决。",
+                decisions: [
+                    ("更换3号楼楼道灯具", property, 15, .done, "已全部更换为感应灯"),
+                    ("协调迁移影响通行的路灯杆", department, 40, .inProgress, "已现场勘察，待施工排期"),
+                    ("整理维修资金使用方案提交业主表决", committee, 30, nil, ""),
+                ]),
+            Held(
+                daysAgo: 14, title: "冬季供暖保障联席会议", agenda: ["供暖不热的反映", "独居老人走访"],
+                attendance: [.partyCommittee: 1, .committee: 3, .property: 1, .ownersCommittee: 1, .residents: 5, .street: 1],
+                minutes: "物业排查供暖管网；居委会走访独居老人并登记需要。",
+                decisions: [
+                    ("排查并修复供暖不热的楼栋", property, 10, .inProgress, "已排查 6 个楼栋"),
+                    ("走访独居老人并登记需要", committee, 20, .done, "走访 42 户"),
+                ]),
+        ]
+        for plan in held {
+            let day = Day(ordinal: today.ordinal - plan.daysAgo)
+            let at = (WorkingCalendar.date(of: day) ?? now).addingTimeInterval(9 * 3600)
+            let draft = try MeetingRules.validate(
+                MeetingDraft(title: plan.title, day: day, location: "社区议事厅", agenda: plan.agenda.map { AgendaItem(title: $0) }), today: day)
+            let meeting = try await meetingStore.convene(
+                draft, communityID: community.id, communityPath: community.path, convenerID: convener, accountID: secretary,
+                at: at.addingTimeInterval(-7 * 86_400), in: db)
+            let record = try MeetingRules.validate(
+                MeetingRecord(
+                    attendance: plan.attendance, minutes: plan.minutes,
+                    decisions: plan.decisions.map { DecisionDraft(decision: $0.0, ownerID: $0.1, due: Day(ordinal: day.ordinal + $0.2)) }),
+                of: meeting, owners: [convener, committee, property, owners, street, department], today: day)
+            let actions = try await meetingStore.recordHeld(record, of: meeting, at: at, in: db) ?? []
+            for (action, decision) in zip(actions, plan.decisions) {
+                guard let status = decision.3 else { continue }
+                let updated = at.addingTimeInterval(Double(decision.2 / 2) * 86_400)
+                let next = try MeetingActionWorkflow.apply(status, note: decision.4, to: action, by: [.owner], now: updated)
+                _ = try await meetingStore.apply(next, from: action, in: db)
+            }
+        }
+        var agenda = [AgendaItem(title: "电动车飞线充电隐患")]
+        if let appeal { agenda.insert(AgendaItem(title: "诉求 #\(appeal)：逾期未办结", source: .appeal(appeal)), at: 0) }
+        let next = Day(ordinal: today.ordinal + 6)
+        _ = try await meetingStore.convene(
+            try MeetingRules.validate(MeetingDraft(title: "电动车充电设施联席会议", day: next, location: "社区议事厅", agenda: agenda), today: today),
+            communityID: community.id, communityPath: community.path, convenerID: convener, accountID: secretary, at: now, in: db)
     }
 
     /// Twelve weeks of appeals across the district, routed by the demo lists

@@ -217,6 +217,7 @@ public struct InspectionStore: Sendable {
         let rows = try await db.raw(
             """
             UPDATE inspections SET state = \(bind: next.state.rawValue), decided_approved = \(bind: approved),
+                exceptions = \(bind: next.exceptions.map(\.rawValue).joined(separator: ",")),
                 decided_reason = \(bind: next.decision?.reason), decided_by = \(bind: next.decision?.accountID),
                 decided_at = \(bind: next.decision?.at.millis), cancel_reason = \(bind: next.cancelReason)
             WHERE id = \(bind: previous.id) AND state = \(bind: previous.state.rawValue)

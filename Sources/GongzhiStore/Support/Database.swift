@@ -336,4 +336,6 @@ public enum AdvisoryLock: Int64, Sendable {
     case migrations = 7107
     /// Appending to the disclosure log: leaf indexes stay consecutive.
     case disclosureLog = 7108
+    /// Recording and deciding inspections, and writing the plan: a community's quota is counted by one writer at a time.
+    case inspections = 7109
 }

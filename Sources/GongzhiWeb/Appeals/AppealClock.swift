@@ -85,14 +85,17 @@ public struct AppealClock: Sendable {
         return closed
     }
 
-    /// Passes every `interval` until cancelled. A failed pass is logged and
-    /// the next one tries again: the deadlines are still in the database.
+    /// Passes every `interval` until cancelled, with the linkage meetings'
+    /// action items beside the appeals: one clock, one loop per server. A
+    /// failed pass is logged and the next one tries again: the deadlines are
+    /// still in the database.
     public func run(every interval: Duration, logger: Logger) async {
         while !Task.isCancelled {
             do {
                 let now = services.now()
                 try await escalate(now: now)
                 try await closeAfterReturnVisit(now: now)
+                try await MeetingClock(services: services).escalate(now: now)
             } catch {
                 logger.error("the appeals' clock failed", metadata: ["error": "\(error)"])
             }

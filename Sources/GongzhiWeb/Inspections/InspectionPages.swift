@@ -35,14 +35,23 @@ struct InspectionPages {
     /// A plan item's month in words: 「10月」, "October".
     func month(_ n: Int, _ locale: Locale) -> String { kit.label("inspection_month_", String(n), locale) }
 
+    /// The notice after a step, for the outcomes a redirect names; anything else in the address shows nothing.
+    func done(_ request: Request, _ locale: Locale) -> String {
+        guard let outcome = request.uri.queryParameters.get("done").map({ String($0) }),
+            InspectionState(rawValue: outcome) != nil || ["planned", "merged", "quota"].contains(outcome)
+        else { return "" }
+        return kit.label("inspection_done_", outcome, locale)
+    }
+
     func hours(_ minutes: Int) -> String { String(format: "%.1f", Double(minutes) / 60) }
 
     func row(_ i: Inspection, names: [Int64: String], places: [String: String], minutes: Int, _ locale: Locale) -> [String: Any] {
-        [
+        let lapsed = i.lapsed(today: service.today)
+        return [
             "id": i.id, "day": i.day.description, "community": places[i.communityPath] ?? "", "body": names[i.bodyID] ?? "",
             "kind": kit.label("inspection_kind_", i.kind.rawValue, locale), "matter": PersonalDataMask.text(i.matter),
-            "state": kit.label("inspection_state_", i.state.rawValue, locale), "waiting": i.state == .awaitingApproval,
-            "dropped": [.refused, .cancelled].contains(i.state), "hours": minutes > 0 ? hours(minutes) : "",
+            "state": kit.label("inspection_state_", lapsed ? "lapsed" : i.state.rawValue, locale), "waiting": i.state == .awaitingApproval,
+            "dropped": lapsed || [.refused, .cancelled].contains(i.state), "hours": minutes > 0 ? hours(minutes) : "",
             "exceptions": i.exceptions.map { kit.label("inspection_exception_", $0.rawValue, locale) }.joined(separator: "、"),
         ]
     }
@@ -105,7 +114,7 @@ struct InspectionPages {
                 items.append([
                     "id": item.id, "selected": form["plan_item"] == String(item.id),
                     "label": "\(street.name) · \(month(item.month, locale)) · "
-                        + "\(kit.label("inspection_kind_", item.kind.rawValue, locale)) · \(item.matter)",
+                        + "\(kit.label("inspection_kind_", item.kind.rawValue, locale)) · \(PersonalDataMask.text(item.matter))",
                 ])
             }
         }
@@ -165,7 +174,7 @@ struct InspectionPages {
         let allowed = InspectionWorkflow.allowed(on: i, by: service.capacities(context.principal, on: i), today: service.today)
         var data: [String: Any] = [
             "inspection": row(i, names: names, places: places, minutes: minutes, locale), "error": error ?? "", "form": form,
-            "done": request.uri.queryParameters.get("done").map { kit.label("inspection_done_", $0, locale) } ?? "",
+            "done": done(request, locale),
             "actions": allowed.map { name -> [String: Any] in
                 [
                     "value": name, "label": kit.label("inspection_action_", name, locale),
@@ -182,7 +191,7 @@ struct InspectionPages {
         }
         if !i.cancelReason.isEmpty { data["cancelReason"] = PersonalDataMask.text(i.cancelReason) }
         if let id = i.planItemID, let item = try await services.database.read({ db in try await services.inspections.planItem(id: id, in: db) }) {
-            data["planItem"] = "\(month(item.month, locale)) · \(item.matter)"
+            data["planItem"] = "\(month(item.month, locale)) · \(PersonalDataMask.text(item.matter))"
         }
         if i.state == .scheduled {
             data["quick"] =
@@ -225,7 +234,7 @@ struct InspectionPages {
         let names = try await names()
         var data: [String: Any] = [
             "street": kit.placeDict(plan.street, locale), "year": year, "previousYear": year - 1, "nextYear": year + 1, "form": form,
-            "error": error ?? "", "done": request.uri.queryParameters.get("done").map { kit.label("inspection_done_", $0, locale) } ?? "",
+            "error": error ?? "", "done": done(request, locale),
             "items": plan.items.map { item -> [String: Any] in
                 [
                     "month": month(item.month, locale), "kind": kit.label("inspection_kind_", item.kind.rawValue, locale),

@@ -1,6 +1,7 @@
 import Foundation
 import GongzhiCore
 import GongzhiStore
+import SQLKit
 
 /// 督查检查考核 for the API and the pages: the street office writes its annual
 /// plan and quota, inspecting bodies record inspections against them, the
@@ -16,12 +17,17 @@ struct InspectionService {
 
     var today: Day { WorkingCalendar.day(of: services.now()) }
 
-    /// Organisations the caller holds a permission for: their own, or any for the platform administrator.
+    /// Organisations the caller holds a permission for through a grant over that organisation. The platform
+    /// administrator holds none: an inspection is a body's own act, and its exception the street head's alone.
     func organisations(_ principal: Principal, _ permission: Permission, kinds: Set<OrganisationKind>) async throws -> [OrganisationStore.Entry] {
-        guard principal.has(permission) else { return [] }
         let own = Set(principal.grants.filter { $0.role.permissions.contains(permission) }.compactMap(\.organisationID))
-        let admin = principal.has(.manageAccounts)
-        return try await services.organisations.all().filter { kinds.contains($0.organisation.kind) && (admin || own.contains($0.organisation.id)) }
+        guard !own.isEmpty else { return [] }
+        return try await services.organisations.all().filter { kinds.contains($0.organisation.kind) && own.contains($0.organisation.id) }
+    }
+
+    /// The streets whose exceptions the caller decides as their head.
+    func headedStreetPaths(_ principal: Principal) -> [String] {
+        principal.grants.filter { $0.role == .streetHead }.flatMap(\.scopePaths)
     }
 
     /// The bodies the caller records inspections for.
@@ -80,8 +86,9 @@ struct InspectionService {
         let allowed = Set(try await inspectingBodies(of: street).map(\.organisation.id))
         guard checked.bodyIDs.allSatisfy(allowed.contains) else { throw AppError.notFound }
         let now = services.now()
-        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let (database, store, audit, remote) = (services.database, store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
+            try await database.lock(.inspections, in: db)
             let (item, merged) = try await store.addPlanItem(checked, streetPath: street.path, accountID: principal.accountID, at: now, in: db)
             try await audit.append(
                 accountID: principal.accountID, action: merged ? .update : .create, objectType: "inspection_plan_item", objectID: String(item.id),
@@ -119,8 +126,10 @@ struct InspectionService {
         else { throw AppError.notFound }
         let street = try await street(streetID)
         let (now, today) = (services.now(), today)
-        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let (database, store, audit, remote) = (services.database, store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
+            // Counted under the lock: two bodies recording at once must not both take the quota's last place.
+            try await database.lock(.inspections, in: db)
             var item: InspectionPlanItem?
             if let id = draft.planItemID {
                 guard let found = try await store.planItem(id: id, in: db) else { throw AppError.notFound }
@@ -143,24 +152,31 @@ struct InspectionService {
     func capacities(_ principal: Principal?, on inspection: Inspection) -> Set<InspectionCapacity> {
         guard let principal else { return [] }
         var held: Set<InspectionCapacity> = []
-        if principal.can(.approveInspections, at: inspection.streetPath) { held.insert(.streetHead) }
+        if headedStreetPaths(principal).contains(where: { inspection.streetPath.hasPrefix($0) }) { held.insert(.streetHead) }
         let bodies = Set(principal.grants.filter { $0.role.permissions.contains(.recordInspections) }.compactMap(\.organisationID))
-        if bodies.contains(inspection.bodyID) || principal.has(.manageAccounts) { held.insert(.body) }
+        if bodies.contains(inspection.bodyID) { held.insert(.body) }
         return held
     }
 
+    /// One inspection; one still waiting shows what it is an exception to now.
     func inspection(_ id: Int64) async throws -> Inspection {
-        guard let found = try await store.inspection(id: id) else { throw AppError.notFound }
-        return found
+        try await services.database.read { db in
+            guard var found = try await store.inspection(id: id, in: db) else { throw AppError.notFound }
+            if found.state == .awaitingApproval { found.exceptions = try await exceptions(of: found, in: db) }
+            return found
+        }
     }
 
     /// One action on an inspection, decided by the workflow on the inspection
     /// as it stands inside the transaction.
     func act(_ action: InspectionAction, on id: Int64, by principal: Principal) async throws -> Inspection {
         let (now, today) = (services.now(), today)
-        let (store, audit, remote) = (store, services.audit, RequestScope.remoteAddress)
+        let (database, store, audit, remote) = (services.database, store, services.audit, RequestScope.remoteAddress)
         return try await services.database.transaction { db in
-            guard let current = try await store.inspection(id: id, in: db) else { throw AppError.notFound }
+            try await database.lock(.inspections, in: db)
+            guard var current = try await store.inspection(id: id, in: db) else { throw AppError.notFound }
+            // The head decides on the exceptions as they stand now: the quota may have filled since it was recorded.
+            if current.state == .awaitingApproval { current.exceptions = try await exceptions(of: current, in: db) }
             let next = try InspectionWorkflow.apply(
                 action, to: current, by: capacities(principal, on: current), accountID: principal.accountID, now: now, today: today)
             guard try await store.apply(next, from: current, in: db) else { throw AppError.conflict("inspection_moved") }
@@ -171,12 +187,33 @@ struct InspectionService {
         }
     }
 
-    /// Exceptions waiting for the caller as street head.
+    /// What an inspection waiting for approval is an exception to, counted now.
+    func exceptions(of i: Inspection, in db: any SQLDatabase) async throws -> [InspectionException] {
+        var item: InspectionPlanItem?
+        if let id = i.planItemID { item = try await store.planItem(id: id, in: db) }
+        return InspectionRules.exceptions(
+            kind: i.kind, bodyID: i.bodyID, day: i.day, planItem: item,
+            counted: try await store.counted(communityPath: i.communityPath, year: i.day.year, in: db),
+            quota: try await store.quota(streetPath: i.streetPath, year: i.day.year, in: db))
+    }
+
+    /// Exceptions waiting for the caller as street head, still before their day, with what they are exceptions to now.
     func awaiting(_ principal: Principal) async throws -> [Inspection] {
-        let paths = principal.scopePaths(for: .approveInspections)
+        let paths = headedStreetPaths(principal)
         guard !paths.isEmpty else { throw AppError.forbidden }
         let streets = try await services.organisations.all().filter { $0.organisation.kind == .streetOffice }.map(\.servedPath)
-        return try await store.awaiting(streetPaths: streets.filter { s in paths.contains { s.hasPrefix($0) } })
+        let today = today
+        let waiting = try await store.awaiting(streetPaths: streets.filter { s in paths.contains { s.hasPrefix($0) } }).filter {
+            !$0.lapsed(today: today)
+        }
+        return try await services.database.read { db in
+            var fresh: [Inspection] = []
+            for var i in waiting {
+                i.exceptions = try await exceptions(of: i, in: db)
+                fresh.append(i)
+            }
+            return fresh
+        }
     }
 
     /// The public year under a place: its inspections, per body what counted,
@@ -190,17 +227,7 @@ struct InspectionService {
         var minutes: [Int64: Int]
     }
 
-    /// The district itself when no place is named.
-    func area(_ placeID: Int64?) async throws -> Place {
-        if let placeID {
-            guard let found = try await services.places.place(id: placeID), [.district, .street, .community].contains(found.kind) else {
-                throw AppError.notFound
-            }
-            return found
-        }
-        guard let root = try await services.places.roots().first else { throw AppError.notFound }
-        return root
-    }
+    func area(_ placeID: Int64?) async throws -> Place { try await PlaceService(services: services).area(placeID) }
 
     func year(_ year: Int, under placeID: Int64?) async throws -> Year {
         let place = try await area(placeID)

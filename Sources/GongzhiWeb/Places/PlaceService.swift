@@ -14,6 +14,19 @@ struct PlaceService {
         var members: [(view: PersonView, relation: HouseholdRelation, representative: Bool)]
     }
 
+    /// The area a public board is read for: a district, street or community by
+    /// id, or the district itself when none is named. Area names are public.
+    func area(_ placeID: Int64?) async throws -> Place {
+        if let placeID {
+            guard let found = try await services.places.place(id: placeID), [.district, .street, .community].contains(found.kind) else {
+                throw AppError.notFound
+            }
+            return found
+        }
+        guard let root = try await services.places.roots().first else { throw AppError.notFound }
+        return root
+    }
+
     /// The tops of the caller's browsable subtrees.
     func roots(for principal: Principal) async throws -> [Place] {
         try await services.places.places(paths: principal.scopePaths(for: .browsePlaces))

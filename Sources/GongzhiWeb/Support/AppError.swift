@@ -229,8 +229,28 @@ public struct AppError: Error, Sendable, Equatable {
             case .dayOutOfRange: return .invalid("inspection_day")
             case .planItemMismatch: return .invalid("inspection_plan_item")
             case .approvalFirst(let found):
-                return AppError(.conflict, "inspection_approval_first", detailKey: "inspection_exception_" + (found.last ?? .outsidePlan).rawValue)
+                let reason = found.count > 1 ? "both" : (found.first ?? .outsidePlan).rawValue
+                return AppError(.conflict, "inspection_approval_first", detailKey: "inspection_exception_" + reason)
             case .notAllowed: return AppError(.conflict, "inspection_not_allowed")
+            case .notYours: return .forbidden
+            }
+        case let e as MeetingRuleError:
+            switch e {
+            case .titleRequired: return .invalid("meeting_title_required")
+            case .tooLong(let field): return AppError(.unprocessableContent, "meeting_too_long", detailKey: "meeting_field_" + field)
+            case .dayOutOfRange: return .invalid("meeting_day")
+            case .agendaRequired: return .invalid("meeting_agenda_required")
+            case .tooManyAgendaItems: return .invalid("meeting_agenda_too_many", detail: String(MeetingRules.maximumAgendaItems))
+            case .agendaTitleRequired: return .invalid("meeting_agenda_title_required")
+            case .attendanceOutOfRange: return .invalid("meeting_attendance", detail: "0–\(MeetingRules.maximumAttendance)")
+            case .nobodyAttended: return .invalid("meeting_nobody_attended")
+            case .minutesRequired: return .invalid("meeting_minutes_required")
+            case .tooManyDecisions: return .invalid("meeting_decisions_too_many", detail: String(MeetingRules.maximumDecisions))
+            case .decisionRequired: return .invalid("meeting_decision_required")
+            case .dueOutOfRange: return .invalid("meeting_due")
+            case .ownerUnknown: return .invalid("meeting_owner_unknown")
+            case .notAllowed: return AppError(.conflict, "meeting_not_allowed")
+            case .noteRequired: return .invalid("meeting_note_required")
             case .notYours: return .forbidden
             }
         case let e as ProofError:

@@ -25,6 +25,7 @@ public final class AppServices: Sendable {
     public let workload: WorkloadStore
     public let ledgers: LedgerStore
     public let inspections: InspectionStore
+    public let meetings: MeetingStore
     /// Files appeals in groups: one transaction for those arriving together.
     public let intake: AppealIntake
     public let localizer: Localizer
@@ -64,6 +65,7 @@ public final class AppServices: Sendable {
         self.workload = WorkloadStore(database: database)
         self.ledgers = LedgerStore(database: database)
         self.inspections = InspectionStore(database: database)
+        self.meetings = MeetingStore(database: database)
         self.intake = AppealIntake(database: database)
         self.localizer = localizer
         self.renderer = renderer

@@ -67,6 +67,10 @@ public struct Renderer: Sendable {
             if principal.has(.recordInspections) || principal.has(.planInspections) || principal.has(.recordWork) {
                 nav.append(["href": "/inspections", "label": t["nav_inspections"] ?? "", "current": path.hasPrefix("/inspections")])
             }
+            // 联席会议: staff of the five parties and the bodies over them; everyone reads them publicly.
+            if principal.grants.contains(where: \.role.isStaff) {
+                nav.append(["href": "/meetings", "label": t["nav_meetings"] ?? "", "current": path.hasPrefix("/meetings")])
+            }
             if principal.has(.compileLedgers) {
                 nav.append(["href": "/ledgers", "label": t["nav_ledgers"] ?? "", "current": path.hasPrefix("/ledgers")])
             }
