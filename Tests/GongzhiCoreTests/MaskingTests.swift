@@ -60,6 +60,10 @@ struct MaskingTests {
             ("〡〣〩〡〢〣〤〥〦〧〨", "〡〣〩****〥〦〧〨"),
             ("013912345678", "0139****5678"),
             ("11010219440919649 X", "110102********649 X"),
+            // A letter x straight after a whole number does not hide it.
+            ("13912345678x", "139****5678x"),
+            ("联系13912345678X先生", "联系139****5678X先生"),
+            ("110101199003074512X", "110101********4512X"),
         ])
     func formats(text: String, expected: String) {
         #expect(PersonalDataMask.text(text) == expected)

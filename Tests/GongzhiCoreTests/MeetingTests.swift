@@ -92,7 +92,7 @@ struct MeetingTests {
         }
         let done = try MeetingActionWorkflow.apply(.done, note: "已更换灯泡", to: open, by: [.owner], now: Date())
         #expect(done.status == .done && !done.isOverdue(today: WorkingCalendar.next(due)))
-        #expect(throws: MeetingRuleError.notAllowed) {
+        #expect(throws: MeetingRuleError.actionDone) {
             try MeetingActionWorkflow.apply(.inProgress, note: "再看", to: done, by: [.convener], now: Date())
         }
     }

@@ -188,6 +188,16 @@ struct InspectionAPITests {
             let (_, shown) = try await app.api("/api/v1/inspections/\(id)", token: nil)
             #expect(shown["committeeMinutes"] as? Int == 75)
             #expect(try await tally(app, year: year, community: home.place)["committeeMinutes"] as? Int == before + 75)
+            // A street's inspection ledger is read from the same records: the row carries the committee's 75 minutes.
+            let (created, ledger) = try await app.api(
+                "/api/v1/ledgers", method: .post, token: street,
+                json: #"""
+                    {"organisationId":\#(d.street),"name":"督查检查台账","kind":"inspections","columns":["id","committee_minutes"],
+                     "from":"\#(today)","to":"\#(today)","placeId":\#(streetID)}
+                    """#)
+            #expect(created == .created)
+            let (_, page1) = try await app.api("/api/v1/ledgers/\(try #require(ledger["id"] as? Int))/rows", token: street)
+            #expect((page1["rows"] as? [[String]] ?? []).contains(["\(id)", "75"]))
             // The committee's page offers the one-tap time form on the inspection and shows the hours (75 minutes).
             var browser = try await app.signIn("committee")
             let (_, page, _) = try await app.page(&browser, "/inspections/\(id)")

@@ -53,7 +53,11 @@ struct MeetingAPITests {
                 json: #"{"convenerId":\#(convener),"title":"停车","day":"\#(today)","agenda":[{"title":"别处","appealId":\#(farAppeal)}]}"#)
             #expect(elsewhere == .notFound)
             #expect(try await count(app, "linkage_meetings") == before)
-            // Nobody but the party committee convenes.
+            // Nobody but the party committee convenes: not the residents' committee, not the platform administrator.
+            let (adminConvenes, _) = try await app.api(
+                "/api/v1/meetings", method: .post, token: try await app.token("admin"),
+                json: #"{"convenerId":\#(convener),"title":"停车","day":"\#(today)","agenda":[{"title":"x"}]}"#)
+            #expect(adminConvenes == .forbidden)
             let (notConvener, _) = try await app.api(
                 "/api/v1/meetings", method: .post, token: committee,
                 json: #"{"convenerId":\#(convener),"title":"停车","day":"\#(today)","agenda":[{"title":"x"}]}"#)
@@ -77,6 +81,11 @@ struct MeetingAPITests {
             let (nobody, nobodyBody) = try await app.api(
                 "/api/v1/meetings/\(id)/record", method: .post, token: secretary, json: #"{"attendance":{"street":1},"minutes":"纪要"}"#)
             #expect(nobody == .unprocessableContent && code(nobodyBody) == "meeting_nobody_attended")
+            // A decision due today, recorded today, would be overdue the moment it is written.
+            let (dueToday, dueTodayBody) = try await app.api(
+                "/api/v1/meetings/\(id)/record", method: .post, token: secretary,
+                json: #"{"attendance":{"committee":2},"minutes":"纪要","decisions":[{"decision":"修灯","ownerId":\#(owner),"due":"\#(today)"}]}"#)
+            #expect(dueToday == .unprocessableContent && code(dueTodayBody) == "meeting_due")
             #expect(try await count(app, "meeting_actions WHERE meeting_id = \(id)") == 0)
             let (recorded, held) = try await app.api(
                 "/api/v1/meetings/\(id)/record", method: .post, token: secretary,
@@ -110,8 +119,8 @@ struct MeetingAPITests {
             #expect(street == d.street)
             let (finished, done) = try await app.api(progress, method: .post, token: property, json: #"{"status":"done","note":"已修复并试亮"}"#)
             #expect(finished == .ok && done["status"] as? String == "done" && done["overdue"] as? Bool == false)
-            let (final, _) = try await app.api(progress, method: .post, token: property, json: #"{"status":"in_progress","note":"再改"}"#)
-            #expect(final == .conflict)
+            let (final, finalBody) = try await app.api(progress, method: .post, token: property, json: #"{"status":"in_progress","note":"再改"}"#)
+            #expect(final == .conflict && code(finalBody) == "meeting_action_done")
             let (_, after) = try await app.api("/api/v1/meeting-actions/overdue?place=\(home.place)", token: nil)
             #expect(!(after["items"] as? [[String: Any]] ?? []).contains { $0["id"] as? Int == action })
 

@@ -211,7 +211,7 @@ public enum InspectionRules {
     /// Text with at least one letter or digit: invisible characters and punctuation alone say nothing.
     static func text(_ s: String, limit: Int, empty: InspectionRuleError, long: InspectionRuleError) throws(InspectionRuleError) -> String {
         let t = s.trimmed
-        if normalised(t).isEmpty { throw empty }
+        if !t.isMeaningful { throw empty }
         guard t.fits(characters: limit) else { throw long }
         return t
     }
@@ -307,7 +307,9 @@ public enum InspectionWorkflow {
             next.state = approved ? .scheduled : .refused
         case .cancel(let reason):
             guard held.contains(.body) else { throw .notYours }
-            guard [.awaitingApproval, .scheduled].contains(inspection.state), inspection.day >= today else { throw .notAllowed }
+            // A scheduled one may be called off up to its day; a lapsed exception is already off.
+            guard (inspection.state == .scheduled && inspection.day >= today) || (inspection.state == .awaitingApproval && inspection.day > today)
+            else { throw .notAllowed }
             next.cancelReason = try InspectionRules.text(
                 reason, limit: InspectionRules.maximumReasonCharacters, empty: .reasonRequired, long: .reasonTooLong)
             next.state = .cancelled

@@ -16,6 +16,10 @@ public enum LedgerKind: String, Sendable, CaseIterable, Codable {
     case work
     /// Consultations whose voting opened in the period.
     case consultations
+    /// Inspections, checks and appraisals of communities held in the period, with the committee's minutes on each.
+    case inspections
+    /// Decisions of linkage meetings held in the period, with their owners, deadlines and progress.
+    case meetingActions = "meeting_actions"
 
     /// The fields a ledger of this kind may show, in the order they are offered.
     public var catalogue: [LedgerColumn] {
@@ -48,6 +52,18 @@ public enum LedgerKind: String, Sendable, CaseIterable, Codable {
                 .init("id", .number), .init("title", .text), .init("place", .place),
                 .init("form", .code("consultation_form_", ConsultationForm.allCases.map(\.rawValue))), .init("opens", .time),
                 .init("closes", .time), .init("announced", .time), .init("result_disclosure", .number),
+            ]
+        case .inspections:
+            [
+                .init("id", .number), .init("day", .day), .init("community", .place), .init("body", .text),
+                .init("kind", .code("inspection_kind_", InspectionKind.allCases.map(\.rawValue))), .init("matter", .text),
+                .init("state", .code("inspection_state_", InspectionState.allCases.map(\.rawValue))), .init("committee_minutes", .number),
+            ]
+        case .meetingActions:
+            [
+                .init("id", .number), .init("meeting_day", .day), .init("community", .place), .init("meeting", .text), .init("decision", .text),
+                .init("owner", .text), .init("due", .day), .init("status", .code("meeting_status_", ActionStatus.allCases.map(\.rawValue))),
+                .init("escalated", .time),
             ]
         }
     }

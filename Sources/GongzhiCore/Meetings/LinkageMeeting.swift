@@ -184,6 +184,8 @@ public enum MeetingRuleError: Error, Equatable, Sendable {
     /// Held already, or not yet its day.
     case notAllowed
     case noteRequired
+    /// Done is final.
+    case actionDone
     case notYours
 }
 
@@ -195,7 +197,7 @@ public enum MeetingRules {
 
     static func text(_ s: String, _ field: String, limit: Int, empty: MeetingRuleError) throws(MeetingRuleError) -> String {
         let t = s.trimmed
-        if t.isEmpty { throw empty }
+        if !t.isMeaningful { throw empty }
         guard t.fits(characters: limit) else { throw .tooLong(field) }
         return t
     }
@@ -206,11 +208,12 @@ public enum MeetingRules {
         d.title = try text(d.title, "title", limit: 200, empty: .titleRequired)
         d.location = d.location.trimmed
         guard d.location.fits(characters: 200) else { throw .tooLong("location") }
-        guard d.day.ordinal >= today.ordinal - backdatingDays, d.day.ordinal <= today.ordinal + 366 else { throw .dayOutOfRange }
+        guard d.day.ordinal >= today.ordinal - backdatingDays, d.day.ordinal <= today.ordinal + 365 else { throw .dayOutOfRange }
         guard !d.agenda.isEmpty else { throw .agendaRequired }
         guard d.agenda.count <= maximumAgendaItems else { throw .tooManyAgendaItems }
         var items: [AgendaItem] = []
         for item in d.agenda {
+            guard item.title.fits(characters: 200) else { throw .tooLong("agenda") }
             let title = try text(item.title, "agenda", limit: 200, empty: .agendaTitleRequired)
             // The same appeal or proposal twice is one item.
             if item.source != .typed && items.contains(where: { $0.source == item.source }) { continue }
@@ -236,7 +239,8 @@ public enum MeetingRules {
         for d in r.decisions {
             let words = try text(d.decision, "decision", limit: 500, empty: .decisionRequired)
             guard owners.contains(d.ownerID) else { throw .ownerUnknown }
-            guard d.due > meeting.draft.day, d.due.ordinal <= meeting.draft.day.ordinal + 366 else { throw .dueOutOfRange }
+            // Due after the meeting and after today: a decision recorded late must not be overdue the moment it is written.
+            guard d.due > meeting.draft.day, d.due > today, d.due.ordinal <= meeting.draft.day.ordinal + 365 else { throw .dueOutOfRange }
             decisions.append(DecisionDraft(decision: words, ownerID: d.ownerID, due: d.due))
         }
         r.decisions = decisions
@@ -257,9 +261,10 @@ public enum MeetingActionWorkflow {
         _ status: ActionStatus, note: String, to action: MeetingAction, by held: Set<ActionCapacity>, now: Date
     ) throws(MeetingRuleError) -> MeetingAction {
         guard !held.isEmpty else { throw .notYours }
-        guard action.status != .done, status != .open else { throw .notAllowed }
+        guard action.status != .done else { throw .actionDone }
+        guard status != .open else { throw .notAllowed }
         let words = note.trimmed
-        if words.isEmpty { throw .noteRequired }
+        if !words.isMeaningful { throw .noteRequired }
         guard words.fits(characters: 1_000) else { throw .tooLong("note") }
         var next = action
         next.status = status

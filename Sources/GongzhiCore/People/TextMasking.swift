@@ -194,6 +194,10 @@ extension PersonalDataMask {
     /// The old 15-digit number is only taken written whole: spread over groups it is more often a date and something else.
     static func number(_ values: [Character], _ positions: [Int], spread: Bool) -> Match? {
         let hasX = values.last == "X"
+        if hasX && values.count != 18 {
+            // A letter x straight after a whole number (`13912345678x`, an ID's 18 digits and then X) does not hide the number.
+            return number(Array(values.dropLast()), Array(positions.dropLast()), spread: spread)
+        }
         if !hasX {
             // Written whole, after the country code (86, 0086), or after the trunk 0 some people dial.
             for prefix in [0, 1, 2, 4] where values.count == 11 + prefix {

@@ -10,6 +10,12 @@ extension String {
         return String(scalars[first...last])
     }
 
+    /// Whether the text says anything: at least one letter or digit. Invisible
+    /// characters, controls and punctuation alone pass a test for emptiness.
+    public var isMeaningful: Bool {
+        unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+    }
+
     /// Whether text from outside is within a length limit of `characters`, as
     /// people count them, and also of its Unicode scalars (four per character at
     /// most): a letter stacked with half a million combining accents is one

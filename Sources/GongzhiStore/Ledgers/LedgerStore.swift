@@ -59,6 +59,24 @@ public struct LedgerStore: Sendable {
                     "opens": "k.voting_opens", "closes": "k.voting_closes", "announced": "k.announced_at",
                     "result_disclosure": "k.result_disclosure_id",
                 ])
+        case .inspections:
+            Source(
+                from: "inspections i JOIN organisations b ON b.id = i.body_id", id: "i.id", sort: "i.day", sortIsDay: true,
+                placePath: "i.community_path",
+                columns: [
+                    "id": "i.id", "day": "i.day", "community": "i.community_path", "body": "b.name", "kind": "i.kind", "matter": "i.matter",
+                    "state": "i.state",
+                    "committee_minutes":
+                        "(SELECT CAST(COALESCE(SUM(w.minutes), 0) AS BIGINT) FROM work_entries w WHERE w.subject_kind = 'inspection' AND w.subject_id = i.id)",
+                ])
+        case .meetingActions:
+            Source(
+                from: "meeting_actions a JOIN linkage_meetings m ON m.id = a.meeting_id JOIN organisations o ON o.id = a.owner_id", id: "a.id",
+                sort: "m.day", sortIsDay: true, placePath: "a.community_path",
+                columns: [
+                    "id": "a.id", "meeting_day": "m.day", "community": "a.community_path", "meeting": "m.title", "decision": "a.decision",
+                    "owner": "o.name", "due": "a.due", "status": "a.status", "escalated": "a.escalated_at",
+                ])
         }
     }
 

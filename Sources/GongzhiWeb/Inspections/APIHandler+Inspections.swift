@@ -12,6 +12,7 @@ extension APIHandler {
             id: i.id, bodyId: i.bodyID, communityId: i.communityID, kind: .init(rawValue: i.kind.rawValue)!,
             matter: PersonalDataMask.text(i.matter), day: i.day.description, planItemId: i.planItemID,
             exceptions: i.exceptions.map { .init(rawValue: $0.rawValue)! }, state: .init(rawValue: i.state.rawValue)!,
+            lapsed: i.lapsed(today: inspectionService.today),
             decision: i.decision.map { .init(approved: $0.approved, reason: PersonalDataMask.text($0.reason), at: $0.at) },
             cancelReason: PersonalDataMask.text(i.cancelReason), committeeMinutes: minutes, recordedAt: i.recordedAt)
     }

@@ -21,6 +21,13 @@ struct InspectionPages {
         router.get("/inspections/streets/:id/plan") { request, context in try await plan(request, context) }
         router.post("/inspections/streets/:id/plan/items") { request, context in try await addItem(request, context) }
         router.post("/inspections/streets/:id/plan/quota") { request, context in try await setQuota(request, context) }
+        // A form's error page stays at the address it was sent to; reloading it, or switching language there, shows the page it came from.
+        router.get("/inspections/:id/act") { _, context in kit.redirect("/inspections/\(try kit.id(context))", context) }
+        for step in ["items", "quota"] {
+            router.get("/inspections/streets/:id/plan/\(step)") { _, context in
+                kit.redirect("/inspections/streets/\(try kit.id(context))/plan", context)
+            }
+        }
     }
 
     /// The year a page shows: `?year=`, bounded as the API bounds it, or this year.
@@ -79,7 +86,12 @@ struct InspectionPages {
                 [
                     "id": c.community.id, "name": c.community.name, "street": c.community.parentID.flatMap { streetNames[$0] } ?? "",
                     "count": c.tally.count, "hours": hours(c.tally.committeeMinutes),
-                    "quota": c.quota.map(String.init) ?? "—", "full": c.quota.map { c.tally.count >= $0 } ?? false,
+                    "quota": c.quota.map(String.init) ?? "—", "full": c.quota.map { c.tally.count == $0 } ?? false,
+                    "over": c.quota.map {
+                        c.tally.count > $0
+                            ? kit.t.text("inspection_quota_over", locale)
+                                .replacingOccurrences(of: "{n}", with: String(c.tally.count - $0)) : ""
+                    } ?? "",
                 ]
             },
             "items": y.inspections.map { row($0, names: names, places: places, minutes: y.minutes[$0.id] ?? 0, locale) },
@@ -127,7 +139,8 @@ struct InspectionPages {
                 let used = c.quota.map { "\(c.tally.count)/\($0)" } ?? "\(c.tally.count)"
                 return [
                     "id": c.community.id, "selected": form["community"] == String(c.community.id),
-                    "label": "\(street) · \(c.community.name)（\(kit.t.text("inspection_this_year", locale)) \(used)）",
+                    "label": "\(street) · \(c.community.name)"
+                        + kit.t.text("inspection_this_year", locale).replacingOccurrences(of: "{n}", with: used),
                 ]
             },
             "kinds": InspectionKind.allCases.map {
@@ -193,11 +206,13 @@ struct InspectionPages {
         if let id = i.planItemID, let item = try await services.database.read({ db in try await services.inspections.planItem(id: id, in: db) }) {
             data["planItem"] = "\(month(item.month, locale)) · \(PersonalDataMask.text(item.matter))"
         }
-        if i.state == .scheduled {
-            data["quick"] =
-                try await WorkloadPages.quick(
-                    WorkSubject(kind: .inspection, id: i.id), communityPath: i.communityPath, returnTo: "/inspections/\(i.id)",
-                    principal: context.principal, services: services, kit: kit, locale) as Any
+        // The one-tap time form is the inspected committee's alone; others see neither it nor its hint.
+        if i.state == .scheduled,
+            let quick = try await WorkloadPages.quick(
+                WorkSubject(kind: .inspection, id: i.id), communityPath: i.communityPath, returnTo: "/inspections/\(i.id)",
+                principal: context.principal, services: services, kit: kit, locale)
+        {
+            data["quick"] = quick
         }
         return kit.render("inspections/inspection", data, request, context, status: status)
     }
@@ -271,8 +286,8 @@ struct InspectionPages {
         let street = try kit.id(context)
         let f = context.form
         do {
-            guard let year = try f.integer("year", IntegerBound(2000...2100)) else { throw InspectionRuleError.yearOutOfRange }
-            guard let month = try f.integer("month", IntegerBound(1...12)) else { throw InspectionRuleError.monthOutOfRange }
+            guard let year = IntegerBound(2000...2100).read(f["year"] ?? "") else { throw InspectionRuleError.yearOutOfRange }
+            guard let month = IntegerBound(1...12).read(f["month"] ?? "") else { throw InspectionRuleError.monthOutOfRange }
             guard let kind = f["kind"].flatMap(InspectionKind.init(rawValue:)) else { throw AppError.invalid("inspection_kind_required") }
             let bodies = f.compactMap { key, value in key.hasPrefix("body_") && value == "on" ? IntegerBound.id.read(key.dropFirst(5)) : nil }
             let draft = InspectionPlanDraft(year: Int(year), kind: kind, matter: f["matter"] ?? "", month: Int(month), bodyIDs: bodies)
@@ -289,8 +304,8 @@ struct InspectionPages {
         let street = try kit.id(context)
         let f = context.form
         do {
-            guard let year = try f.integer("year", IntegerBound(2000...2100)) else { throw InspectionRuleError.yearOutOfRange }
-            guard let quota = try f.integer("per_community", IntegerBound(1...Int64(InspectionRules.maximumQuota))) else {
+            guard let year = IntegerBound(2000...2100).read(f["year"] ?? "") else { throw InspectionRuleError.yearOutOfRange }
+            guard let quota = IntegerBound(1...Int64(InspectionRules.maximumQuota)).read(f["per_community"] ?? "") else {
                 throw InspectionRuleError.quotaOutOfRange
             }
             _ = try await service.setQuota(Int(quota), streetID: street, year: Int(year), by: principal)

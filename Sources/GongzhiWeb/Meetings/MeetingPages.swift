@@ -19,6 +19,15 @@ struct MeetingPages {
         router.get("/meetings/:id") { request, context in try await meeting(request, context) }
         router.post("/meetings/:id/record") { request, context in try await record(request, context) }
         router.post("/meetings/actions/:id/progress") { request, context in try await progress(request, context) }
+        // A form's error page stays at the address it was sent to; reloading it, or switching language there, shows the meeting.
+        router.get("/meetings/:id/record") { _, context in kit.redirect("/meetings/\(try kit.id(context))", context) }
+        router.get("/meetings/actions/:id/progress") { _, context in
+            let id = try kit.id(context)
+            guard let meeting = try await services.database.read({ db in try await services.meetings.action(id: id, in: db)?.meetingID }) else {
+                throw AppError.notFound
+            }
+            return kit.redirect("/meetings/\(meeting)", context)
+        }
     }
 
     /// How many decision rows the record form offers.

@@ -14,14 +14,12 @@ struct MeetingService {
 
     var today: Day { WorkingCalendar.day(of: services.now()) }
 
-    /// The party committees the caller convenes for: their own, or any for the platform administrator.
+    /// The party committees the caller convenes for, through a grant over that committee. The platform
+    /// administrator convenes none: a linkage meeting is the community party committee's own act.
     func conveners(_ principal: Principal) async throws -> [OrganisationStore.Entry] {
-        guard principal.has(.conveneMeetings) else { return [] }
         let own = Set(principal.grants.filter { $0.role.permissions.contains(.conveneMeetings) }.compactMap(\.organisationID))
-        let admin = principal.has(.manageAccounts)
-        return try await services.organisations.all().filter {
-            $0.organisation.kind == .partyCommittee && (admin || own.contains($0.organisation.id))
-        }
+        guard !own.isEmpty else { return [] }
+        return try await services.organisations.all().filter { $0.organisation.kind == .partyCommittee && own.contains($0.organisation.id) }
     }
 
     func convener(_ id: Int64, for principal: Principal) async throws -> OrganisationStore.Entry {

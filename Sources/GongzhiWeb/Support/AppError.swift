@@ -251,6 +251,7 @@ public struct AppError: Error, Sendable, Equatable {
             case .ownerUnknown: return .invalid("meeting_owner_unknown")
             case .notAllowed: return AppError(.conflict, "meeting_not_allowed")
             case .noteRequired: return .invalid("meeting_note_required")
+            case .actionDone: return AppError(.conflict, "meeting_action_done")
             case .notYours: return .forbidden
             }
         case let e as ProofError:
