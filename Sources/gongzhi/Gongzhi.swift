@@ -18,7 +18,7 @@ struct Gongzhi: AsyncParsableCommand {
         abstract: "Gongzhi (共治): a community governance platform.",
         subcommands: [
             Serve.self, Migrate.self, Demo.self, CalendarLoad.self, User.self, Log.self, Version.self, Floor.self, BenchLog.self,
-            BenchConsultation.self, BenchAppeals.self, BenchInstitution.self,
+            BenchConsultation.self, BenchAppeals.self, BenchInstitution.self, BenchLedgers.self,
         ],
         defaultSubcommand: Serve.self)
 }

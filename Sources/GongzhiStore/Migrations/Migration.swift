@@ -48,7 +48,7 @@ public struct Migrator: Sendable {
     static let all: [Migration] = [
         .places, .parties, .people, .accounts, .audit, .serverSecrets, .transparency, .attachments, .consultations, .proposals, .lists, .appeals,
         .categoryAttributes, .escalations, .appealMedia, .indexFit, .photoLookup, .signInAddresses, .ballotEvidence, .voteEntries, .appealWorkflow,
-        .admission, .workload, .ledgers, .inspections, .meetings,
+        .admission, .workload, .ledgers, .inspections, .meetings, .ledgerCounts,
     ]
 
     public init(database: Database) { self.database = database }
