@@ -45,6 +45,10 @@ struct HomePage {
             if principal.has(.publishDisclosures) { card("disclosures", "/disclosures") }
             card(principal.has(.runConsultations) ? "consultations_run" : "consultations", "/consultations")
             card("appeals", "/appeals")
+            card("meetings", "/meetings")
+            if [.recordInspections, .planInspections, .approveInspections, .recordWork].contains(where: principal.has) {
+                card("inspections", "/inspections")
+            }
             if !principal.staffOrganisationIDs.isEmpty { card("tasks", "/tasks") }
             if !principal.dispatchGrants.isEmpty { card("dispatch", "/dispatch") }
             if principal.has(.viewAudit) { card("audit", "/audit") }
@@ -55,10 +59,16 @@ struct HomePage {
             }
             // A department told of summonses it has yet to answer, first thing.
             let summonses = try await WhistleService(services: services).pending(principal, now: services.now()).count
+            // A street head told of inspections waiting for a decision before their day.
+            let awaiting =
+                principal.grants.contains { $0.role == .streetHead } ? try await InspectionService(services: services).awaiting(principal).count : 0
             let (me, _) = try await PeopleService(services: services).person(principal.personID, for: principal, reveal: false)
             return kit.render(
                 "home/home",
-                ["me": kit.personDict(me, locale), "grants": grants, "cards": cards, "summonses": summonses, "hasSummonses": summonses > 0], request,
+                [
+                    "me": kit.personDict(me, locale), "grants": grants, "cards": cards, "summonses": summonses, "hasSummonses": summonses > 0,
+                    "awaiting": awaiting, "hasAwaiting": awaiting > 0,
+                ], request,
                 context)
         }
     }
