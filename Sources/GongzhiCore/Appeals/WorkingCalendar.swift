@@ -14,17 +14,38 @@ public struct Day: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses `2025-10-01`; years outside `MomentBounds` are refused, as every date read from outside is.
     public init?(_ text: String) {
-        let fields = text.trimmingCharacters(in: .whitespaces).split(separator: "-", omittingEmptySubsequences: false)
-        // Digits only, as ISO 8601 writes them: Int would also read "+12" and "020".
-        guard fields.count == 3, fields[0].count == 4, (1...2).contains(fields[1].count), (1...2).contains(fields[2].count),
-            fields.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } })
-        else { return nil }
-        let parts = fields.map { Int($0) }
-        guard let y = parts[0], let m = parts[1], let d = parts[2], (MomentBounds.firstYear...MomentBounds.lastYear).contains(y),
-            (1...12).contains(m), (1...31).contains(d)
+        // Digits only, as ISO 8601 writes them (Int would also read "+12" and "020"), read byte by byte: a ledger reads
+        // a day from every record.
+        var (y, m, d, field, digits) = (0, 0, 0, 0, 0)
+        for byte in text.trimmed.utf8 {
+            if byte == UInt8(ascii: "-") {
+                guard digits > 0, field < 2 else { return nil }
+                (field, digits) = (field + 1, 0)
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < (field == 0 ? 4 : 2) else { return nil }
+            let value = Int(byte - UInt8(ascii: "0"))
+            switch field {
+            case 0: y = y * 10 + value
+            case 1: m = m * 10 + value
+            default: d = d * 10 + value
+            }
+            digits += 1
+        }
+        guard field == 2, digits > 0, (MomentBounds.firstYear...MomentBounds.lastYear).contains(y),
+            (1...12).contains(m), (1...Self.days(inMonth: m, of: y)).contains(d)
         else { return nil }
         self.init(year: y, month: m, day: d)
-        guard WorkingCalendar.date(of: self).map({ WorkingCalendar.day(of: $0) == self }) == true else { return nil }
+    }
+
+    /// The days of a month in the Gregorian calendar: a ledger reads a day from
+    /// every record, so this is arithmetic rather than a calendar's round trip.
+    static func days(inMonth m: Int, of y: Int) -> Int {
+        switch m {
+        case 2: y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
     }
 
     public var description: String {

@@ -193,14 +193,19 @@ public struct LedgerStore: Sendable {
             default: false
             }
         }
+        let names = columns.indices.map { "c\($0)" }
         return try await db.raw(sql).all().map { row in
             var values: [LedgerValue] = []
             values.reserveCapacity(columns.count)
             for i in columns.indices {
-                if numeric[i] {
-                    values.append(try row.decode(column: "c\(i)", as: Int64?.self).map(LedgerValue.number) ?? .empty)
+                // Null first, then the plain type: an Optional is decoded through the engine's general Decoder, a large
+                // share of a year's export.
+                if try row.decodeNil(column: names[i]) {
+                    values.append(.empty)
+                } else if numeric[i] {
+                    values.append(.number(try row.decode(column: names[i], as: Int64.self)))
                 } else {
-                    values.append(try row.decode(column: "c\(i)", as: String?.self).map(LedgerValue.text) ?? .empty)
+                    values.append(.text(try row.decode(column: names[i], as: String.self)))
                 }
             }
             let sortKey = s.sortIsDay ? Int64(Day(try row.string("ledger_sort"))?.ordinal ?? 0) : try row.int64("ledger_sort")

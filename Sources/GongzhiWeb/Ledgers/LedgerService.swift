@@ -73,8 +73,9 @@ struct LedgerService {
         var categories: [String: String]
         var places: [String: String]
 
-        func fields(_ d: LedgerDefinition, _ record: LedgerRecord) -> [LedgerField] {
-            zip(d.columns, record.values).map { column, value in
+        /// A record's cells; the columns are the definition's, worked out once per reading rather than per record.
+        func fields(_ columns: [LedgerColumn], _ record: LedgerRecord) -> [LedgerField] {
+            zip(columns, record.values).map { column, value in
                 column.type.field(
                     value, label: { labels.text($0, locale) }, category: { categories[$0] ?? $0 }, place: { places[$0] ?? "" })
             }
@@ -109,8 +110,9 @@ struct LedgerService {
         let records = try await store.records(d, after: cursor, limit: Self.pageSize + 1)
         let shown = Array(records.prefix(Self.pageSize))
         let wording = try await wording(d, shown, locale, kit: kit)
+        let columns = d.columns
         return Page(
-            definition: d, header: wording.header(d), rows: shown.map { wording.fields(d, $0) }, total: try await store.count(d),
+            definition: d, header: wording.header(d), rows: shown.map { wording.fields(columns, $0) }, total: try await store.count(d),
             next: records.count > Self.pageSize ? shown.last?.cursor : nil)
     }
 
@@ -133,7 +135,8 @@ struct LedgerService {
         var csv = LedgerCSV.header(header)
         var workbook = LedgerWorkbook(sheetName: d.draft.name)
         if format == .xlsx { workbook.append(header.map(LedgerField.text)) }
-        let placeColumns = d.columns.indices.filter { d.columns[$0].type == .place }
+        let columns = d.columns
+        let placeColumns = columns.indices.filter { columns[$0].type == .place }
         var chunks: [[LedgerRecord]] = []
         try await store.each(d) { chunks.append($0) }
         for chunk in chunks {
@@ -149,7 +152,7 @@ struct LedgerService {
             }
             if !missing.isEmpty { wording.places.merge(try await kit.placeNames(missing)) { $1 } }
             for r in chunk {
-                let fields = wording.fields(d, r)
+                let fields = wording.fields(columns, r)
                 switch format {
                 case .csv: LedgerCSV.append(fields, to: &csv)
                 case .xlsx: workbook.append(fields)
