@@ -128,6 +128,8 @@ struct MeetingAPITests {
             var browser = try await app.signIn("secretary")
             let (_, page, _) = try await app.page(&browser, "/meetings/\(id)")
             #expect(page.contains("修复3号楼路灯") && page.contains("已办结") && page.contains("业主委员会") && !page.contains("record-form"))
+            // Done two days after its deadline (five days on from a three-day deadline), and the page says so.
+            #expect(page.contains("比期限晚 2 天"))
         }
     }
 

@@ -35,7 +35,16 @@ struct MeetingPages {
 
     func actionRow(_ a: MeetingAction, names: [Int64: String], _ locale: Locale) -> [String: Any] {
         let overdue = a.isOverdue(today: service.today)
+        // A done item says when, and how late against its deadline: an escalation alone would not tell.
+        var finished = ""
+        if a.status == .done {
+            let day = WorkingCalendar.day(of: a.updatedAt)
+            let late = day.ordinal - a.due.ordinal
+            finished = kit.t.text(late > 0 ? "meeting_done_late" : "meeting_done_on", locale).replacingOccurrences(of: "{day}", with: day.description)
+                .replacingOccurrences(of: "{n}", with: String(late))
+        }
         return [
+            "finished": finished,
             "id": a.id, "meeting": a.meetingID, "decision": PersonalDataMask.text(a.decision), "owner": names[a.ownerID] ?? "",
             "due": a.due.description, "status": kit.label("meeting_status_", a.status.rawValue, locale), "done": a.status == .done,
             "overdue": overdue, "escalated": a.escalatedAt.map { kit.date($0) } ?? "", "note": PersonalDataMask.text(a.note),
