@@ -90,8 +90,13 @@ struct MeetingTests {
         #expect(throws: MeetingRuleError.noteRequired) {
             try MeetingActionWorkflow.apply(.inProgress, note: " ", to: open, by: [.owner], now: Date())
         }
-        let done = try MeetingActionWorkflow.apply(.done, note: "已更换灯泡", to: open, by: [.owner], now: Date())
+        #expect(open.finished == nil)
+        let twoDaysLate = try #require(WorkingCalendar.date(of: Day(ordinal: due.ordinal + 2))).addingTimeInterval(10 * 3600)
+        let done = try MeetingActionWorkflow.apply(.done, note: "已更换灯泡", to: open, by: [.owner], now: twoDaysLate)
         #expect(done.status == .done && !done.isOverdue(today: WorkingCalendar.next(due)))
+        #expect(done.finished?.day == Day(ordinal: due.ordinal + 2) && done.finished?.daysLate == 2)
+        let inTime = try MeetingActionWorkflow.apply(.done, note: "已更换灯泡", to: open, by: [.owner], now: open.updatedAt)
+        #expect(inTime.finished?.daysLate == 0)
         #expect(throws: MeetingRuleError.actionDone) {
             try MeetingActionWorkflow.apply(.inProgress, note: "再看", to: done, by: [.convener], now: Date())
         }

@@ -153,6 +153,13 @@ struct InspectionAPITests {
             let (adminDecides, _) = try await app.api(
                 "/api/v1/inspections/\(id)/actions", method: .post, token: admin, json: #"{"action":"approve","reason":"同意"}"#)
             #expect(adminDecides == .forbidden)
+            // The administrator holds the permission to approve but heads no street: the page shows no queue, and no error.
+            var adminBrowser = try await app.signIn("admin")
+            let (adminPage, adminHTML, _) = try await app.page(&adminBrowser, "/inspections")
+            #expect(adminPage == .ok && !adminHTML.contains("inspection-awaiting"))
+            var headBrowser = try await app.signIn("head")
+            let (_, headHTML, _) = try await app.page(&headBrowser, "/inspections")
+            #expect(headHTML.contains("inspection-awaiting"))
             let (approved, body) = try await app.api(
                 "/api/v1/inspections/\(id)/actions", method: .post, token: head, json: #"{"action":"approve","reason":"超出上限，但确有必要"}"#)
             #expect(approved == .ok && body["exceptions"] as? [String] == ["outside_plan", "over_quota"])

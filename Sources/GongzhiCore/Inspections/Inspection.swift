@@ -87,9 +87,6 @@ public enum InspectionState: String, Sendable, CaseIterable, Codable {
     case scheduled
     case refused
     case cancelled
-
-    /// Whether it counts against the community's quota and in the public figures.
-    public var counts: Bool { self == .scheduled }
 }
 
 /// Why an inspection needs the street head's approval.

@@ -161,6 +161,13 @@ public struct MeetingAction: Sendable, Equatable {
 
     /// Past its last day and not done.
     public func isOverdue(today: Day) -> Bool { status != .done && due < today }
+
+    /// A done item's day and how many days after its deadline it was done (0 when in time); nil until done.
+    public var finished: (day: Day, daysLate: Int)? {
+        guard status == .done else { return nil }
+        let day = WorkingCalendar.day(of: updatedAt)
+        return (day, max(0, day.ordinal - due.ordinal))
+    }
 }
 
 public enum MeetingRuleError: Error, Equatable, Sendable {

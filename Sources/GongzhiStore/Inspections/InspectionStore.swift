@@ -174,10 +174,6 @@ public struct InspectionStore: Sendable {
             decision: decision, cancelReason: try row.string("cancel_reason"), recordedAt: try row.date("recorded_at"))
     }
 
-    public func inspection(id: Int64) async throws -> Inspection? {
-        try await database.read { db in try await inspection(id: id, in: db) }
-    }
-
     public func inspection(id: Int64, in db: any SQLDatabase) async throws -> Inspection? {
         try await db.raw("SELECT \(Self.columns) FROM inspections WHERE id = \(bind: id)").first().flatMap(Self.inspection)
     }

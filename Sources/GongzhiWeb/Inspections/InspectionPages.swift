@@ -98,8 +98,9 @@ struct InspectionPages {
         ]
         data["streets"] = streets.map { ["id": $0.id, "name": $0.name] }
         if let principal = context.principal {
-            data["record"] = try await recordForm(principal, year: year, form: form, locale)
-            if principal.has(.approveInspections) {
+            data["record"] = try await recordForm(principal, shown: y, form: form, locale)
+            // The head's queue: the administrator holds the permission but heads no street.
+            if !service.headedStreetPaths(principal).isEmpty {
                 let waiting = try await service.awaiting(principal)
                 let wplaces = try await kit.placeNames(Set(waiting.map(\.communityPath)))
                 data["awaiting"] = ["items": waiting.map { row($0, names: names, places: wplaces, minutes: 0, locale) }]
@@ -112,10 +113,16 @@ struct InspectionPages {
 
     /// The inspecting body's form: its bodies, the communities they reach with
     /// this year's count against the quota, and the plan items they are named in.
-    func recordForm(_ principal: Principal, year: Int, form: [String: String], _ locale: Locale) async throws -> [String: Any]? {
+    func recordForm(
+        _ principal: Principal, shown: InspectionService.Year, form: [String: String], _ locale: Locale
+    ) async throws
+        -> [String: Any]?
+    {
+        let year = shown.year
         let bodies = try await service.bodies(principal)
         guard !bodies.isEmpty else { return nil }
-        let whole = try await service.year(year, under: nil)
+        // Every community the caller's bodies reach counts: the district's year, read again only when the page shows less.
+        let whole = shown.place.parentID == nil ? shown : try await service.year(year, under: nil)
         let reached = whole.communities.filter { c in bodies.contains { c.community.isWithin($0.servedPath) } }
         let streets = Dictionary(
             uniqueKeysWithValues: try await services.places.places(ids: Array(Set(reached.compactMap(\.community.parentID)))).map { ($0.id, $0) })

@@ -227,10 +227,8 @@ struct InspectionService {
         var minutes: [Int64: Int]
     }
 
-    func area(_ placeID: Int64?) async throws -> Place { try await PlaceService(services: services).area(placeID) }
-
     func year(_ year: Int, under placeID: Int64?) async throws -> Year {
-        let place = try await area(placeID)
+        let place = try await PlaceService(services: services).area(placeID)
         let inspections = try await store.inspections(under: [place.path], year: year, limit: Self.listLimit)
         let (byBody, byCommunity) = try await store.tallies(under: place.path, year: year)
         let committees = try await services.organisations.all().filter { $0.organisation.kind == .residentsCommittee }

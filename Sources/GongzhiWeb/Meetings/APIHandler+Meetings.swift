@@ -38,7 +38,7 @@ extension APIHandler {
     }
 
     func listMeetings(_ input: Operations.ListMeetings.Input) async throws -> Operations.ListMeetings.Output {
-        let area = try await meetingService.area(input.query.place)
+        let area = try await PlaceService(services: services).area(input.query.place)
         let meetings = try await services.meetings.meetings(under: area.path, limit: MeetingService.listLimit)
         let actions = Dictionary(grouping: try await services.meetings.actions(meetingIDs: meetings.map(\.id)), by: \.meetingID)
         let today = meetingService.today
@@ -81,7 +81,7 @@ extension APIHandler {
     }
 
     func listOverdueMeetingActions(_ input: Operations.ListOverdueMeetingActions.Input) async throws -> Operations.ListOverdueMeetingActions.Output {
-        let area = try await meetingService.area(input.query.place)
+        let area = try await PlaceService(services: services).area(input.query.place)
         let today = meetingService.today
         let items = try await services.meetings.overdue(under: [area.path], today: today, limit: MeetingService.listLimit)
         return .ok(.init(body: .json(.init(items: items.map { meetingActionBody($0, today: today) }))))

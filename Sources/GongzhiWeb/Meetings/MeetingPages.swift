@@ -36,13 +36,13 @@ struct MeetingPages {
     func actionRow(_ a: MeetingAction, names: [Int64: String], _ locale: Locale) -> [String: Any] {
         let overdue = a.isOverdue(today: service.today)
         // A done item says when, and how late against its deadline: an escalation alone would not tell.
-        var finished = ""
-        if a.status == .done {
-            let day = WorkingCalendar.day(of: a.updatedAt)
-            let late = day.ordinal - a.due.ordinal
-            finished = kit.t.text(late > 0 ? "meeting_done_late" : "meeting_done_on", locale).replacingOccurrences(of: "{day}", with: day.description)
-                .replacingOccurrences(of: "{n}", with: String(late))
-        }
+        let finished =
+            a.finished.map { f in
+                kit.t.text(f.daysLate > 0 ? "meeting_done_late" : "meeting_done_on", locale).replacingOccurrences(
+                    of: "{day}", with: f.day.description
+                )
+                .replacingOccurrences(of: "{n}", with: String(f.daysLate))
+            } ?? ""
         return [
             "finished": finished,
             "id": a.id, "meeting": a.meetingID, "decision": PersonalDataMask.text(a.decision), "owner": names[a.ownerID] ?? "",
@@ -71,7 +71,7 @@ struct MeetingPages {
         _ request: Request, _ context: AppRequestContext, form: [String: String] = [:], error: String? = nil, status: HTTPResponse.Status = .ok
     ) async throws -> Response {
         let locale = context.locale
-        let area = try await service.area(try kit.query(request, "place", .id))
+        let area = try await PlaceService(services: services).area(try kit.query(request, "place", .id))
         let meetings = try await services.meetings.meetings(under: area.path, limit: MeetingService.listLimit)
         let overdue = try await services.meetings.overdue(under: [area.path], today: service.today, limit: MeetingService.listLimit)
         let names = try await services.organisations.names()

@@ -112,7 +112,6 @@ struct MeetingService {
         }
     }
 
-    func area(_ placeID: Int64?) async throws -> Place { try await PlaceService(services: services).area(placeID) }
 }
 
 /// What happens to action items with the passing of time: one past its last
